@@ -1,0 +1,88 @@
+package dev.lattice.sql.analysis;
+
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Analyzes statements for routing, locking and replication, caching each analysis by its exact
+ * text: a repeated statement costs one hash lookup, with no lock and no allocation. Thread-safe.
+ *
+ * <p>The cache holds at most {@code cacheSize} statements; when full, a miss evicts about an
+ * eighth of them, whichever the map's iteration meets first (close to random). Statements longer
+ * than {@link #MAX_CACHED_LENGTH} characters are analyzed every time rather than cached.
+ */
+public final class StatementAnalyzer {
+  /** The cache size of {@link #StatementAnalyzer()}. */
+  public static final int DEFAULT_CACHE_SIZE = 10_000;
+  /** Longer texts (bulk inserts with inline values, say) are not worth keeping. */
+  public static final int MAX_CACHED_LENGTH = 65_536;
+
+  private final ConcurrentHashMap<String, StatementAnalysis> cache;
+  private final int cacheSize;
+  private final AtomicBoolean evicting = new AtomicBoolean();
+  private final StatementClassifier classifier;
+
+  /** An analyzer caching up to {@link #DEFAULT_CACHE_SIZE} statements. */
+  public StatementAnalyzer() {
+    this(DEFAULT_CACHE_SIZE);
+  }
+
+  /** An analyzer caching up to {@code cacheSize} statements; 0 caches none. */
+  public StatementAnalyzer(int cacheSize) {
+    if (cacheSize < 0) {
+      throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
+    }
+    this.cacheSize = cacheSize;
+    this.cache = new ConcurrentHashMap<>(Math.min(cacheSize, 1 << 16) * 4 / 3 + 1);
+    this.classifier = new StatementClassifier(new LatticeGrammar());
+  }
+
+  /**
+   * The analysis of {@code sql}, from the cache when the same text was analyzed before.
+   *
+   * @throws SQLException only for a statement that is a Lattice statement but malformed
+   *     (SQLState 42601, with the parser's message); anything else is classified, never rejected
+   */
+  public StatementAnalysis analyze(String sql) throws SQLException {
+    StatementAnalysis cached = cache.get(sql);
+    if (cached != null) {
+      return cached;
+    }
+    StatementAnalysis fresh = classifier.classify(sql);
+    if (cacheSize > 0 && sql.length() <= MAX_CACHED_LENGTH) {
+      if (cache.size() >= cacheSize) {
+        evict();
+      }
+      cache.putIfAbsent(sql, fresh);
+    }
+    return fresh;
+  }
+
+  /** The analysis of {@code sql}, computed afresh (not read from or put into the cache). */
+  public StatementAnalysis analyzeUncached(String sql) throws SQLException {
+    return classifier.classify(sql);
+  }
+
+  /** How many statements the cache holds now. */
+  public int cachedStatements() {
+    return cache.size();
+  }
+
+  private void evict() {
+    if (!evicting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      int toRemove = Math.max(1, cacheSize / 8);
+      Iterator<String> it = cache.keySet().iterator();
+      while (toRemove-- > 0 && it.hasNext()) {
+        it.next();
+        it.remove();
+      }
+    } finally {
+      evicting.set(false);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.lattice.sql.analysis;
+
+import dev.lattice.sql.statement.SqlAlterReplica;
+import dev.lattice.sql.statement.SqlBeginTransaction;
+import dev.lattice.sql.statement.SqlCommit;
+import dev.lattice.sql.statement.SqlLatticeDdl;
+import dev.lattice.sql.statement.SqlReleaseSavepoint;
+import dev.lattice.sql.statement.SqlRollback;
+import dev.lattice.sql.statement.SqlSavepoint;
+import dev.lattice.sql.statement.SqlSelectForUpdate;
+import dev.lattice.sql.statement.SqlSetConsistency;
+import dev.lattice.sql.statement.SqlSetConsistencyFallback;
+import dev.lattice.sql.statement.SqlSetConsistencyTimeout;
+import dev.lattice.sql.statement.SqlSetConsistencyToken;
+import dev.lattice.sql.statement.SqlSetTransaction;
+import dev.lattice.sql.statement.SqlShowConsistency;
+import dev.lattice.sql.statement.SqlShowLocks;
+import dev.lattice.sql.statement.SqlShowReplicas;
+import dev.lattice.sql.statement.SqlShowStats;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * Analyzes one statement text from scratch (the uncached path of {@link StatementAnalyzer}):
+ * lexes it once, lets the grammar parse it, and reads the parsed tree; whatever the grammar
+ * rejects is classified by its leading words and its tables found by a token scan.
+ */
+final class StatementClassifier {
+  private static final Set<SqlKind> QUERY_KINDS = Set.of(SqlKind.SELECT, SqlKind.ORDER_BY,
+      SqlKind.WITH, SqlKind.UNION, SqlKind.INTERSECT, SqlKind.EXCEPT, SqlKind.VALUES,
+      SqlKind.EXPLICIT_TABLE);
+  private static final Set<SqlKind> DML_KINDS =
+      Set.of(SqlKind.INSERT, SqlKind.UPDATE, SqlKind.DELETE, SqlKind.MERGE);
+
+  private final LatticeGrammar grammar;
+
+  StatementClassifier(LatticeGrammar grammar) {
+    this.grammar = grammar;
+  }
+
+  StatementAnalysis classify(String sql) throws SQLException {
+    StatementText text = StatementText.of(sql);
+    StatementAnalysis.Builder b = StatementAnalysis.builder(sql);
+    b.parameterMarkers = text.markers;
+    b.statementCount = text.statements.size();
+    if (text.statements.isEmpty()) {
+      return b.build();
+    }
+    if (text.statements.size() > 1) {
+      return scanned(b, text.tokens, StatementKind.OTHER);
+    }
+    List<SqlToken> tokens = text.statements.get(0);
+    SqlNode node = grammar.parse(text.forParser(List.of()), tokens);
+    if (node == null && PostgresAliases.isEndOrAbort(tokens)) {
+      node = grammar.parse(PostgresAliases.asCommitOrRollback(tokens), tokens);
+    }
+    if (node == null) {
+      List<SqlToken> forUpdate = ForUpdateClause.find(tokens);
+      if (!forUpdate.isEmpty()) {
+        b.forUpdate = true;
+        node = grammar.parse(text.forParser(forUpdate), tokens);
+      }
+    }
+    return node == null ? unparsed(b, tokens) : parsed(b, text, tokens, node);
+  }
+
+  private StatementAnalysis parsed(StatementAnalysis.Builder b, StatementText text,
+      List<SqlToken> tokens, SqlNode node) {
+    b.parsed = true;
+    if (node instanceof SqlSelectForUpdate forUpdate) {
+      b.forUpdate = true;
+      node = forUpdate.getQuery();
+    }
+    SqlKind kind = node.getKind();
+    if (QUERY_KINDS.contains(kind) || DML_KINDS.contains(kind)) {
+      TableAccessCollector c = TableAccessCollector.of(node, text::parameterNumber);
+      b.kind = DML_KINDS.contains(kind) ? StatementKind.DML : StatementKind.QUERY;
+      b.readTables = c.reads();
+      b.writtenTables = c.writes();
+      b.keyPredicates = c.keyPredicates();
+      b.callsPrimaryOnlyFunction = c.callsPrimaryOnlyFunction();
+      return b.build();
+    }
+    if (node instanceof SqlLatticeDdl ddl) {
+      return DdlTables.read(b, ddl, tokens, text::parameterNumber);
+    }
+    StatementKind commandKind = commandKind(node);
+    if (commandKind != null) {
+      b.kind = commandKind;
+      b.command = node;
+      transactionModes(b, node);
+      return b.build();
+    }
+    if (kind == SqlKind.SET_OPTION) {
+      b.kind = StatementKind.SESSION_SETTING;
+      return b.build();
+    }
+    // CALL, EXPLAIN, DESCRIBE and the like: parsed, but their effects are not known.
+    return scanned(b, tokens, StatementKind.OTHER);
+  }
+
+  private static StatementKind commandKind(SqlNode node) {
+    if (node instanceof SqlSetConsistency || node instanceof SqlSetConsistencyTimeout
+        || node instanceof SqlSetConsistencyFallback || node instanceof SqlSetConsistencyToken
+        || node instanceof SqlShowConsistency) {
+      return StatementKind.LATTICE_SESSION;
+    }
+    if (node instanceof SqlShowReplicas || node instanceof SqlShowStats
+        || node instanceof SqlShowLocks || node instanceof SqlAlterReplica) {
+      return StatementKind.LATTICE_ADMIN;
+    }
+    if (node instanceof SqlBeginTransaction || node instanceof SqlCommit
+        || node instanceof SqlRollback || node instanceof SqlSavepoint
+        || node instanceof SqlReleaseSavepoint || node instanceof SqlSetTransaction) {
+      return StatementKind.TRANSACTION_CONTROL;
+    }
+    return null;
+  }
+
+  private static void transactionModes(StatementAnalysis.Builder b, SqlNode node) {
+    if (node instanceof SqlBeginTransaction begin) {
+      b.readOnly = begin.getReadOnly();
+      b.isolation = begin.getIsolation();
+    } else if (node instanceof SqlSetTransaction set) {
+      b.readOnly = set.getReadOnly();
+      b.isolation = set.getIsolation();
+    }
+  }
+
+  /** A statement no grammar accepts: kind by its first word, tables by a token scan. */
+  private static StatementAnalysis unparsed(StatementAnalysis.Builder b, List<SqlToken> tokens) {
+    SqlToken first = tokens.get(0);
+    String verb = first.type == SqlToken.Type.WORD ? first.text : "";
+    if (verb.equals("SET") || verb.equals("RESET")) {
+      b.kind = StatementKind.SESSION_SETTING;
+      b.readTables = TableTokenScan.of(tokens).reads();
+      return b.build();
+    }
+    if (TableTokenScan.DDL_VERBS.contains(verb)) {
+      TableTokenScan scan = TableTokenScan.of(tokens);
+      b.kind = StatementKind.DDL;
+      b.writtenTables = scan.writes();
+      b.readTables = new LinkedHashSet<>(scan.reads());
+      b.readTables.removeAll(scan.writes());
+      b.mayTouchAnything = true;
+      return b.build();
+    }
+    return scanned(b, tokens, StatementKind.OTHER);
+  }
+
+  /** Kind from the caller, tables from a token scan, all of them counted as written. */
+  private static StatementAnalysis scanned(StatementAnalysis.Builder b, List<SqlToken> tokens,
+      StatementKind kind) {
+    TableTokenScan scan = TableTokenScan.of(tokens);
+    b.kind = kind;
+    b.readTables = scan.reads();
+    b.writtenTables = new LinkedHashSet<>(scan.writes());
+    b.writtenTables.addAll(scan.reads());
+    b.mayTouchAnything = true;
+    return b.build();
+  }
+}
