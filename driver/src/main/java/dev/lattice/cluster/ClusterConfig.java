@@ -1,0 +1,134 @@
+package dev.lattice.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a cluster is made of, validated once and then frozen: where its nodes live (in memory,
+ * in files, or existing H2 servers), the credentials Lattice uses on them, and how much log it
+ * retains.
+ */
+public final class ClusterConfig {
+
+    /** Where the nodes live. */
+    public enum Kind { MEM, FILE, NODES }
+
+    private final Kind kind;
+    private final String location;
+    private final String primaryUrl;
+    private final List<String> replicaUrls;
+    private final String user;
+    private final String password;
+    private final long logRetention;
+    private final long lockTimeoutMillis;
+
+    private ClusterConfig(Kind kind, String location, String primaryUrl, List<String> replicaUrls, String user,
+                          String password, long logRetention, long lockTimeoutMillis) {
+        this.kind = kind;
+        this.location = location;
+        this.primaryUrl = primaryUrl;
+        this.replicaUrls = List.copyOf(replicaUrls);
+        this.user = user;
+        this.password = password;
+        this.logRetention = logRetention;
+        this.lockTimeoutMillis = lockTimeoutMillis;
+    }
+
+    /**
+     * An in-memory or file cluster created by Lattice.
+     *
+     * @param location the cluster name (MEM) or directory (FILE)
+     * @param h2Settings H2 URL settings for every node, such as {@code ;NON_KEYWORDS=VALUE}, or ""
+     */
+    public static ClusterConfig embedded(Kind kind, String location, int replicas, String h2Settings, String user,
+                                         String password, long logRetention, long lockTimeoutMillis) {
+        if (kind == Kind.NODES) {
+            throw new IllegalArgumentException("use ClusterConfig.nodes for existing H2 servers");
+        }
+        if (replicas < 0 || replicas > 64) {
+            throw new IllegalArgumentException("replicas must be between 0 and 64, not " + replicas);
+        }
+        String primary = nodeUrl(kind, location, "primary", h2Settings);
+        List<String> replicaUrls = new java.util.ArrayList<>();
+        for (int i = 1; i <= replicas; i++) {
+            replicaUrls.add(nodeUrl(kind, location, "replica" + i, h2Settings));
+        }
+        String key = kind == Kind.FILE ? Path.of(location).toAbsolutePath().normalize().toString() : location;
+        return new ClusterConfig(kind, key, primary, replicaUrls, user, password, check(logRetention), lockTimeoutMillis);
+    }
+
+    /** A cluster over H2 databases that already exist, reached by their JDBC URLs. */
+    public static ClusterConfig nodes(String primaryUrl, List<String> replicaUrls, String user, String password,
+                                      long logRetention, long lockTimeoutMillis) {
+        Objects.requireNonNull(primaryUrl, "primary");
+        for (String url : concat(primaryUrl, replicaUrls)) {
+            if (!url.startsWith("jdbc:h2:")) {
+                throw new IllegalArgumentException("node URLs must be H2 JDBC URLs (jdbc:h2:...), not " + url);
+            }
+        }
+        return new ClusterConfig(Kind.NODES, primaryUrl, primaryUrl, replicaUrls, user, password,
+                check(logRetention), lockTimeoutMillis);
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    private static long check(long logRetention) {
+        if (logRetention < 16) {
+            throw new IllegalArgumentException("logRetention must be at least 16 transactions, not " + logRetention);
+        }
+        return logRetention;
+    }
+
+    private static String nodeUrl(Kind kind, String location, String node, String h2Settings) {
+        if (kind == Kind.MEM) {
+            return "jdbc:h2:mem:lattice-" + location + "-" + node + ";DB_CLOSE_DELAY=-1" + h2Settings;
+        }
+        String dir = Path.of(location).toAbsolutePath().normalize().toString();
+        // WRITE_DELAY=0: a commit reaches the file before it is acknowledged, so a killed process loses none.
+        return "jdbc:h2:file:" + dir + "/" + node + (node.equals("primary") ? ";WRITE_DELAY=0" : "") + h2Settings;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** What identifies the cluster within this JVM: name, directory, or primary URL. */
+    public String key() {
+        return kind + ":" + location;
+    }
+
+    public String primaryUrl() {
+        return primaryUrl;
+    }
+
+    public List<String> replicaUrls() {
+        return replicaUrls;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public long logRetention() {
+        return logRetention;
+    }
+
+    public long lockTimeoutMillis() {
+        return lockTimeoutMillis;
+    }
+
+    /** Whether the log must survive a restart (the primary is not in memory). */
+    public boolean durable() {
+        return kind != Kind.MEM;
+    }
+}

@@ -1,0 +1,4 @@
+package dev.lattice.cluster;
+
+/** What a node does in the cluster. */
+public enum NodeRole { PRIMARY, REPLICA }

@@ -1,0 +1,68 @@
+package dev.lattice.cluster;
+
+import dev.lattice.replication.ReplicaApplier;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import org.h2.tools.SimpleResultSet;
+
+/** SHOW REPLICAS and ALTER REPLICA: the cluster's nodes as figures, and lag injection for tests and drills. */
+public final class ReplicaAdmin {
+
+    private ReplicaAdmin() {
+    }
+
+    /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms. */
+    public static ResultSet showReplicas(Cluster cluster) {
+        SimpleResultSet rs = new SimpleResultSet();
+        rs.addColumn("NAME", Types.VARCHAR, 64, 0);
+        rs.addColumn("ROLE", Types.VARCHAR, 16, 0);
+        rs.addColumn("URL", Types.VARCHAR, 1024, 0);
+        rs.addColumn("STATE", Types.VARCHAR, 16, 0);
+        rs.addColumn("APPLIED_LSN", Types.BIGINT, 19, 0);
+        rs.addColumn("LAG_LSN", Types.BIGINT, 19, 0);
+        rs.addColumn("LAG_MS", Types.BIGINT, 19, 0);
+        rs.addColumn("IN_SYNC_SET", Types.BOOLEAN, 1, 0);
+        rs.addColumn("DELAY_MS", Types.BIGINT, 19, 0);
+        long committed = cluster.committedLsn();
+        Node primary = cluster.primary();
+        rs.addRow(primary.name(), primary.role().name(), primary.url(), "ONLINE", committed, 0L, 0L, null, 0L);
+        for (Replica r : cluster.replicas()) {
+            ReplicaApplier a = r.applier();
+            long applied = a.applied();
+            boolean known = a.state().readable() && applied >= 0;
+            rs.addRow(r.node().name(), r.node().role().name(), r.node().url(), a.state().name(),
+                    applied < 0 ? null : applied,
+                    known ? Math.max(0, committed - applied) : null,
+                    known ? a.lagMillis() : null,
+                    known, a.delayMillis());
+        }
+        return rs;
+    }
+
+    /** ALTER REPLICA name SET DELAY ms. */
+    public static void setDelay(Cluster cluster, String name, long millis) throws SQLException {
+        if (millis < 0) {
+            throw new SQLException("The delay of a replica must not be negative: " + millis, "22023");
+        }
+        replica(cluster, name).applier().setDelayMillis(millis);
+    }
+
+    /** ALTER REPLICA name PAUSE | RESUME. */
+    public static void setPaused(Cluster cluster, String name, boolean paused) throws SQLException {
+        replica(cluster, name).applier().setPaused(paused);
+    }
+
+    private static Replica replica(Cluster cluster, String name) throws SQLException {
+        Replica r = cluster.replica(name);
+        if (r == null) {
+            StringBuilder names = new StringBuilder();
+            for (Replica each : cluster.replicas()) {
+                names.append(names.length() == 0 ? "" : ", ").append(each.node().name());
+            }
+            throw new SQLException("Unknown replica '" + name + "': the replicas are "
+                    + (names.length() == 0 ? "(none)" : names), "42704");
+        }
+        return r;
+    }
+}

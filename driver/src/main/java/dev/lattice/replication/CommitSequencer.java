@@ -1,0 +1,108 @@
+package dev.lattice.replication;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Gives every committed write transaction of the primary its LSN, gap-free and in commit order:
+ * under one lock it appends the log entry inside the transaction, commits it in H2, and
+ * publishes the entry to the appliers. Conflicting transactions are ordered by H2's row locks
+ * before they get here, so LSN order is an order the replicas can replay.
+ */
+public final class CommitSequencer {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TransactionLog log;
+    private final Runnable onPublish;
+
+    public CommitSequencer(TransactionLog log, Runnable onPublish) {
+        this.log = log;
+        this.onPublish = onPublish;
+    }
+
+    public TransactionLog log() {
+        return log;
+    }
+
+    /**
+     * Commits the transaction on the primary and logs its row changes.
+     *
+     * @param logInsert the primary connection's prepared log insert, or null for an in-memory log
+     * @return the LSN given to the transaction, or 0 when it changed nothing
+     */
+    public long commit(Connection primary, PreparedStatement logInsert, List<RowChange> changes) throws SQLException {
+        if (changes.isEmpty()) {
+            primary.commit();
+            return 0;
+        }
+        LoggedTransaction draft = LoggedTransaction.ofChanges(0, 0, changes);
+        byte[] payload = logInsert == null ? null : LogCodec.encode(draft);
+        lock.lock();
+        try {
+            LoggedTransaction tx = draft.withLsn(log.committed() + 1, System.currentTimeMillis());
+            if (logInsert != null) {
+                log.durable().append(logInsert, tx, payload);
+            }
+            primary.commit();
+            log.publish(tx);
+        } finally {
+            lock.unlock();
+        }
+        onPublish.run();
+        return log.committed();
+    }
+
+    /**
+     * Logs a DDL statement that has just run on the primary. Call it while holding the
+     * {@link SchemaGate} for DDL, so no write transaction can commit between the DDL and its entry.
+     */
+    public long logDdl(Connection primary, PreparedStatement logInsert, String ddl, String schema) throws SQLException {
+        return logSchemaChange(primary, logInsert, LoggedTransaction.ofDdl(0, 0, ddl, schema));
+    }
+
+    /**
+     * Logs that the schema changed in a way that cannot be replayed as text: every replica is
+     * rebuilt from a snapshot when it reaches this entry.
+     */
+    public long logResync(Connection primary, PreparedStatement logInsert) throws SQLException {
+        return logSchemaChange(primary, logInsert, LoggedTransaction.resync(0, 0));
+    }
+
+    private long logSchemaChange(Connection primary, PreparedStatement logInsert, LoggedTransaction draft)
+            throws SQLException {
+        long lsn;
+        lock.lock();
+        try {
+            LoggedTransaction tx = draft.withLsn(log.committed() + 1, System.currentTimeMillis());
+            if (logInsert != null) {
+                log.durable().append(logInsert, tx, LogCodec.encode(tx));
+                primary.commit();
+            }
+            log.publish(tx);
+            lsn = tx.lsn();
+        } finally {
+            lock.unlock();
+        }
+        onPublish.run();
+        return lsn;
+    }
+
+    /** Runs an action while no transaction can commit, e.g. to pin a snapshot to an LSN. */
+    public <T> T whileNoCommits(SqlSupplier<T> action) throws SQLException {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A piece of JDBC work. */
+    @FunctionalInterface
+    public interface SqlSupplier<T> {
+        T get() throws SQLException;
+    }
+}

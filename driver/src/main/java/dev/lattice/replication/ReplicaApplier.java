@@ -1,0 +1,427 @@
+package dev.lattice.replication;
+
+import dev.lattice.cluster.Node;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that applies the log to one replica, in LSN order, each transaction atomically
+ * with the replica's applied-LSN record. It honours an injected delay and pauses, resumes after
+ * failures from the replica's own record, and rebuilds the replica from a snapshot when the log
+ * no longer holds what it needs.
+ */
+public final class ReplicaApplier implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
+    private static final int BATCH = 256;
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final Node replica;
+    private final Node primary;
+    private final CommitSequencer sequencer;
+    private final TransactionLog log;
+    private final Map<TableId, TableShape> shapes = new HashMap<>();
+    private final Object appliedMonitor = new Object();
+    private final ApplyProgress progress;
+
+    private volatile Thread thread;
+    private volatile boolean stopped;
+    private volatile boolean paused;
+    private volatile long delayMillis;
+    private volatile long applied = -1;
+    private volatile ReplicaState state = ReplicaState.REBUILDING;
+    private volatile String lastError;
+    private volatile int waiters;
+    private volatile long rebuilds;
+    private volatile boolean inSyncSet;
+    private volatile long joinedAtLsn;
+
+    private Connection connection;
+    private PreparedStatement appliedUpdate;
+    private Connection primaryReader;
+    private String currentSchema;
+
+    public ReplicaApplier(Node replica, Node primary, CommitSequencer sequencer, ApplyProgress progress) {
+        this.replica = replica;
+        this.primary = primary;
+        this.sequencer = sequencer;
+        this.log = sequencer.log();
+        this.progress = progress;
+    }
+
+    public void start() {
+        Thread t = new Thread(this, "lattice-applier-" + replica.name());
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    public void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        state = ReplicaState.STOPPED;
+    }
+
+    /** Called after each commit on the primary: the applier has work. */
+    public void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    public Node node() {
+        return replica;
+    }
+
+    /** applied(r): the LSN of the last transaction this replica has applied; -1 when unknown. */
+    public long applied() {
+        return applied;
+    }
+
+    public ReplicaState state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public long delayMillis() {
+        return delayMillis;
+    }
+
+    public void setDelayMillis(long millis) {
+        delayMillis = millis;
+        wake();
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /**
+     * PAUSE returns once the applier has stopped applying, so nothing is applied after it;
+     * RESUME returns at once.
+     */
+    public void setPaused(boolean pause) {
+        paused = pause;
+        wake();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pause && state != ReplicaState.PAUSED && state != ReplicaState.FAILED && !stopped
+                && Thread.currentThread() != thread) {
+            try {
+                if (!progress.await(deadline - System.nanoTime()) && System.nanoTime() - deadline >= 0) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** How many times the replica has been rebuilt from a snapshot. */
+    public long rebuilds() {
+        return rebuilds;
+    }
+
+    /**
+     * Milliseconds since the oldest transaction this replica has not applied was committed: 0
+     * when it is caught up, Long.MAX_VALUE when that is unknown (state unknown, or so far behind
+     * that the entry has left memory).
+     */
+    public long lagMillis() {
+        long done = applied;
+        if (done < 0 || !state.readable()) {
+            return Long.MAX_VALUE;
+        }
+        if (done >= log.committed()) {
+            return 0;
+        }
+        LoggedTransaction next = log.recent(done + 1);
+        return next == null ? Long.MAX_VALUE : Math.max(0, System.currentTimeMillis() - next.commitMillis());
+    }
+
+    /**
+     * Whether the replica is in STRONG's synchronous set: commits wait for it, and it may serve
+     * STRONG reads once it has applied {@link #joinedAtLsn()}. It joins when it has caught up and
+     * leaves when it fails or a commit gives up waiting for it.
+     */
+    public boolean inSyncSet() {
+        return inSyncSet;
+    }
+
+    /** C when the replica last joined the synchronous set; commits before that did not wait for it. */
+    public long joinedAtLsn() {
+        return joinedAtLsn;
+    }
+
+    /** Takes the replica out of the synchronous set: a commit found it too slow, or it failed. */
+    public void leaveSyncSet() {
+        if (inSyncSet) {
+            inSyncSet = false;
+            progress.signal();
+        }
+    }
+
+    private void joinSyncSetIfCaughtUp() {
+        if (!inSyncSet && !paused && applied >= log.committed()) {
+            inSyncSet = true;
+            joinedAtLsn = log.committed();
+            progress.signal();
+        }
+    }
+
+    /** Waits until applied(r) ≥ lsn or the timeout passes; returns whether it got there. */
+    public boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException {
+        if (applied >= lsn) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (appliedMonitor) {
+            waiters++;
+            try {
+                while (applied < lsn) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(appliedMonitor, left);
+                }
+                return true;
+            } finally {
+                waiters--;
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            try {
+                if (connection == null) {
+                    connect();
+                }
+                step();
+            } catch (Throwable e) {
+                fail(e);
+                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
+            }
+        }
+        disconnect();
+    }
+
+    private void step() throws SQLException {
+        if (paused) {
+            if (state != ReplicaState.PAUSED) {
+                state = ReplicaState.PAUSED;
+                progress.signal();
+            }
+            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            return;
+        }
+        state = ReplicaState.ONLINE;
+        long next = applied + 1;
+        if (next > log.committed()) {
+            joinSyncSetIfCaughtUp();
+            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            return;
+        }
+        List<LoggedTransaction> batch = log.read(next, BATCH, primaryReader());
+        if (batch == null) {
+            LOG.info("Replica {} needs LSN {}, which the log no longer holds: rebuilding from a snapshot",
+                    replica.name(), next);
+            rebuild();
+            return;
+        }
+        long delay = delayMillis;
+        long now = System.currentTimeMillis();
+        int due = 0;
+        while (due < batch.size() && (delay <= 0 || batch.get(due).commitMillis() + delay <= now)) {
+            due++;
+        }
+        if (due == 0) {
+            long waitMillis = batch.get(0).commitMillis() + delay - now;
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(waitMillis, 50)));
+            return;
+        }
+        apply(batch.subList(0, due));
+    }
+
+    private void apply(List<LoggedTransaction> batch) throws SQLException {
+        long last = applied;
+        try {
+            for (LoggedTransaction tx : batch) {
+                if (tx.isResync()) {
+                    if (last != applied) {
+                        commitApplied(last);
+                    }
+                    LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
+                            replica.name(), tx.lsn());
+                    rebuild();
+                    return;
+                }
+                if (tx.isDdl()) {
+                    if (last != applied) {
+                        commitApplied(last);
+                    }
+                    applyDdl(tx);
+                    last = tx.lsn();
+                    continue;
+                }
+                for (RowChange change : tx.changes()) {
+                    shape(change.table()).apply(change);
+                }
+                last = tx.lsn();
+            }
+            if (last != applied) {
+                commitApplied(last);
+            }
+        } catch (SQLException e) {
+            connection.rollback();
+            throw new SQLException("Replica " + replica.name() + " failed to apply LSN " + (last + 1) + ": "
+                    + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    private void commitApplied(long lsn) throws SQLException {
+        appliedUpdate.setLong(1, lsn);
+        appliedUpdate.executeUpdate();
+        connection.commit();
+        published(lsn);
+    }
+
+    private void applyDdl(LoggedTransaction tx) throws SQLException {
+        AppliedLsn.markDdl(connection, tx.lsn());
+        try (Statement s = connection.createStatement()) {
+            String schema = tx.ddlSchema() == null ? "PUBLIC" : tx.ddlSchema();
+            if (!schema.equals(currentSchema)) {
+                s.execute("SET SCHEMA " + TableId.quote(schema));
+                currentSchema = schema;
+            }
+            s.execute(tx.ddl());
+        }
+        clearShapes();
+        commitApplied(tx.lsn());
+    }
+
+    private void published(long lsn) {
+        applied = lsn;
+        joinSyncSetIfCaughtUp();
+        if (waiters > 0) {
+            synchronized (appliedMonitor) {
+                appliedMonitor.notifyAll();
+            }
+        }
+        progress.signal();
+    }
+
+    private TableShape shape(TableId table) throws SQLException {
+        TableShape shape = shapes.get(table);
+        if (shape == null) {
+            shape = TableShape.load(connection, table);
+            shapes.put(table, shape);
+        }
+        return shape;
+    }
+
+    private void connect() throws SQLException {
+        Connection c = replica.connectDirect();
+        try {
+            c.setAutoCommit(false);
+            connection = c;
+            long recorded = AppliedLsn.read(c);
+            c.commit();
+            if (recorded < 0) {
+                LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot",
+                        replica.name());
+                rebuild();
+            } else {
+                appliedUpdate = AppliedLsn.prepareUpdate(c);
+                currentSchema = null;
+                published(recorded);
+            }
+            lastError = null;
+        } catch (SQLException | RuntimeException e) {
+            disconnect();
+            throw e;
+        }
+    }
+
+    private void rebuild() throws SQLException {
+        state = ReplicaState.REBUILDING;
+        leaveSyncSet();
+        clearShapes();
+        Snapshot snapshot = Snapshot.take(primaryReader(), sequencer);
+        snapshot.restoreInto(connection);
+        if (appliedUpdate != null) {
+            appliedUpdate.close();
+        }
+        appliedUpdate = AppliedLsn.prepareUpdate(connection);
+        currentSchema = null;
+        published(snapshot.lsn());
+        rebuilds++;
+        state = ReplicaState.ONLINE;
+    }
+
+    private Connection primaryReader() throws SQLException {
+        if (primaryReader == null) {
+            primaryReader = primary.connectDirect();
+        }
+        return primaryReader;
+    }
+
+    private void fail(Throwable e) {
+        state = ReplicaState.FAILED;
+        leaveSyncSet();
+        String message = String.valueOf(e.getMessage());
+        if (!message.equals(lastError)) {
+            LOG.warn("Replica {} failed: {}", replica.name(), message);
+        }
+        lastError = message;
+        disconnect();
+    }
+
+    private void clearShapes() {
+        shapes.values().forEach(TableShape::close);
+        shapes.clear();
+    }
+
+    private void disconnect() {
+        clearShapes();
+        closeQuietly(connection);
+        closeQuietly(primaryReader);
+        connection = null;
+        primaryReader = null;
+        appliedUpdate = null;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+        }
+    }
+}

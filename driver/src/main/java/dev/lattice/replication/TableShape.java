@@ -1,0 +1,142 @@
+package dev.lattice.replication;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A replica table's columns as the applier needs them: which positions of a captured row it
+ * writes (generated columns are computed by H2 itself), which form the primary key, and the
+ * INSERT, UPDATE and DELETE statements that install a captured row change.
+ */
+final class TableShape {
+
+    private static final String COLUMNS = "SELECT COLUMN_NAME, DATA_TYPE, IS_GENERATED, IDENTITY_GENERATION "
+            + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
+    private static final String PRIMARY_KEY = "SELECT K.COLUMN_NAME FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS C "
+            + "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE K ON K.CONSTRAINT_SCHEMA = C.CONSTRAINT_SCHEMA "
+            + "AND K.CONSTRAINT_NAME = C.CONSTRAINT_NAME WHERE C.TABLE_SCHEMA = ? AND C.TABLE_NAME = ? "
+            + "AND C.CONSTRAINT_TYPE = 'PRIMARY KEY' ORDER BY K.ORDINAL_POSITION";
+
+    private final int[] written;
+    private final int[] key;
+    private final PreparedStatement insert;
+    private final PreparedStatement update;
+    private final PreparedStatement delete;
+
+    private TableShape(int[] written, int[] key, PreparedStatement insert, PreparedStatement update,
+                       PreparedStatement delete) {
+        this.written = written;
+        this.key = key;
+        this.insert = insert;
+        this.update = update;
+        this.delete = delete;
+    }
+
+    static TableShape load(Connection replica, TableId table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> placeholders = new ArrayList<>();
+        List<Integer> writtenList = new ArrayList<>();
+        List<Integer> comparable = new ArrayList<>();
+        boolean identityAlways = false;
+        try (PreparedStatement ps = replica.prepareStatement(COLUMNS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int position = 0; rs.next(); position++) {
+                    String type = rs.getString(2);
+                    names.add(rs.getString(1));
+                    placeholders.add("JSON".equals(type) ? "? FORMAT JSON" : "?");
+                    if (!"ALWAYS".equals(rs.getString(3))) {
+                        writtenList.add(position);
+                    }
+                    if (!type.contains("LARGE OBJECT") && !"JSON".equals(type)) {
+                        comparable.add(position);
+                    }
+                    identityAlways |= "ALWAYS".equals(rs.getString(4));
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            throw new SQLException("Replica has no table " + table + " to apply a change to", "42S02");
+        }
+        List<Integer> keyList = new ArrayList<>();
+        try (PreparedStatement ps = replica.prepareStatement(PRIMARY_KEY)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keyList.add(names.indexOf(rs.getString(1)));
+                }
+            }
+        }
+        int[] written = toArray(writtenList);
+        boolean hasKey = !keyList.isEmpty();
+        int[] key = toArray(hasKey ? keyList : comparable);
+
+        StringBuilder insert = new StringBuilder("INSERT INTO ").append(table.quoted()).append(" (");
+        StringBuilder values = new StringBuilder();
+        StringBuilder set = new StringBuilder();
+        for (int i = 0; i < written.length; i++) {
+            String column = TableId.quote(names.get(written[i]));
+            String placeholder = placeholders.get(written[i]);
+            insert.append(i == 0 ? "" : ", ").append(column);
+            values.append(i == 0 ? "" : ", ").append(placeholder);
+            set.append(i == 0 ? "" : ", ").append(column).append(" = ").append(placeholder);
+        }
+        insert.append(')').append(identityAlways ? " OVERRIDING SYSTEM VALUE" : "").append(" VALUES (").append(values).append(')');
+
+        StringBuilder where = new StringBuilder(" WHERE ");
+        for (int i = 0; i < key.length; i++) {
+            where.append(i == 0 ? "" : " AND ").append(TableId.quote(names.get(key[i])))
+                    .append(hasKey ? " = ?" : " IS NOT DISTINCT FROM ?");
+        }
+        String limit = hasKey ? "" : " FETCH FIRST ROW ONLY";
+        return new TableShape(written, key,
+                replica.prepareStatement(insert.toString()),
+                replica.prepareStatement("UPDATE " + table.quoted() + " SET " + set + where + limit),
+                replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit));
+    }
+
+    void apply(RowChange change) throws SQLException {
+        switch (change.op()) {
+            case INSERT -> {
+                bind(insert, 1, written, change.newRow());
+                insert.executeUpdate();
+            }
+            case UPDATE -> {
+                bind(update, bind(update, 1, written, change.newRow()), key, change.oldRow());
+                update.executeUpdate();
+            }
+            case DELETE -> {
+                bind(delete, 1, key, change.oldRow());
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    void close() {
+        for (PreparedStatement ps : new PreparedStatement[] {insert, update, delete}) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // the connection is going away
+            }
+        }
+    }
+
+    private static int bind(PreparedStatement ps, int first, int[] positions, Object[] row) throws SQLException {
+        int index = first;
+        for (int position : positions) {
+            ps.setObject(index++, row[position]);
+        }
+        return index;
+    }
+
+    private static int[] toArray(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
