@@ -1,0 +1,150 @@
+package dev.lattice.routing;
+
+import dev.lattice.cluster.ReplicaAdmin;
+import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.sql.statement.SqlAlterReplica;
+import dev.lattice.sql.statement.SqlBeginTransaction;
+import dev.lattice.sql.statement.SqlCommit;
+import dev.lattice.sql.statement.SqlReleaseSavepoint;
+import dev.lattice.sql.statement.SqlRollback;
+import dev.lattice.sql.statement.SqlSavepoint;
+import dev.lattice.sql.statement.SqlSetConsistency;
+import dev.lattice.sql.statement.SqlSetConsistencyFallback;
+import dev.lattice.sql.statement.SqlSetConsistencyTimeout;
+import dev.lattice.sql.statement.SqlSetConsistencyToken;
+import dev.lattice.sql.statement.SqlSetTransaction;
+import dev.lattice.sql.statement.SqlShowConsistency;
+import dev.lattice.sql.statement.SqlShowReplicas;
+import dev.lattice.sql.statement.SqlShowStats;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLWarning;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * Runs the statements Lattice answers itself rather than passing to H2: transaction control,
+ * session settings, and the Lattice session and admin commands of SPEC §3.
+ */
+public final class Commands {
+
+    private Commands() {
+    }
+
+    public static CommandResult execute(Session session, StatementAnalysis analysis, String sql) throws SQLException {
+        switch (analysis.kind()) {
+            case SESSION_SETTING -> {
+                session.applySetting(sql);
+                return CommandResult.done();
+            }
+            case TRANSACTION_CONTROL -> {
+                return transactionControl(session, analysis.command(), sql);
+            }
+            case LATTICE_ADMIN -> {
+                return admin(session, analysis.command());
+            }
+            default -> {
+                return sessionCommand(session, analysis.command());
+            }
+        }
+    }
+
+    private static CommandResult transactionControl(Session session, SqlNode command, String sql) throws SQLException {
+        if (command instanceof SqlBeginTransaction begin) {
+            Integer isolation = begin.getIsolation() == null ? null : begin.getIsolation().jdbcLevel();
+            return warn(session.begin(begin.getReadOnly(), isolation));
+        }
+        if (command instanceof SqlCommit) {
+            if (session.effectiveAutoCommit()) {
+                return warn(noTransaction());
+            }
+            session.commit();
+            return CommandResult.done();
+        }
+        if (command instanceof SqlRollback rollback) {
+            if (rollback.getSavepoint() != null) {
+                session.rollbackToSavepoint(rollback.getSavepoint().getSimple(), sql);
+            } else if (session.effectiveAutoCommit()) {
+                return warn(noTransaction());
+            } else {
+                session.rollback();
+            }
+            return CommandResult.done();
+        }
+        if (command instanceof SqlSavepoint savepoint) {
+            session.savepoint(savepoint.getName().getSimple(), sql);
+            return CommandResult.done();
+        }
+        if (command instanceof SqlReleaseSavepoint release) {
+            session.releaseSavepoint(release.getName().getSimple(), sql);
+            return CommandResult.done();
+        }
+        if (command instanceof SqlSetTransaction set) {
+            if (set.getIsolation() != null) {
+                session.setIsolation(set.getIsolation().jdbcLevel(), set.isSession());
+            }
+            if (set.getReadOnly() != null) {
+                if (set.isSession()) {
+                    session.setReadOnly(set.getReadOnly());
+                } else {
+                    session.setTransactionReadOnly(set.getReadOnly());
+                }
+            }
+            return CommandResult.done();
+        }
+        throw new SQLException("Unknown transaction statement: " + command, "42601");
+    }
+
+    private static SQLWarning noTransaction() {
+        return new SQLWarning("There is no transaction in progress", "25P01");
+    }
+
+    private static CommandResult warn(SQLWarning warning) {
+        return new CommandResult(null, 0, warning);
+    }
+
+    private static CommandResult admin(Session session, SqlNode command) throws SQLException {
+        if (command instanceof SqlShowReplicas) {
+            return CommandResult.rows(ReplicaAdmin.showReplicas(session.cluster()));
+        }
+        if (command instanceof SqlShowStats) {
+            return CommandResult.rows(session.cluster().routingStats().show());
+        }
+        if (command instanceof SqlAlterReplica alter) {
+            String name = alter.getReplicaName();
+            switch (alter.getAction()) {
+                case SET_DELAY -> ReplicaAdmin.setDelay(session.cluster(), name, alter.getDelayMs());
+                case PAUSE -> ReplicaAdmin.setPaused(session.cluster(), name, true);
+                case RESUME -> ReplicaAdmin.setPaused(session.cluster(), name, false);
+            }
+            return CommandResult.done();
+        }
+        throw notYet(command);
+    }
+
+    private static CommandResult sessionCommand(Session session, SqlNode command) throws SQLException {
+        SessionConsistency consistency = session.consistency();
+        if (command instanceof SqlSetConsistency set) {
+            return warn(consistency.set(set.getSpec()));
+        }
+        if (command instanceof SqlSetConsistencyTimeout timeout) {
+            consistency.setTimeout(timeout.getTimeoutMs());
+            return CommandResult.done();
+        }
+        if (command instanceof SqlSetConsistencyFallback fallback) {
+            consistency.setFallback(fallback.getFallback());
+            return CommandResult.done();
+        }
+        if (command instanceof SqlSetConsistencyToken token) {
+            consistency.adopt(token.getToken());
+            return CommandResult.done();
+        }
+        if (command instanceof SqlShowConsistency) {
+            return CommandResult.rows(consistency.show());
+        }
+        throw notYet(command);
+    }
+
+    private static SQLException notYet(SqlNode command) {
+        return new SQLFeatureNotSupportedException("Lattice does not run '" + command + "' yet", "0A000");
+    }
+}

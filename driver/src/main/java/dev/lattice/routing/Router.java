@@ -1,0 +1,235 @@
+package dev.lattice.routing;
+
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.Replica;
+import dev.lattice.replication.ApplyProgress;
+import dev.lattice.replication.ReplicaApplier;
+import dev.lattice.routing.RoutingStats.Counter;
+import dev.lattice.sql.consistency.ConsistencyLevel;
+import dev.lattice.sql.consistency.ConsistencySpec;
+import dev.lattice.sql.consistency.Fallback;
+import dev.lattice.sql.consistency.StalenessUnit;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.util.List;
+
+/**
+ * Chooses the node for a read at the session's level (SPEC §2): a replica that keeps the level's
+ * promise, taken in turn; if none does yet, it waits for one up to the timeout, then follows the
+ * fallback. The primary keeps every promise, so it is where reads go when no replica can.
+ */
+final class Router {
+
+    /** SQLState of a read no replica could serve in time with FALLBACK ERROR. */
+    static final String NO_REPLICA_IN_TIME = "LT001";
+    private static final int NONE_YET = -1;
+
+    private final Cluster cluster;
+    private final List<Replica> replicas;
+    private final ApplyProgress progress;
+    private final RoutingStats stats;
+    private int next;
+    private int sticky = -1;
+    private long highestRead;
+
+    Router(Cluster cluster) {
+        this.cluster = cluster;
+        this.replicas = cluster.replicas();
+        this.progress = cluster.applyProgress();
+        this.stats = cluster.routingStats();
+    }
+
+    /** The replica MONOTONIC_READS sticks to, or null. */
+    String stickyReplica() {
+        return sticky < 0 ? null : replicas.get(sticky).node().name();
+    }
+
+    /** After a read on replica index i (1-based) whose applied LSN was then lsn. */
+    void readFrom(int nodeIndex, long lsn) {
+        if (lsn > highestRead) {
+            highestRead = lsn;
+        }
+    }
+
+    /** The node index for a read: 0 for the primary, i for the i-th replica. */
+    int route(ConsistencySpec spec, CausalPosition position, long timeoutMillis, Fallback fallback) throws SQLException {
+        ConsistencyLevel level = spec.getLevel();
+        if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
+            return primary(level);
+        }
+        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? cluster.committedLsn() : 0;
+        int pick = pick(spec, position, readIndex);
+        if (pick != NONE_YET) {
+            return replica(level, pick);
+        }
+        stats.increment(level, Counter.WAITS);
+        long start = System.nanoTime();
+        long deadline = start + timeoutMillis * 1_000_000L;
+        try {
+            while (true) {
+                boolean moved;
+                try {
+                    moved = progress.await(deadline - System.nanoTime());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLTransientException("Interrupted while waiting for a replica", "57014", e);
+                }
+                pick = pick(spec, position, readIndex);
+                if (pick != NONE_YET) {
+                    return replica(level, pick);
+                }
+                if (!moved && System.nanoTime() - deadline >= 0) {
+                    break;
+                }
+            }
+        } finally {
+            stats.add(level, Counter.WAIT_MICROS, (System.nanoTime() - start) / 1000);
+        }
+        if (fallback == Fallback.PRIMARY) {
+            stats.increment(level, Counter.FALLBACKS);
+            return primary(level);
+        }
+        stats.increment(level, Counter.ERRORS);
+        throw new SQLException("No replica met " + spec + " within " + timeoutMillis + " ms ("
+                + requirement(spec, position, readIndex) + "; " + lagReport() + ")", NO_REPLICA_IN_TIME);
+    }
+
+    private int primary(ConsistencyLevel level) {
+        stats.increment(level, Counter.PRIMARY_READS);
+        return 0;
+    }
+
+    private int replica(ConsistencyLevel level, int index) {
+        stats.increment(level, Counter.REPLICA_READS);
+        return index + 1;
+    }
+
+    /** A 0-based replica index that keeps the promise now, or NONE_YET. */
+    private int pick(ConsistencySpec spec, CausalPosition position, long readIndex) {
+        return switch (spec.getLevel()) {
+            case EVENTUAL, CONSISTENT_PREFIX -> inTurn(0);
+            case MONOTONIC_READS -> monotonic();
+            case READ_YOUR_WRITES -> inTurn(position.written());
+            case CAUSAL -> inTurn(position.observed());
+            case LINEARIZABLE -> inTurn(readIndex);
+            case BOUNDED_STALENESS -> bounded(spec);
+            case STRONG -> inSyncSet();
+            case QUORUM -> quorum(spec);
+            case SERIALIZABLE -> NONE_YET;
+        };
+    }
+
+    /** The next readable replica in turn that has applied at least the LSN. */
+    private int inTurn(long lsn) {
+        int n = replicas.size();
+        for (int tried = 0; tried < n; tried++) {
+            int i = next;
+            next = i + 1 == n ? 0 : i + 1;
+            Replica r = replicas.get(i);
+            if (r.readable() && r.applied() >= lsn) {
+                return i;
+            }
+        }
+        return NONE_YET;
+    }
+
+    private int monotonic() {
+        if (sticky >= 0) {
+            Replica r = replicas.get(sticky);
+            if (r.readable() && r.applied() >= highestRead) {
+                return sticky;
+            }
+        }
+        int pick = inTurn(highestRead);
+        if (pick != NONE_YET) {
+            sticky = pick;
+        }
+        return pick;
+    }
+
+    private int bounded(ConsistencySpec spec) {
+        int n = replicas.size();
+        long committed = cluster.committedLsn();
+        long boundMillis = spec.getUnit() == StalenessUnit.SECONDS ? spec.getBound() * 1000 : spec.getBound();
+        for (int tried = 0; tried < n; tried++) {
+            int i = next;
+            next = i + 1 == n ? 0 : i + 1;
+            Replica r = replicas.get(i);
+            if (!r.readable()) {
+                continue;
+            }
+            boolean within = spec.getUnit() == StalenessUnit.VERSIONS
+                    ? committed - r.applied() <= spec.getBound()
+                    : r.applier().lagMillis() < boundMillis; // strict: both clocks read whole milliseconds
+            if (within) {
+                return i;
+            }
+        }
+        return NONE_YET;
+    }
+
+    private int inSyncSet() {
+        int n = replicas.size();
+        for (int tried = 0; tried < n; tried++) {
+            int i = next;
+            next = i + 1 == n ? 0 : i + 1;
+            ReplicaApplier a = replicas.get(i).applier();
+            if (a.inSyncSet() && a.state().readable() && a.applied() >= a.joinedAtLsn()) {
+                return i;
+            }
+        }
+        return NONE_YET;
+    }
+
+    /** Asks r readable replicas, in turn, and takes the most advanced of them. */
+    private int quorum(ConsistencySpec spec) {
+        int n = replicas.size();
+        int wanted = Quorums.read(spec, n);
+        int asked = 0;
+        int best = NONE_YET;
+        long bestApplied = -1;
+        for (int tried = 0; tried < n && asked < wanted; tried++) {
+            int i = (next + tried) % n;
+            Replica r = replicas.get(i);
+            if (r.readable()) {
+                asked++;
+                if (r.applied() > bestApplied) {
+                    bestApplied = r.applied();
+                    best = i;
+                }
+            }
+        }
+        next = (next + 1) % n;
+        return asked < wanted ? NONE_YET : best;
+    }
+
+    private String requirement(ConsistencySpec spec, CausalPosition position, long readIndex) {
+        return switch (spec.getLevel()) {
+            case READ_YOUR_WRITES -> "needs applied LSN >= " + position.written();
+            case CAUSAL -> "needs applied LSN >= " + position.observed();
+            case LINEARIZABLE -> "needs applied LSN >= " + readIndex;
+            case MONOTONIC_READS -> "needs applied LSN >= " + highestRead;
+            case BOUNDED_STALENESS -> "needs lag <= " + spec.getBound() + " " + spec.getUnit();
+            case STRONG -> "needs a replica of the synchronous set";
+            case QUORUM -> "needs " + Quorums.read(spec, replicas.size()) + " readable replicas";
+            default -> "needs a readable replica";
+        };
+    }
+
+    private String lagReport() {
+        long committed = cluster.committedLsn();
+        StringBuilder out = new StringBuilder("primary at LSN " + committed);
+        for (Replica r : replicas) {
+            ReplicaApplier a = r.applier();
+            out.append(", ").append(r.node().name()).append(' ');
+            if (!a.state().readable()) {
+                out.append(a.state()).append(" (lag unknown)");
+            } else {
+                long lagMs = a.lagMillis();
+                out.append("applied ").append(a.applied()).append(" (lag ").append(committed - a.applied())
+                        .append(" LSN, ").append(lagMs == Long.MAX_VALUE ? "unknown" : lagMs + " ms").append(')');
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,610 @@
+package dev.lattice.routing;
+
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.Replica;
+import dev.lattice.replication.ChangeCapture;
+import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.SchemaGate;
+import dev.lattice.replication.TriggerInstaller;
+import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.sql.analysis.StatementAnalyzer;
+import dev.lattice.sql.analysis.StatementKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLWarning;
+import java.sql.Savepoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+
+/**
+ * One Lattice session: what a JDBC connection or a proxy client is to the engine. It routes each
+ * statement to a node, runs writes on the primary with their row changes captured, gives each
+ * committed write transaction its LSN, and keeps the session's causal position.
+ */
+public final class Session implements AutoCloseable {
+
+    /** One analysis cache for the JVM: an analysis depends on the SQL text alone. */
+    private static final StatementAnalyzer ANALYZER = new StatementAnalyzer();
+
+    private final Cluster cluster;
+    private final ChangeCapture capture = new ChangeCapture();
+    private final NodeConnections nodes;
+    private final Map<Savepoint, Integer> savepointMarks = new HashMap<>();
+    private final Map<String, Integer> namedSavepointMarks = new HashMap<>();
+
+    private final SessionConsistency consistency;
+
+    private PreparedStatement logInsert;
+    private boolean autoCommit = true;
+    private boolean inTransactionBlock;
+    private boolean readOnly;
+    private boolean transactionReadOnly;
+    private int pinnedNode = -1;
+    private boolean writerInGate;
+    private boolean closed;
+    private int restoreIsolation = -1;
+    private SQLWarning warnings;
+
+    public Session(Cluster cluster, SessionOptions options) throws SQLException {
+        this.cluster = cluster;
+        this.nodes = new NodeConnections(cluster, capture);
+        CausalPosition position = options.sharedScope() ? cluster.sharedPosition() : new CausalPosition();
+        this.consistency = new SessionConsistency(cluster, position, options.consistency(), options.timeoutMillis(),
+                options.fallback(), options.failureTimeoutMillis());
+    }
+
+    /** The session's level, timeout, fallback and causal position. */
+    public SessionConsistency consistency() {
+        return consistency;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    /** W: the LSN of the session's last acknowledged write (0 before any). */
+    public long writeLsn() {
+        return consistency.position().written();
+    }
+
+    /** T: the highest LSN the session has written or observed; an upper bound of what it saw. */
+    public long token() {
+        return consistency.position().observed();
+    }
+
+    /** The statement's analysis, from the cache when the text was seen before. */
+    public StatementAnalysis analyze(String sql) throws SQLException {
+        return ANALYZER.analyze(sql);
+    }
+
+    /** Runs a routed statement (query, DML, DDL, or anything Lattice does not understand). */
+    public <T> T execute(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        checkOpen();
+        if (effectiveAutoCommit()) {
+            if (analysis.isRoutedRead()) {
+                int node = consistency.routeRead();
+                return node > 0 ? onReplica(node, analysis, sql, work) : onPrimary(analysis, sql, work);
+            }
+            requireWritable(analysis);
+            return onPrimary(analysis, sql, work);
+        }
+        if (readOnlyTransaction()) {
+            requireWritable(analysis);
+            if (pinnedNode < 0) {
+                pinnedNode = consistency.routeRead();
+                if (pinnedNode > 0) {
+                    beginSnapshot(nodes.get(pinnedNode));
+                }
+            }
+            if (pinnedNode > 0) {
+                T result = work.run(nodes.get(pinnedNode), pinnedNode);
+                consistency.afterRead(pinnedNode);
+                return result;
+            }
+        }
+        return onPrimary(analysis, sql, work);
+    }
+
+    /** A read-only transaction reads one replica as one snapshot, from its first statement on. */
+    private static void beginSnapshot(Connection replica) throws SQLException {
+        replica.setAutoCommit(false);
+        // H2's REPEATABLE READ snapshots each table at its first read; its SERIALIZABLE snapshots
+        // the whole database at once, which is what a read-only transaction needs.
+        replica.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+    }
+
+    private void endSnapshot(boolean commit) throws SQLException {
+        int node = pinnedNode;
+        pinnedNode = -1;
+        if (node > 0) {
+            Connection replica = nodes.ifOpen(node);
+            if (replica != null) {
+                try {
+                    if (commit) {
+                        replica.commit();
+                    } else {
+                        replica.rollback();
+                    }
+                    replica.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    replica.setAutoCommit(true);
+                } catch (SQLException e) {
+                    nodes.drop(node);
+                }
+            }
+        }
+    }
+
+    private boolean readOnlyTransaction() {
+        return readOnly || transactionReadOnly;
+    }
+
+    private void requireWritable(StatementAnalysis analysis) throws SQLException {
+        if ((readOnly || transactionReadOnly) && (analysis.isWrite() || analysis.mustRunOnPrimary())) {
+            throw new SQLException("Cannot run a write (" + analysis.kind() + ") in a read-only "
+                    + (effectiveAutoCommit() ? "connection" : "transaction"), "25006");
+        }
+    }
+
+    /** JDBC setReadOnly: a read-only connection refuses writes; its transactions read one replica snapshot. */
+    public void setReadOnly(boolean on) throws SQLException {
+        checkOpen();
+        if (!effectiveAutoCommit() && (writerInGate || pinnedNode >= 0)) {
+            throw new SQLException("Cannot change read-only mode inside a transaction", "25001");
+        }
+        readOnly = on;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Warnings of the session (QUORUM commits that gave up waiting, ...), oldest first. */
+    public SQLWarning warnings() {
+        return warnings;
+    }
+
+    public void clearWarnings() {
+        warnings = null;
+    }
+
+    void warn(SQLWarning warning) {
+        if (warning == null) {
+            return;
+        }
+        if (warnings == null) {
+            warnings = warning;
+        } else {
+            warnings.setNextWarning(warning);
+        }
+    }
+
+    /** Runs on the primary whatever the statement is, as a writer (CallableStatement executions). */
+    public <T> T executeOnPrimary(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        checkOpen();
+        if (analysis.kind() != StatementKind.DDL && analysis.kind() != StatementKind.OTHER) {
+            enterWriterGate();
+        }
+        return onPrimary(analysis, sql, work);
+    }
+
+    private <T> T onReplica(int index, StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        T result;
+        try {
+            result = work.run(nodes.get(index), index);
+        } catch (SQLNonTransientConnectionException e) {
+            nodes.drop(index);
+            return onPrimary(analysis, sql, work);
+        }
+        consistency.afterRead(index);
+        return result;
+    }
+
+    private <T> T onPrimary(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        StatementKind kind = analysis.kind();
+        if (kind == StatementKind.DDL) {
+            return schemaChanging(sql, work);
+        }
+        if (analysis.mustRunOnPrimary()) {
+            enterWriterGate();
+        }
+        Connection primary = nodes.get(0);
+        long schemaVersion = kind == StatementKind.OTHER ? schemaVersion(primary) : 0;
+        int mark = capture.mark();
+        T result;
+        try {
+            result = work.run(primary, 0);
+        } catch (SQLException e) {
+            capture.truncate(mark);
+            if (effectiveAutoCommit()) {
+                rollbackPrimary();
+            }
+            throw e;
+        }
+        if (kind == StatementKind.OTHER && schemaVersion(primary) != schemaVersion) {
+            schemaChangedUnseen(primary);
+        } else if (effectiveAutoCommit()) {
+            commitPrimary();
+        }
+        consistency.afterRead(0);
+        return result;
+    }
+
+    /**
+     * A statement Lattice could not read (several statements in one string, a procedure) changed
+     * the schema. H2 has committed whatever ran before the change; ship what was captured, then
+     * have every replica rebuilt from a snapshot, since the change cannot be replayed as text.
+     */
+    private void schemaChangedUnseen(Connection primary) throws SQLException {
+        commitPrimary();
+        cluster.sequencer().whileNoCommits(() -> {
+            TriggerInstaller.installMissing(primary);
+            warn(consistency.afterCommit(cluster.sequencer().logResync(primary, logInsert())));
+            return null;
+        });
+    }
+
+    /**
+     * DDL runs with the schema gate held for DDL (no write transaction open) and no commit in
+     * progress, so the statement and its log entry are one step in commit order, and no snapshot
+     * can see the one without the other. The rows it touched in doing so (H2 copies a table to
+     * alter it) are not shipped: replaying the text makes them on the replica.
+     */
+    private <T> T schemaChanging(String sql, NodeWork<T> work) throws SQLException {
+        if (writerInGate) {
+            // H2 commits the open transaction before DDL; log it first, in its own LSN.
+            commitPrimary();
+        }
+        SchemaGate gate = cluster.schemaGate();
+        gate.enterDdl();
+        try {
+            Connection primary = nodes.get(0);
+            T result = cluster.sequencer().whileNoCommits(() -> {
+                int mark = capture.mark();
+                T done;
+                try {
+                    done = work.run(primary, 0);
+                } catch (SQLException e) {
+                    if (effectiveAutoCommit()) {
+                        rollbackPrimary();
+                    }
+                    throw e;
+                } finally {
+                    capture.truncate(mark);
+                }
+                TriggerInstaller.installMissing(primary);
+                warn(consistency.afterCommit(cluster.sequencer().logDdl(primary, logInsert(), sql, primary.getSchema())));
+                return done;
+            });
+            if (effectiveAutoCommit()) {
+                commitPrimary();
+            }
+            consistency.afterRead(0);
+            return result;
+        } finally {
+            gate.exitDdl();
+        }
+    }
+
+    /**
+     * Runs a batch of one prepared statement on the primary as one unit: one transaction in
+     * autocommit. An element that fails leaves no captured change behind; the others stand.
+     */
+    public void executeBatch(StatementAnalysis analysis, String sql, int size, BatchWork work) throws SQLException {
+        checkOpen();
+        StatementKind kind = analysis.kind();
+        if (kind == StatementKind.DDL || kind == StatementKind.OTHER || !effectiveAutoCommit() && readOnlyTransaction()) {
+            for (int i = 0; i < size; i++) {
+                int element = i;
+                execute(analysis, sql, (node, index) -> work.run(node, index, element));
+            }
+            return;
+        }
+        requireWritable(analysis);
+        enterWriterGate();
+        Connection primary = nodes.get(0);
+        try {
+            for (int i = 0; i < size; i++) {
+                int mark = capture.mark();
+                if (!work.run(primary, 0, i)) {
+                    capture.truncate(mark);
+                }
+            }
+        } catch (SQLException e) {
+            if (effectiveAutoCommit()) {
+                rollbackPrimary();
+            }
+            throw e;
+        }
+        if (effectiveAutoCommit()) {
+            commitPrimary();
+        }
+        consistency.afterRead(0);
+    }
+
+    /** Commits the open transaction of the primary, giving it an LSN if it wrote anything. */
+    public void commit() throws SQLException {
+        checkOpen();
+        try {
+            endSnapshot(true);
+            commitPrimary();
+        } finally {
+            endTransaction();
+        }
+    }
+
+    public void rollback() throws SQLException {
+        checkOpen();
+        try {
+            endSnapshot(false);
+            rollbackPrimary();
+        } finally {
+            endTransaction();
+        }
+    }
+
+    private void commitPrimary() throws SQLException {
+        Connection primary = nodes.ifOpen(0);
+        if (primary == null) {
+            exitWriterGate();
+            return;
+        }
+        try {
+            long lsn = cluster.sequencer().commit(primary, logInsert(), capture.drain());
+            if (lsn > 0) {
+                warn(consistency.afterCommit(lsn));
+            }
+        } catch (SQLException e) {
+            capture.clear();
+            try {
+                primary.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            clearSavepoints();
+            exitWriterGate();
+        }
+    }
+
+    private void rollbackPrimary() throws SQLException {
+        capture.clear();
+        clearSavepoints();
+        try {
+            Connection primary = nodes.ifOpen(0);
+            if (primary != null) {
+                primary.rollback();
+            }
+        } finally {
+            exitWriterGate();
+        }
+    }
+
+    public Savepoint setSavepoint(String name) throws SQLException {
+        requireTransaction();
+        Connection primary = nodes.get(0);
+        Savepoint sp = name == null ? primary.setSavepoint() : primary.setSavepoint(name);
+        savepointMarks.put(sp, capture.mark());
+        return sp;
+    }
+
+    public void rollback(Savepoint savepoint) throws SQLException {
+        requireTransaction();
+        Integer mark = savepointMarks.get(savepoint);
+        if (mark == null) {
+            throw new SQLException("Savepoint is not valid in this transaction", "3B001");
+        }
+        nodes.get(0).rollback(savepoint);
+        capture.truncate(mark);
+    }
+
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        requireTransaction();
+        if (savepointMarks.remove(savepoint) == null) {
+            throw new SQLException("Savepoint is not valid in this transaction", "3B001");
+        }
+        nodes.get(0).releaseSavepoint(savepoint);
+    }
+
+    /** SQL {@code SAVEPOINT name}, run on the primary. */
+    public void savepoint(String name, String sql) throws SQLException {
+        requireTransaction();
+        runOnPrimary(sql);
+        namedSavepointMarks.put(name, capture.mark());
+    }
+
+    /** SQL {@code ROLLBACK TO SAVEPOINT name}, run on the primary. */
+    public void rollbackToSavepoint(String name, String sql) throws SQLException {
+        requireTransaction();
+        Integer mark = namedSavepointMarks.get(name);
+        runOnPrimary(sql);
+        if (mark != null) {
+            capture.truncate(mark);
+        }
+    }
+
+    /** SQL {@code RELEASE SAVEPOINT name}, run on the primary. */
+    public void releaseSavepoint(String name, String sql) throws SQLException {
+        requireTransaction();
+        runOnPrimary(sql);
+        namedSavepointMarks.remove(name);
+    }
+
+    private void runOnPrimary(String sql) throws SQLException {
+        try (java.sql.Statement s = nodes.get(0).createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void clearSavepoints() {
+        savepointMarks.clear();
+        namedSavepointMarks.clear();
+    }
+
+    private void requireTransaction() throws SQLException {
+        checkOpen();
+        if (effectiveAutoCommit()) {
+            throw new SQLException("Savepoints need a transaction: the connection is in autocommit mode", "25P01");
+        }
+    }
+
+    /**
+     * SQL {@code BEGIN} / {@code START TRANSACTION}: a transaction block until COMMIT or ROLLBACK.
+     * An isolation level given here holds for this transaction only.
+     *
+     * @return a warning when a transaction is already in progress (as PostgreSQL says), else null
+     */
+    public SQLWarning begin(Boolean readOnly, Integer isolation) throws SQLException {
+        checkOpen();
+        if (!effectiveAutoCommit()) {
+            return new SQLWarning("There is already a transaction in progress", "25001");
+        }
+        inTransactionBlock = true;
+        transactionReadOnly = Boolean.TRUE.equals(readOnly);
+        if (isolation != null) {
+            setIsolation(isolation, false);
+        }
+        return null;
+    }
+
+    /** SET TRANSACTION READ ONLY | READ WRITE, before the transaction's first statement. */
+    public void setTransactionReadOnly(boolean on) throws SQLException {
+        checkOpen();
+        if (writerInGate || pinnedNode >= 0) {
+            throw new SQLException("SET TRANSACTION must come before any query of the transaction", "25001");
+        }
+        transactionReadOnly = on;
+    }
+
+    /**
+     * SET TRANSACTION ISOLATION LEVEL: for the session when {@code forSession}, else for the
+     * current (or next) transaction only, restored when it ends.
+     */
+    public void setIsolation(int level, boolean forSession) throws SQLException {
+        checkOpen();
+        Connection primary = nodes.get(0);
+        if (!forSession && restoreIsolation < 0) {
+            restoreIsolation = primary.getTransactionIsolation();
+        }
+        primary.setTransactionIsolation(level);
+        if (forSession) {
+            restoreIsolation = -1;
+        }
+    }
+
+    private void endTransaction() throws SQLException {
+        inTransactionBlock = false;
+        transactionReadOnly = false;
+        if (restoreIsolation >= 0) {
+            int level = restoreIsolation;
+            restoreIsolation = -1;
+            Connection primary = nodes.ifOpen(0);
+            if (primary != null) {
+                primary.setTransactionIsolation(level);
+            }
+        }
+    }
+
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    /** Whether a statement now commits by itself (autocommit on, no BEGIN block open). */
+    public boolean effectiveAutoCommit() {
+        return autoCommit && !inTransactionBlock;
+    }
+
+    public boolean inTransactionBlock() {
+        return inTransactionBlock;
+    }
+
+    /** JDBC setAutoCommit: switching it on commits the open transaction. */
+    public void setAutoCommit(boolean on) throws SQLException {
+        checkOpen();
+        if (on && !effectiveAutoCommit()) {
+            commit();
+        }
+        autoCommit = on;
+    }
+
+    /** An H2 session setting (SET ...), replayed on every node the session uses. */
+    public void applySetting(String sql) throws SQLException {
+        checkOpen();
+        nodes.applySetting(sql);
+    }
+
+    /** The primary's H2 connection, for what only the primary can answer (metadata, LOB factories). */
+    public Connection primaryConnection() throws SQLException {
+        checkOpen();
+        return nodes.get(0);
+    }
+
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Rolls back what is open, releases the gate, and closes every node connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            endSnapshot(false);
+            rollbackPrimary();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        closeLogInsert();
+        nodes.close();
+        closed = true;
+    }
+
+    private void enterWriterGate() throws SQLException {
+        if (!writerInGate) {
+            cluster.schemaGate().enterWriter();
+            writerInGate = true;
+        }
+    }
+
+    private void exitWriterGate() {
+        if (writerInGate) {
+            writerInGate = false;
+            cluster.schemaGate().exitWriter();
+        }
+    }
+
+    private PreparedStatement logInsert() throws SQLException {
+        if (logInsert == null && cluster.config().durable()) {
+            logInsert = nodes.get(0).prepareStatement(DurableLog.INSERT);
+        }
+        return logInsert;
+    }
+
+    private void closeLogInsert() {
+        if (logInsert != null) {
+            try {
+                logInsert.close();
+            } catch (SQLException ignored) {
+                // the connection goes next
+            }
+            logInsert = null;
+        }
+    }
+
+    private static long schemaVersion(Connection primary) throws SQLException {
+        SessionLocal session = (SessionLocal) primary.unwrap(JdbcConnection.class).getSession();
+        return session.getDatabase().getModificationMetaId();
+    }
+
+    private void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLNonTransientConnectionException("The connection is closed", "08003");
+        }
+    }
+}
