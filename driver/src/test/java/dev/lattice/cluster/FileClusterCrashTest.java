@@ -1,0 +1,62 @@
+package dev.lattice.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
+import dev.lattice.testing.ChildJvm;
+import dev.lattice.testing.NodeChecksum;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file cluster whose process is killed mid-write reopens with every acknowledged transaction, and replication resumes. */
+class FileClusterCrashTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedFileClusterLosesNoAcknowledgedTransactionAndReplicationResumes() throws Exception {
+        int lastAck;
+        try (ChildJvm writer = ChildJvm.start(FileClusterWriterMain.class, dir.toString())) {
+            writer.awaitLine("ACK 500", Duration.ofSeconds(120));
+            writer.kill();
+            lastAck = 500;
+            for (String line : writer.drain()) {
+                if (line.startsWith("ACK ")) {
+                    lastAck = Math.max(lastAck, Integer.parseInt(line.substring(4)));
+                }
+            }
+        }
+        String url = "jdbc:lattice:file:" + dir + "?replicas=1";
+        try (Connection c = DriverManager.getConnection(url)) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET CONSISTENCY LINEARIZABLE");
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(id) FROM acked WHERE id <= " + lastAck)) {
+                rs.next();
+                assertEquals(lastAck, rs.getInt(1), "every acknowledged insert survived the kill");
+            }
+            assertTrue(cluster.committedLsn() >= lastAck, "the log holds every acknowledged transaction");
+            try (PreparedStatement after = c.prepareStatement("INSERT INTO acked(id, note) VALUES (?, 'after')")) {
+                after.setInt(1, 1_000_000);
+                after.executeUpdate();
+            }
+            Await.caughtUp(cluster, Duration.ofSeconds(60));
+            Replica replica = cluster.replicas().get(0);
+            assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
+        } finally {
+            ClusterRegistry.shutdown("FILE:" + dir.toAbsolutePath().normalize());
+        }
+    }
+}

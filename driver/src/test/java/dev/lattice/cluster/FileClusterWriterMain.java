@@ -1,0 +1,29 @@
+package dev.lattice.cluster;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+
+/** A process that writes to a file cluster and prints "ACK n" after each acknowledged commit, until it is killed. */
+public final class FileClusterWriterMain {
+
+    private FileClusterWriterMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:lattice:file:" + args[0] + "?replicas=1")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS acked(id INT PRIMARY KEY, at TIMESTAMP DEFAULT NOW(), note VARCHAR(50))");
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO acked(id, note) VALUES (?, RANDOM_UUID())")) {
+                for (int i = 1; ; i++) {
+                    insert.setInt(1, i);
+                    insert.executeUpdate();
+                    System.out.println("ACK " + i);
+                    System.out.flush();
+                }
+            }
+        }
+    }
+}

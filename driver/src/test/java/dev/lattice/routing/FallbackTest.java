@@ -1,0 +1,66 @@
+package dev.lattice.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.testing.LaggedCluster;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** With no replica able to serve a read, it waits the CONSISTENCY TIMEOUT, then reads the primary or fails with LT001. */
+class FallbackTest {
+
+    @Test
+    void fallbackErrorRaisesLt001NamingTheLevelAndTheLagAfterTheTimeout() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("fallback-error", 0, 0); Connection c = lc.connect("CAUSAL");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            s.execute("SET CONSISTENCY TIMEOUT 200");
+            s.execute("SET CONSISTENCY FALLBACK ERROR");
+            long start = System.nanoTime();
+            SQLException e = assertThrows(SQLException.class, () -> s.executeQuery("SELECT COUNT(*) FROM t"));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertEquals("LT001", e.getSQLState());
+            assertTrue(e.getMessage().contains("CAUSAL") && e.getMessage().contains("replica1 applied"), e.getMessage());
+            assertTrue(waitedMs >= 200, "failed only after the timeout, not after " + waitedMs + " ms");
+            assertEquals(1, stat(s, "CAUSAL", "ERRORS"));
+        }
+    }
+
+    @Test
+    void fallbackPrimaryReadsThePrimaryAfterTheTimeout() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("fallback-primary", 0, 0); Connection c = lc.connect("CAUSAL");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            s.execute("SET CONSISTENCY TIMEOUT 200");
+            long start = System.nanoTime();
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the primary has the write the replicas lack");
+            }
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMs >= 200, "fell back only after the timeout, not after " + waitedMs + " ms");
+            assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
+            assertEquals(1, stat(s, "CAUSAL", "WAITS"));
+        }
+    }
+
+    private static long stat(Statement s, String level, String column) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW STATS")) {
+            while (rs.next()) {
+                if (rs.getString("LEVEL").equals(level)) {
+                    return rs.getLong(column);
+                }
+            }
+        }
+        throw new AssertionError("no SHOW STATS row for " + level);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.lattice.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.testing.Await;
+import dev.lattice.testing.LaggedCluster;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Read-only transactions run on one replica as one snapshot and refuse writes; other transactions run on the primary. */
+class ReadOnlyTransactionTest {
+
+    @Test
+    void setReadOnlyTransactionsReadAReplicaAndRefuseWrites() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("read-only", 0, 0); Connection c = lc.connect("EVENTUAL");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            Await.caughtUp(lc.cluster(), Duration.ofSeconds(10));
+            long replicaReadsBefore = replicaReads(s, "EVENTUAL");
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            assertEquals(1, count(s));
+            assertEquals(1, count(s));
+            SQLException e = assertThrows(SQLException.class, () -> s.executeUpdate("INSERT INTO t VALUES (2)"));
+            assertEquals("25006", e.getSQLState());
+            c.commit();
+            c.setAutoCommit(true);
+            c.setReadOnly(false);
+            assertEquals(replicaReadsBefore + 1, replicaReads(s, "EVENTUAL"), "the transaction was routed once, to a replica");
+            s.executeUpdate("INSERT INTO t VALUES (2)");
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionSeesOneSnapshotWhileTheReplicaApplies() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("snapshot", 0, 0); Connection c = lc.connect("EVENTUAL");
+             Connection writer = lc.connect("EVENTUAL"); Statement s = c.createStatement();
+             Statement w = writer.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            w.executeUpdate("INSERT INTO t VALUES (1)");
+            Await.caughtUp(lc.cluster(), Duration.ofSeconds(10));
+            s.execute("START TRANSACTION READ ONLY");
+            assertEquals(1, count(s));
+            w.executeUpdate("INSERT INTO t VALUES (2)");
+            Await.caughtUp(lc.cluster(), Duration.ofSeconds(10));
+            assertEquals(1, count(s), "the transaction keeps its snapshot after the replica applied more");
+            s.execute("COMMIT");
+            assertEquals(2, count(s));
+        }
+    }
+
+    @Test
+    void readWriteTransactionsRunOnThePrimary() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("read-write", 0, 0); Connection c = lc.connect("EVENTUAL");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            assertEquals(1, count(s), "the transaction reads its own uncommitted write on the primary");
+            s.execute("COMMIT");
+            assertTrue(lc.cluster().committedLsn() > 0);
+        }
+    }
+
+    private static int count(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static long replicaReads(Statement s, String level) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW STATS")) {
+            while (rs.next()) {
+                if (rs.getString("LEVEL").equals(level)) {
+                    return rs.getLong("REPLICA_READS");
+                }
+            }
+        }
+        throw new AssertionError(level);
+    }
+}

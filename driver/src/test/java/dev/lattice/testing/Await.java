@@ -1,0 +1,42 @@
+package dev.lattice.testing;
+
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.Replica;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Waiting for a condition with a deadline, never for a fixed time. */
+public final class Await {
+
+    private Await() {
+    }
+
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Until every replica has applied everything the primary has committed. */
+    public static void caughtUp(Cluster cluster, Duration timeout) {
+        until("every replica to apply LSN " + cluster.committedLsn(), timeout, () -> {
+            long c = cluster.committedLsn();
+            for (Replica r : cluster.replicas()) {
+                if (r.applied() < c) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}

@@ -1,0 +1,102 @@
+package dev.lattice.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A checksum of every user table of one H2 node, row by row in key order, so a primary and its
+ * replicas can be compared exactly. Lattice's own schema is left out.
+ */
+public final class NodeChecksum {
+
+    private NodeChecksum() {
+    }
+
+    /** Table name → checksum of its rows, for every user base table of the node at this URL. */
+    public static TreeMap<String, String> of(String h2Url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(h2Url, "sa", "")) {
+            return of(c);
+        }
+    }
+
+    public static TreeMap<String, String> of(Connection c) throws SQLException {
+        TreeMap<String, String> sums = new TreeMap<>();
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
+                     + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'LATTICE')")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        for (String[] t : tables) {
+            String name = "\"" + t[0] + "\".\"" + t[1] + "\"";
+            sums.put(t[0] + "." + t[1], tableSum(c, name));
+        }
+        return sums;
+    }
+
+    private static String tableSum(Connection c, String table) throws SQLException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData md = rs.getMetaData();
+            StringBuilder header = new StringBuilder();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                header.append(md.getColumnName(i)).append(':').append(md.getColumnTypeName(i)).append(',');
+            }
+            digest.update(header.toString().getBytes(StandardCharsets.UTF_8));
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.append(render(rs.getObject(i))).append('|');
+                }
+                rows.add(row.toString());
+            }
+        }
+        rows.sort(null);
+        for (String row : rows) {
+            digest.update(row.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
+        }
+        return rows.size() + ":" + HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String render(Object v) throws SQLException {
+        if (v == null) {
+            return "NULL";
+        }
+        if (v instanceof byte[] b) {
+            return HexFormat.of().formatHex(b);
+        }
+        if (v instanceof Blob b) {
+            return HexFormat.of().formatHex(b.getBytes(1, (int) b.length()));
+        }
+        if (v instanceof Clob cl) {
+            return cl.getSubString(1, (int) cl.length());
+        }
+        if (v instanceof Object[] a) {
+            return Arrays.deepToString(a);
+        }
+        return v.getClass().getSimpleName() + "=" + v;
+    }
+}
