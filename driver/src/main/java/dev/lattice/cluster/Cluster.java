@@ -1,5 +1,8 @@
 package dev.lattice.cluster;
 
+import dev.lattice.locking.LockElision;
+import dev.lattice.locking.LockManager;
+import dev.lattice.locking.PrimaryKeys;
 import dev.lattice.replication.ApplyProgress;
 import dev.lattice.replication.CommitSequencer;
 import dev.lattice.replication.DurableLog;
@@ -41,6 +44,9 @@ public final class Cluster implements AutoCloseable {
     private final ApplyProgress applyProgress;
     private final RoutingStats routingStats = new RoutingStats();
     private final CausalPosition sharedPosition = new CausalPosition();
+    private final LockManager lockManager = new LockManager();
+    private final LockElision lockElision = new LockElision();
+    private final PrimaryKeys primaryKeys = new PrimaryKeys();
 
     private Cluster(ClusterConfig config, String id, Node primary, List<Replica> replicas, CommitSequencer sequencer,
                     SchemaGate schemaGate, ScheduledExecutorService housekeeping, ApplyProgress applyProgress) {
@@ -181,6 +187,19 @@ public final class Cluster implements AutoCloseable {
     /** W and T shared by every connection opened with sessionScope=shared. */
     public CausalPosition sharedPosition() {
         return sharedPosition;
+    }
+
+    /** The two-phase-locking manager of SERIALIZABLE transactions and of every write. */
+    public LockManager lockManager() {
+        return lockManager;
+    }
+
+    public LockElision lockElision() {
+        return lockElision;
+    }
+
+    public PrimaryKeys primaryKeys() {
+        return primaryKeys;
     }
 
     /** C: the LSN of the newest committed transaction on the primary. */

@@ -49,7 +49,7 @@ public final class LatticeConnection implements Connection {
     }
 
     /** The session's starting settings from the connection properties, each checked with a message naming it. */
-    static SessionOptions options(Properties properties) throws SQLException {
+    public static SessionOptions options(Properties properties) throws SQLException {
         ConsistencySpec spec;
         try {
             spec = ConsistencySpec.parse(LatticeProperty.CONSISTENCY.get(properties));
@@ -247,7 +247,8 @@ public final class LatticeConnection implements Connection {
 
     @Override
     public int getTransactionIsolation() throws SQLException {
-        return session.primaryConnection().getTransactionIsolation();
+        checkOpen();
+        return session.isolation();
     }
 
     @Override

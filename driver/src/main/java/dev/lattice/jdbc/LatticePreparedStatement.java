@@ -74,7 +74,7 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
         clearResults();
         switch (analysis.kind()) {
             case QUERY, DML, DDL, OTHER -> {
-                return connection.session().execute(analysis, sql, (node, index) -> {
+                return connection.session().execute(analysis, sql, parameters::value, (node, index) -> {
                     PreparedStatement ps = (PreparedStatement) on(index, node);
                     current = ps;
                     parameters.applyTo(ps);
@@ -137,7 +137,8 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
             return counts;
         }
         SQLException[] failure = new SQLException[1];
-        connection.session().executeBatch(analysis, sql, rows.size(), (node, index, i) -> {
+        connection.session().executeBatch(analysis, sql, rows.size(),
+                i -> n -> Parameters.valueIn(rows.get(i), n), (node, index, i) -> {
             PreparedStatement ps = (PreparedStatement) on(index, node);
             current = ps;
             Parameters.applyTo(ps, rows.get(i));

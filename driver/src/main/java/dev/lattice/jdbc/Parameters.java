@@ -63,6 +63,19 @@ final class Parameters {
         batch.clear();
     }
 
+    /** The plain value bound to parameter n (1-based), or null when unset or bound by a binder. */
+    Object value(int n) {
+        return valueIn(values, n);
+    }
+
+    static Object valueIn(Object[] row, int n) {
+        if (n < 1 || n > row.length) {
+            return null;
+        }
+        Object v = row[n - 1];
+        return v == UNSET || v instanceof Binder ? null : v;
+    }
+
     /** Binds the current values. */
     void applyTo(PreparedStatement ps) throws SQLException {
         applyTo(ps, values);

@@ -14,6 +14,7 @@ import dev.lattice.sql.statement.SqlSetConsistencyTimeout;
 import dev.lattice.sql.statement.SqlSetConsistencyToken;
 import dev.lattice.sql.statement.SqlSetTransaction;
 import dev.lattice.sql.statement.SqlShowConsistency;
+import dev.lattice.sql.statement.SqlShowLocks;
 import dev.lattice.sql.statement.SqlShowReplicas;
 import dev.lattice.sql.statement.SqlShowStats;
 import java.sql.SQLException;
@@ -105,6 +106,9 @@ public final class Commands {
     private static CommandResult admin(Session session, SqlNode command) throws SQLException {
         if (command instanceof SqlShowReplicas) {
             return CommandResult.rows(ReplicaAdmin.showReplicas(session.cluster()));
+        }
+        if (command instanceof SqlShowLocks) {
+            return CommandResult.rows(session.cluster().lockManager().show());
         }
         if (command instanceof SqlShowStats) {
             return CommandResult.rows(session.cluster().routingStats().show());

@@ -2,6 +2,8 @@ package dev.lattice.routing;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.Replica;
+import dev.lattice.locking.LockManager;
+import dev.lattice.locking.SessionLocks;
 import dev.lattice.replication.ChangeCapture;
 import dev.lattice.replication.DurableLog;
 import dev.lattice.replication.SchemaGate;
@@ -9,6 +11,7 @@ import dev.lattice.replication.TriggerInstaller;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementAnalyzer;
 import dev.lattice.sql.analysis.StatementKind;
+import dev.lattice.sql.consistency.ConsistencyLevel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,6 +20,7 @@ import java.sql.SQLWarning;
 import java.sql.Savepoint;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 
@@ -37,6 +41,7 @@ public final class Session implements AutoCloseable {
     private final Map<String, Integer> namedSavepointMarks = new HashMap<>();
 
     private final SessionConsistency consistency;
+    private final SessionLocks locks;
 
     private PreparedStatement logInsert;
     private boolean autoCommit = true;
@@ -48,6 +53,9 @@ public final class Session implements AutoCloseable {
     private boolean closed;
     private int restoreIsolation = -1;
     private SQLWarning warnings;
+    private boolean serializableSession;
+    private boolean serializableTransaction;
+    private String currentSchema;
 
     public Session(Cluster cluster, SessionOptions options) throws SQLException {
         this.cluster = cluster;
@@ -55,6 +63,18 @@ public final class Session implements AutoCloseable {
         CausalPosition position = options.sharedScope() ? cluster.sharedPosition() : new CausalPosition();
         this.consistency = new SessionConsistency(cluster, position, options.consistency(), options.timeoutMillis(),
                 options.fallback(), options.failureTimeoutMillis());
+        this.locks = new SessionLocks(cluster.lockManager(), cluster.lockElision(), cluster.primaryKeys(),
+                cluster.config().lockTimeoutMillis());
+    }
+
+    /** Whether the session's transactions are SERIALIZABLE: by its level, or by the isolation it asked for. */
+    public boolean serializable() {
+        return consistency.level() == ConsistencyLevel.SERIALIZABLE || serializableSession || serializableTransaction;
+    }
+
+    /** The session's lock owner, for SHOW LOCKS and tests. */
+    public SessionLocks locks() {
+        return locks;
     }
 
     /** The session's level, timeout, fallback and causal position. */
@@ -83,14 +103,28 @@ public final class Session implements AutoCloseable {
 
     /** Runs a routed statement (query, DML, DDL, or anything Lattice does not understand). */
     public <T> T execute(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        return execute(analysis, sql, null, work);
+    }
+
+    /**
+     * Runs a routed statement whose parameters are bound.
+     *
+     * @param parameters the value bound to parameter n (1-based), so row locks can name rows; may be null
+     */
+    public <T> T execute(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
         checkOpen();
+        if (serializable()) {
+            requireWritable(analysis);
+            return onPrimary(analysis, sql, parameters, work);
+        }
         if (effectiveAutoCommit()) {
             if (analysis.isRoutedRead()) {
                 int node = consistency.routeRead();
-                return node > 0 ? onReplica(node, analysis, sql, work) : onPrimary(analysis, sql, work);
+                return node > 0 ? onReplica(node, analysis, sql, work) : onPrimary(analysis, sql, parameters, work);
             }
             requireWritable(analysis);
-            return onPrimary(analysis, sql, work);
+            return onPrimary(analysis, sql, parameters, work);
         }
         if (readOnlyTransaction()) {
             requireWritable(analysis);
@@ -106,7 +140,7 @@ public final class Session implements AutoCloseable {
                 return result;
             }
         }
-        return onPrimary(analysis, sql, work);
+        return onPrimary(analysis, sql, parameters, work);
     }
 
     /** A read-only transaction reads one replica as one snapshot, from its first statement on. */
@@ -188,7 +222,7 @@ public final class Session implements AutoCloseable {
         if (analysis.kind() != StatementKind.DDL && analysis.kind() != StatementKind.OTHER) {
             enterWriterGate();
         }
-        return onPrimary(analysis, sql, work);
+        return onPrimary(analysis, sql, null, work);
     }
 
     private <T> T onReplica(int index, StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
@@ -197,21 +231,23 @@ public final class Session implements AutoCloseable {
             result = work.run(nodes.get(index), index);
         } catch (SQLNonTransientConnectionException e) {
             nodes.drop(index);
-            return onPrimary(analysis, sql, work);
+            return onPrimary(analysis, sql, null, work);
         }
         consistency.afterRead(index);
         return result;
     }
 
-    private <T> T onPrimary(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+    private <T> T onPrimary(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
         StatementKind kind = analysis.kind();
         if (kind == StatementKind.DDL) {
-            return schemaChanging(sql, work);
+            return schemaChanging(analysis, sql, work);
         }
         if (analysis.mustRunOnPrimary()) {
             enterWriterGate();
         }
         Connection primary = nodes.get(0);
+        lock(analysis, primary, parameters);
         long schemaVersion = kind == StatementKind.OTHER ? schemaVersion(primary) : 0;
         int mark = capture.mark();
         T result;
@@ -234,6 +270,36 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Takes the statement's locks (SPEC §4). A deadlock victim or a lock timeout rolls the whole
+     * transaction back before the 40001 reaches the caller, who may then retry.
+     */
+    private void lock(StatementAnalysis analysis, Connection primary, IntFunction<Object> parameters)
+            throws SQLException {
+        try {
+            if (locks.mustLock(analysis, serializable())) {
+                locks.acquire(analysis, schema(primary), primary, schemaVersion(primary), parameters);
+            }
+        } catch (SQLException e) {
+            if (LockManager.ROLLED_BACK.equals(e.getSQLState())) {
+                if (e.getMessage().startsWith("Deadlock")) {
+                    cluster.routingStats().increment(consistency.level(), RoutingStats.Counter.DEADLOCKS);
+                }
+                endSnapshot(false);
+                rollbackPrimary();
+                endTransaction();
+            }
+            throw e;
+        }
+    }
+
+    private String schema(Connection primary) throws SQLException {
+        if (currentSchema == null) {
+            currentSchema = primary.getSchema();
+        }
+        return currentSchema;
+    }
+
+    /**
      * A statement Lattice could not read (several statements in one string, a procedure) changed
      * the schema. H2 has committed whatever ran before the change; ship what was captured, then
      * have every replica rebuilt from a snapshot, since the change cannot be replayed as text.
@@ -253,11 +319,13 @@ public final class Session implements AutoCloseable {
      * can see the one without the other. The rows it touched in doing so (H2 copies a table to
      * alter it) are not shipped: replaying the text makes them on the replica.
      */
-    private <T> T schemaChanging(String sql, NodeWork<T> work) throws SQLException {
-        if (writerInGate) {
+    private <T> T schemaChanging(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        if (writerInGate || locks.owner().holdsLocks()) {
             // H2 commits the open transaction before DDL; log it first, in its own LSN.
             commitPrimary();
         }
+        // Locks first: inside the gate no transaction could commit and release what DDL waits for.
+        lock(analysis, nodes.get(0), null);
         SchemaGate gate = cluster.schemaGate();
         gate.enterDdl();
         try {
@@ -279,13 +347,12 @@ public final class Session implements AutoCloseable {
                 warn(consistency.afterCommit(cluster.sequencer().logDdl(primary, logInsert(), sql, primary.getSchema())));
                 return done;
             });
-            if (effectiveAutoCommit()) {
-                commitPrimary();
-            }
-            consistency.afterRead(0);
             return result;
         } finally {
             gate.exitDdl();
+            // DDL has committed in H2 whatever the session had open: the transaction is over.
+            commitPrimary();
+            consistency.afterRead(0);
         }
     }
 
@@ -293,13 +360,14 @@ public final class Session implements AutoCloseable {
      * Runs a batch of one prepared statement on the primary as one unit: one transaction in
      * autocommit. An element that fails leaves no captured change behind; the others stand.
      */
-    public void executeBatch(StatementAnalysis analysis, String sql, int size, BatchWork work) throws SQLException {
+    public void executeBatch(StatementAnalysis analysis, String sql, int size,
+                             IntFunction<IntFunction<Object>> parameters, BatchWork work) throws SQLException {
         checkOpen();
         StatementKind kind = analysis.kind();
         if (kind == StatementKind.DDL || kind == StatementKind.OTHER || !effectiveAutoCommit() && readOnlyTransaction()) {
             for (int i = 0; i < size; i++) {
                 int element = i;
-                execute(analysis, sql, (node, index) -> work.run(node, index, element));
+                execute(analysis, sql, parameters.apply(i), (node, index) -> work.run(node, index, element));
             }
             return;
         }
@@ -308,6 +376,7 @@ public final class Session implements AutoCloseable {
         Connection primary = nodes.get(0);
         try {
             for (int i = 0; i < size; i++) {
+                lock(analysis, primary, parameters.apply(i));
                 int mark = capture.mark();
                 if (!work.run(primary, 0, i)) {
                     capture.truncate(mark);
@@ -350,6 +419,7 @@ public final class Session implements AutoCloseable {
         Connection primary = nodes.ifOpen(0);
         if (primary == null) {
             exitWriterGate();
+            locks.endTransaction();
             return;
         }
         try {
@@ -368,6 +438,7 @@ public final class Session implements AutoCloseable {
         } finally {
             clearSavepoints();
             exitWriterGate();
+            locks.endTransaction();
         }
     }
 
@@ -381,6 +452,7 @@ public final class Session implements AutoCloseable {
             }
         } finally {
             exitWriterGate();
+            locks.endTransaction();
         }
     }
 
@@ -486,19 +558,35 @@ public final class Session implements AutoCloseable {
      */
     public void setIsolation(int level, boolean forSession) throws SQLException {
         checkOpen();
+        boolean serializable = level == Connection.TRANSACTION_SERIALIZABLE;
+        if (forSession) {
+            serializableSession = serializable;
+        } else {
+            serializableTransaction = serializable;
+        }
+        // SERIALIZABLE is Lattice's two-phase locking over H2's READ COMMITTED: H2's own
+        // SERIALIZABLE is snapshot isolation, and a snapshot older than a lock would read stale rows.
+        int h2Level = serializable ? Connection.TRANSACTION_READ_COMMITTED : level;
         Connection primary = nodes.get(0);
         if (!forSession && restoreIsolation < 0) {
             restoreIsolation = primary.getTransactionIsolation();
         }
-        primary.setTransactionIsolation(level);
+        primary.setTransactionIsolation(h2Level);
         if (forSession) {
             restoreIsolation = -1;
         }
     }
 
+    /** The isolation level the session reports: SERIALIZABLE when it runs under 2PL. */
+    public int isolation() throws SQLException {
+        return serializableSession || serializableTransaction ? Connection.TRANSACTION_SERIALIZABLE
+                : nodes.get(0).getTransactionIsolation();
+    }
+
     private void endTransaction() throws SQLException {
         inTransactionBlock = false;
         transactionReadOnly = false;
+        serializableTransaction = false;
         if (restoreIsolation >= 0) {
             int level = restoreIsolation;
             restoreIsolation = -1;
@@ -535,6 +623,7 @@ public final class Session implements AutoCloseable {
     public void applySetting(String sql) throws SQLException {
         checkOpen();
         nodes.applySetting(sql);
+        currentSchema = null;
     }
 
     /** The primary's H2 connection, for what only the primary can answer (metadata, LOB factories). */
