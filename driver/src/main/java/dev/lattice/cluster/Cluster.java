@@ -4,6 +4,7 @@ import dev.lattice.locking.LockElision;
 import dev.lattice.locking.LockManager;
 import dev.lattice.locking.PrimaryKeys;
 import dev.lattice.replication.ApplyProgress;
+import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.CommitSequencer;
 import dev.lattice.replication.DurableLog;
 import dev.lattice.replication.ReplicaApplier;
@@ -63,11 +64,6 @@ public final class Cluster implements AutoCloseable {
     /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
     public static Cluster start(ClusterConfig config) throws SQLException {
         Node primary = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
-        if (!primary.embedded()) {
-            throw new SQLException("The primary must be an embedded H2 database (jdbc:h2:mem: or jdbc:h2:file:) "
-                    + "in the Lattice JVM, so its row changes can be captured; got " + config.primaryUrl()
-                    + ". Replicas may be remote H2 servers.", "08001");
-        }
         DurableLog durable = config.durable() ? new DurableLog() : null;
         String id;
         long lastLsn = 0;
@@ -75,6 +71,9 @@ public final class Cluster implements AutoCloseable {
             id = clusterId(c);
             if (durable != null) {
                 lastLsn = durable.open(c);
+            }
+            if (!primary.embedded()) {
+                CaptureTable.create(c);
             }
             TriggerInstaller.installMissing(c);
         }

@@ -17,8 +17,9 @@ import org.h2.table.Table;
 
 /**
  * The row trigger Lattice installs on every user table of the primary. It runs inside the writing
- * transaction and hands each row change to that session's {@link ChangeCapture}; a write that did
- * not come through Lattice has no capture and is not replicated.
+ * transaction and hands each row change to that session's {@link ChangeCapture} or, on a primary
+ * in another process, to {@link CaptureTable}; a write that did not come through Lattice is not
+ * replicated.
  */
 public final class CaptureTrigger implements Trigger {
 
@@ -40,12 +41,22 @@ public final class CaptureTrigger implements Trigger {
     @Override
     public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
         ChangeCapture capture = CaptureRegistry.lookup(conn);
-        if (capture == null) {
+        boolean remote = capture == null && CaptureTable.marked(session(conn));
+        if (capture == null && !remote) {
             return;
         }
         RowChange.Op op = oldRow == null ? RowChange.Op.INSERT
                 : newRow == null ? RowChange.Op.DELETE : RowChange.Op.UPDATE;
-        capture.add(new RowChange(table(conn), op, materialize(oldRow), materialize(newRow)));
+        RowChange change = new RowChange(table(conn), op, materialize(oldRow), materialize(newRow));
+        if (remote) {
+            CaptureTable.record(conn, change);
+        } else {
+            capture.add(change);
+        }
+    }
+
+    private static SessionLocal session(Connection conn) throws SQLException {
+        return (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
     }
 
     /**
@@ -55,7 +66,7 @@ public final class CaptureTrigger implements Trigger {
      * given or, once renamed back, by Lattice's own name for it.
      */
     private TableId table(Connection conn) throws SQLException {
-        Database database = ((SessionLocal) conn.unwrap(JdbcConnection.class).getSession()).getDatabase();
+        Database database = session(conn).getDatabase();
         long version = database.getModificationMetaId();
         Resolved r = resolved;
         if (r == null || r.schemaVersion() != version) {

@@ -17,6 +17,7 @@ public final class CommitSequencer {
     private final ReentrantLock lock = new ReentrantLock();
     private final TransactionLog log;
     private final Runnable onPublish;
+    private volatile long schemaChanges;
 
     public CommitSequencer(TransactionLog log, Runnable onPublish) {
         this.log = log;
@@ -82,12 +83,18 @@ public final class CommitSequencer {
                 primary.commit();
             }
             log.publish(tx);
+            schemaChanges++;
             lsn = tx.lsn();
         } finally {
             lock.unlock();
         }
         onPublish.run();
         return lsn;
+    }
+
+    /** How many DDL statements and resynchronisations have been logged since start. */
+    public long schemaChanges() {
+        return schemaChanges;
     }
 
     /** Runs an action while no transaction can commit, e.g. to pin a snapshot to an LSN. */

@@ -3,6 +3,7 @@ package dev.lattice.routing;
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.Node;
 import dev.lattice.replication.CaptureRegistry;
+import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.ChangeCapture;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -58,7 +59,11 @@ final class NodeConnections implements AutoCloseable {
             }
             if (index == 0) {
                 c.setAutoCommit(false);
-                CaptureRegistry.register(c, capture);
+                if (node(index).embedded()) {
+                    CaptureRegistry.register(c, capture);
+                } else {
+                    CaptureTable.mark(c);
+                }
             } else {
                 c.setAutoCommit(true);
                 c.setReadOnly(true);

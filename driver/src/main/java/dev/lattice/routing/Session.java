@@ -4,7 +4,9 @@ import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.Replica;
 import dev.lattice.locking.LockManager;
 import dev.lattice.locking.SessionLocks;
+import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.ChangeCapture;
+import dev.lattice.replication.RowChange;
 import dev.lattice.replication.DurableLog;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TriggerInstaller;
@@ -19,6 +21,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.Savepoint;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.h2.engine.SessionLocal;
@@ -51,6 +54,7 @@ public final class Session implements AutoCloseable {
     private int pinnedNode = -1;
     private boolean writerInGate;
     private boolean closed;
+    private final boolean remotePrimary;
     private int restoreIsolation = -1;
     private SQLWarning warnings;
     private boolean serializableSession;
@@ -60,6 +64,7 @@ public final class Session implements AutoCloseable {
     public Session(Cluster cluster, SessionOptions options) throws SQLException {
         this.cluster = cluster;
         this.nodes = new NodeConnections(cluster, capture);
+        this.remotePrimary = !cluster.primary().embedded();
         CausalPosition position = options.sharedScope() ? cluster.sharedPosition() : new CausalPosition();
         this.consistency = new SessionConsistency(cluster, position, options.consistency(), options.timeoutMillis(),
                 options.fallback(), options.failureTimeoutMillis());
@@ -343,6 +348,9 @@ public final class Session implements AutoCloseable {
                 } finally {
                     capture.truncate(mark);
                 }
+                if (remotePrimary) {
+                    CaptureTable.discard(primary);
+                }
                 TriggerInstaller.installMissing(primary);
                 warn(consistency.afterCommit(cluster.sequencer().logDdl(primary, logInsert(), sql, primary.getSchema())));
                 return done;
@@ -423,7 +431,9 @@ public final class Session implements AutoCloseable {
             return;
         }
         try {
-            long lsn = cluster.sequencer().commit(primary, logInsert(), capture.drain());
+            List<RowChange> changes = remotePrimary
+                    ? (writerInGate ? CaptureTable.drain(primary) : List.of()) : capture.drain();
+            long lsn = cluster.sequencer().commit(primary, logInsert(), changes);
             if (lsn > 0) {
                 warn(consistency.afterCommit(lsn));
             }
@@ -686,7 +696,14 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private static long schemaVersion(Connection primary) throws SQLException {
+    /**
+     * A number that changes whenever the primary's schema does: H2's own counter for an embedded
+     * primary; for a remote one, the count of DDL statements Lattice has logged.
+     */
+    private long schemaVersion(Connection primary) throws SQLException {
+        if (remotePrimary) {
+            return cluster.sequencer().schemaChanges();
+        }
         SessionLocal session = (SessionLocal) primary.unwrap(JdbcConnection.class).getSession();
         return session.getDatabase().getModificationMetaId();
     }

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.ClusterRegistry;
+import dev.lattice.testing.ChildJvm;
+import dev.lattice.testing.FreePort;
+import dev.lattice.testing.H2ServerMain;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import dev.lattice.cluster.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
@@ -33,12 +39,40 @@ import org.junit.jupiter.api.Test;
  */
 class ConvergenceTest {
 
-    private static final int WRITERS = 8;
-    private static final int TRANSACTIONS_PER_WRITER = 600;
+    @TempDir
+    Path dir;
 
     @Test
     void replicasConvergeExactlyUnderConcurrentNonDeterministicWritesAndDdl() throws Exception {
-        String url = "jdbc:lattice:mem:convergence?replicas=2";
+        Cluster cluster = converge("jdbc:lattice:mem:convergence?replicas=2", 8, 600, 2000);
+
+        // The check is able to fail: change one row on one replica behind Lattice's back.
+        Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
+        Replica tampered = cluster.replicas().get(0);
+        try (Connection direct = DriverManager.getConnection(tampered.node().url(), "sa", "");
+             Statement s = direct.createStatement()) {
+            s.executeUpdate("UPDATE account SET balance = balance + 1 WHERE id = 1");
+        }
+        assertNotEquals(primary, NodeChecksum.of(tampered.node().url()));
+    }
+
+    @Test
+    void aPrimaryInAnotherProcessIsCapturedThroughItsCaptureTable() throws Exception {
+        int port = FreePort.find();
+        try (ChildJvm server = ChildJvm.start(H2ServerMain.class, String.valueOf(port), dir.toString())) {
+            server.awaitLine("LISTENING", Duration.ofSeconds(60));
+            String base = "jdbc:h2:tcp://localhost:" + port + "/";
+            String url = "jdbc:lattice:nodes?primary=" + base + "primary&replica=" + base + "replica1&replica=" + base + "replica2";
+            try {
+                converge(url, 4, 150, 300);
+            } finally {
+                ClusterRegistry.shutdown("NODES:" + base + "primary");
+            }
+        }
+    }
+
+    /** Runs the workload and checks every replica against the primary; returns the cluster. */
+    private static Cluster converge(String url, int writers, int transactionsPerWriter, int mustCommit) throws Exception {
         Cluster cluster;
         try (Connection setup = DriverManager.getConnection(url)) {
             cluster = setup.unwrap(LatticeConnection.class).cluster();
@@ -58,12 +92,12 @@ class ConvergenceTest {
         AtomicInteger committed = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong ddlRounds = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
         List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < WRITERS; w++) {
+        for (int w = 0; w < writers; w++) {
             int writer = w;
             futures.add(pool.submit(() -> {
-                write(url, writer, committed, failed);
+                write(url, writer, transactionsPerWriter, committed, failed);
                 return null;
             }));
         }
@@ -81,21 +115,15 @@ class ConvergenceTest {
         for (Replica r : cluster.replicas()) {
             assertEquals(primary, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
         }
-        assertTrue(committed.get() >= 2000, "thousands of transactions committed: " + committed + " (" + failed
+        assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed
                 + " failed on lock conflicts and were rolled back)");
         assertTrue(ddlRounds.get() >= 3, "DDL ran during the load");
-        assertTrue(primary.get("PUBLIC.EVENT").startsWith("0:") == false, "events were written");
-
-        // The check is able to fail: change one row on one replica behind Lattice's back.
-        Replica tampered = cluster.replicas().get(0);
-        try (Connection direct = DriverManager.getConnection(tampered.node().url(), "sa", "");
-             Statement s = direct.createStatement()) {
-            s.executeUpdate("UPDATE account SET balance = balance + 1 WHERE id = 1");
-        }
-        assertNotEquals(primary, NodeChecksum.of(tampered.node().url()));
+        assertTrue(!primary.get("PUBLIC.EVENT").startsWith("0:"), "events were written");
+        return cluster;
     }
 
-    private static void write(String url, int writer, AtomicInteger committed, AtomicInteger failed) throws SQLException {
+    private static void write(String url, int writer, int transactions, AtomicInteger committed, AtomicInteger failed)
+            throws SQLException {
         Random random = new Random(writer);
         try (Connection c = DriverManager.getConnection(url)) {
             c.setAutoCommit(false);
@@ -103,7 +131,7 @@ class ConvergenceTest {
                     "UPDATE account SET balance = balance + ?, updated = NOW() WHERE id = ?");
             PreparedStatement event = c.prepareStatement(
                     "INSERT INTO event(account_id, amount, tag, payload, doc) VALUES (?, RAND() * 100, RANDOM_UUID(), ?, ?)");
-            for (int t = 0; t < TRANSACTIONS_PER_WRITER; t++) {
+            for (int t = 0; t < transactions; t++) {
                 try {
                     int ops = 1 + random.nextInt(4);
                     for (int op = 0; op < ops; op++) {
