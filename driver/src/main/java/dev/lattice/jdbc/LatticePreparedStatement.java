@@ -163,16 +163,6 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
     }
 
     @Override
-    public int[] executeBatch() throws SQLException {
-        long[] counts = executeLargeBatch();
-        int[] out = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = toInt(counts[i]);
-        }
-        return out;
-    }
-
-    @Override
     public void close() throws SQLException {
         SQLException failure = null;
         for (int i = 0; i < preparedPerNode.length; i++) {

@@ -233,6 +233,35 @@ class SessionGuaranteesTest {
         assertTrue(boundViolations("EVENTUAL") > 0, "EVENTUAL reads a replica 300 ms behind");
     }
 
+    @Test
+    void boundedStalenessInVersionsReadsNoReplicaMoreThanThatManyTransactionsBehind() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("versions", 0, 0)) {
+            lc.execute("CREATE TABLE reg(id INT PRIMARY KEY, v INT)", "INSERT INTO reg VALUES (1, 0)");
+            lc.alter("ALTER REPLICA replica2 PAUSE");
+            try (Connection writer = lc.connect("EVENTUAL"); Connection bounded = lc.connect("BOUNDED_STALENESS 2 VERSIONS");
+                 Connection eventual = lc.connect("EVENTUAL"); Statement w = writer.createStatement()) {
+                int staleBounded = 0;
+                int staleEventual = 0;
+                for (int v = 1; v <= 20; v++) {
+                    w.executeUpdate("UPDATE reg SET v = " + v + " WHERE id = 1");
+                    dev.lattice.testing.Await.caughtUp(lc.cluster(), java.time.Duration.ofSeconds(10), "replica1");
+                    staleBounded += readValue(bounded) < v - 2 ? 1 : 0;
+                    staleEventual += readValue(eventual) < v - 2 ? 1 : 0;
+                }
+                assertEquals(0, staleBounded, "never more than 2 versions behind");
+                assertTrue(staleEventual > 0, "EVENTUAL reads the paused replica too");
+            }
+            lc.alter("ALTER REPLICA replica2 RESUME");
+        }
+    }
+
+    private static int readValue(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM reg WHERE id = 1")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** A writer records when each value's commit returned; a read must see every value committed more than 100 ms before it began. */
     private static int boundViolations(String level) throws Exception {
         try (LaggedCluster lc = new LaggedCluster("bounded", 20, 300)) {

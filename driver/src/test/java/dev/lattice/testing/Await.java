@@ -27,6 +27,19 @@ public final class Await {
         }
     }
 
+    /** Until the named replicas have applied everything the primary has committed. */
+    public static void caughtUp(Cluster cluster, Duration timeout, String... replicas) {
+        until(String.join(", ", replicas) + " to apply LSN " + cluster.committedLsn(), timeout, () -> {
+            long c = cluster.committedLsn();
+            for (String name : replicas) {
+                if (cluster.replica(name).applied() < c) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     /** Until every replica has applied everything the primary has committed. */
     public static void caughtUp(Cluster cluster, Duration timeout) {
         until("every replica to apply LSN " + cluster.committedLsn(), timeout, () -> {
