@@ -35,7 +35,7 @@ public final class ReplicaAdmin {
                     applied < 0 ? null : applied,
                     known ? Math.max(0, committed - applied) : null,
                     known ? a.lagMillis() : null,
-                    known, a.delayMillis());
+                    a.inSyncSet(), a.delayMillis());
         }
         return rs;
     }

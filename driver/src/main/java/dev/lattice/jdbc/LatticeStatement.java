@@ -318,6 +318,7 @@ public class LatticeStatement implements Statement {
 
     @Override
     public void cancel() throws SQLException {
+        connection.session().cancel();
         Statement s = current;
         if (s != null) {
             s.cancel();

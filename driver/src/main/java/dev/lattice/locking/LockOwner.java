@@ -8,6 +8,8 @@ public final class LockOwner {
 
     private final long id;
     final Map<LockTarget, LockMode> held = new LinkedHashMap<>();
+    /** held.size(), readable without the manager's monitor from any thread (a session may be closed from another). */
+    volatile int heldCount;
     LockTarget waitingFor;
     LockMode waitingMode;
     boolean victim;
@@ -20,9 +22,9 @@ public final class LockOwner {
         return id;
     }
 
-    /** Whether it holds any lock (read without the manager's monitor: an owner asks only about itself). */
+    /** Whether it holds any lock. */
     public boolean holdsLocks() {
-        return !held.isEmpty();
+        return heldCount > 0;
     }
 
     @Override

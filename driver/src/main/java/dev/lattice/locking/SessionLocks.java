@@ -71,6 +71,9 @@ public final class SessionLocks {
 
     /** At COMMIT, ROLLBACK, the end of an autocommit statement, or close: strict 2PL releases everything here. */
     public void endTransaction() {
+        if (phase == Phase.NONE && !owner.holdsLocks()) {
+            return;
+        }
         switch (phase) {
             case ELIDING -> elision.endElided();
             case SERIALIZABLE -> elision.endSerializable();

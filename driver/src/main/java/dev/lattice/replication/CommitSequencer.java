@@ -18,6 +18,8 @@ public final class CommitSequencer {
     private final TransactionLog log;
     private final Runnable onPublish;
     private volatile long schemaChanges;
+    private volatile long ddlStarted;
+    private volatile long ddlFinished;
 
     public CommitSequencer(TransactionLog log, Runnable onPublish) {
         this.log = log;
@@ -90,6 +92,26 @@ public final class CommitSequencer {
         }
         onPublish.run();
         return lsn;
+    }
+
+    /** Called (under the commit lock) before DDL runs on the primary. */
+    public void ddlStarting() {
+        ddlStarted++;
+    }
+
+    /** Called (under the commit lock) once it has run, or failed. */
+    public void ddlFinished() {
+        ddlFinished++;
+    }
+
+    /** How many DDL statements have begun to run on the primary. */
+    public long ddlStarted() {
+        return ddlStarted;
+    }
+
+    /** Whether a DDL statement is running on the primary now. */
+    public boolean ddlRunning() {
+        return ddlStarted != ddlFinished;
     }
 
     /** How many DDL statements and resynchronisations have been logged since start. */

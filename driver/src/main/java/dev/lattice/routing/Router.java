@@ -31,12 +31,19 @@ final class Router {
     private int next;
     private int sticky = -1;
     private long highestRead;
+    private volatile boolean cancelled;
 
     Router(Cluster cluster) {
         this.cluster = cluster;
         this.replicas = cluster.replicas();
         this.progress = cluster.applyProgress();
         this.stats = cluster.routingStats();
+    }
+
+    /** Ends a wait for a replica now under way (from another thread), as a cancel of the statement. */
+    void cancel() {
+        cancelled = true;
+        progress.signal();
     }
 
     /** The replica MONOTONIC_READS sticks to, or null. */
@@ -63,6 +70,7 @@ final class Router {
             return replica(level, pick);
         }
         stats.increment(level, Counter.WAITS);
+        cancelled = false;
         long start = System.nanoTime();
         long deadline = start + timeoutMillis * 1_000_000L;
         try {
@@ -73,6 +81,11 @@ final class Router {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLTransientException("Interrupted while waiting for a replica", "57014", e);
+                }
+                if (cancelled) {
+                    cancelled = false;
+                    throw new SQLTransientException("Canceling statement due to user request (it was waiting for a "
+                            + "replica to meet " + spec + ")", "57014");
                 }
                 pick = pick(spec, position, readIndex);
                 if (pick != NONE_YET) {

@@ -7,6 +7,8 @@ import dev.lattice.locking.SessionLocks;
 import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.ChangeCapture;
 import dev.lattice.replication.RowChange;
+import dev.lattice.replication.TableId;
+import dev.lattice.sql.analysis.TableName;
 import dev.lattice.replication.DurableLog;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TriggerInstaller;
@@ -52,7 +54,7 @@ public final class Session implements AutoCloseable {
     private boolean readOnly;
     private boolean transactionReadOnly;
     private int pinnedNode = -1;
-    private boolean writerInGate;
+    private final SchemaGate.Writer gateWriter = new SchemaGate.Writer();
     private boolean closed;
     private final boolean remotePrimary;
     private int restoreIsolation = -1;
@@ -121,6 +123,7 @@ public final class Session implements AutoCloseable {
         checkOpen();
         if (serializable()) {
             requireWritable(analysis);
+            countPrimaryRead(analysis);
             return onPrimary(analysis, sql, parameters, work);
         }
         if (effectiveAutoCommit()) {
@@ -145,7 +148,16 @@ public final class Session implements AutoCloseable {
                 return result;
             }
         }
+        if (!readOnlyTransaction()) {
+            countPrimaryRead(analysis);
+        }
         return onPrimary(analysis, sql, parameters, work);
+    }
+
+    private void countPrimaryRead(StatementAnalysis analysis) {
+        if (analysis.kind() == StatementKind.QUERY) {
+            consistency.countPrimaryRead();
+        }
     }
 
     /** A read-only transaction reads one replica as one snapshot, from its first statement on. */
@@ -191,7 +203,7 @@ public final class Session implements AutoCloseable {
     /** JDBC setReadOnly: a read-only connection refuses writes; its transactions read one replica snapshot. */
     public void setReadOnly(boolean on) throws SQLException {
         checkOpen();
-        if (!effectiveAutoCommit() && (writerInGate || pinnedNode >= 0)) {
+        if (!effectiveAutoCommit() && (gateWriter.inside() || pinnedNode >= 0)) {
             throw new SQLException("Cannot change read-only mode inside a transaction", "25001");
         }
         readOnly = on;
@@ -224,8 +236,8 @@ public final class Session implements AutoCloseable {
     /** Runs on the primary whatever the statement is, as a writer (CallableStatement executions). */
     public <T> T executeOnPrimary(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
         checkOpen();
-        if (analysis.kind() != StatementKind.DDL && analysis.kind() != StatementKind.OTHER) {
-            enterWriterGate();
+        if (analysis.kind() != StatementKind.DDL) {
+            enterWriterGate(null);
         }
         return onPrimary(analysis, sql, null, work);
     }
@@ -249,11 +261,12 @@ public final class Session implements AutoCloseable {
             return schemaChanging(analysis, sql, work);
         }
         if (analysis.mustRunOnPrimary()) {
-            enterWriterGate();
+            enterWriterGate(analysis);
         }
         Connection primary = nodes.get(0);
         lock(analysis, primary, parameters);
         long schemaVersion = kind == StatementKind.OTHER ? schemaVersion(primary) : 0;
+        long ddlSeen = cluster.sequencer().ddlStarted();
         int mark = capture.mark();
         T result;
         try {
@@ -265,7 +278,8 @@ public final class Session implements AutoCloseable {
             }
             throw e;
         }
-        if (kind == StatementKind.OTHER && schemaVersion(primary) != schemaVersion) {
+        if (kind == StatementKind.OTHER && schemaVersion(primary) != schemaVersion
+                && changedTheSchemaItself(analysis, ddlSeen)) {
             schemaChangedUnseen(primary);
         } else if (effectiveAutoCommit()) {
             commitPrimary();
@@ -305,6 +319,21 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * H2's schema counter is the database's: it also moves for DDL of other sessions. When another
+     * DDL ran meanwhile, only a statement that could be DDL (several statements, or a DDL word in
+     * it) is taken to have changed the schema itself.
+     */
+    private boolean changedTheSchemaItself(StatementAnalysis analysis, long ddlSeen) {
+        if (cluster.sequencer().ddlStarted() == ddlSeen && !cluster.sequencer().ddlRunning()) {
+            return true;
+        }
+        return analysis.statementCount() > 1 || DDL_WORD.matcher(analysis.sql()).find();
+    }
+
+    private static final java.util.regex.Pattern DDL_WORD = java.util.regex.Pattern.compile(
+            "(?i)\\b(CREATE|ALTER|DROP|TRUNCATE|RENAME|COMMENT|GRANT|REVOKE)\\b");
+
+    /**
      * A statement Lattice could not read (several statements in one string, a procedure) changed
      * the schema. H2 has committed whatever ran before the change; ship what was captured, then
      * have every replica rebuilt from a snapshot, since the change cannot be replayed as text.
@@ -319,49 +348,82 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * DDL runs with the schema gate held for DDL (no write transaction open) and no commit in
-     * progress, so the statement and its log entry are one step in commit order, and no snapshot
-     * can see the one without the other. The rows it touched in doing so (H2 copies a table to
-     * alter it) are not shipped: replaying the text makes them on the replica.
+     * DDL runs once no open transaction writes its tables (the schema gate), and with no commit in
+     * progress, so the statement and its log entry are one step in commit order and no snapshot
+     * sees the one without the other. The rows it touched in doing so (H2 copies a table to alter
+     * it) are not shipped: replaying the text makes them on the replica.
      */
     private <T> T schemaChanging(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
-        if (writerInGate || locks.owner().holdsLocks()) {
+        if (gateWriter.inside() || locks.owner().holdsLocks()) {
             // H2 commits the open transaction before DDL; log it first, in its own LSN.
             commitPrimary();
         }
+        Connection primary = nodes.get(0);
         // Locks first: inside the gate no transaction could commit and release what DDL waits for.
-        lock(analysis, nodes.get(0), null);
+        lock(analysis, primary, null);
         SchemaGate gate = cluster.schemaGate();
-        gate.enterDdl();
+        SchemaGate.Ddl turn = gate.enterDdl(ddlTables(analysis, primary));
         try {
-            Connection primary = nodes.get(0);
-            T result = cluster.sequencer().whileNoCommits(() -> {
-                int mark = capture.mark();
-                T done;
-                try {
-                    done = work.run(primary, 0);
-                } catch (SQLException e) {
-                    if (effectiveAutoCommit()) {
-                        rollbackPrimary();
-                    }
-                    throw e;
-                } finally {
-                    capture.truncate(mark);
-                }
-                if (remotePrimary) {
-                    CaptureTable.discard(primary);
-                }
-                TriggerInstaller.installMissing(primary);
-                warn(consistency.afterCommit(cluster.sequencer().logDdl(primary, logInsert(), sql, primary.getSchema())));
-                return done;
-            });
-            return result;
+            return cluster.sequencer().whileNoCommits(() -> runDdl(sql, work, primary));
         } finally {
-            gate.exitDdl();
+            gate.exitDdl(turn);
             // DDL has committed in H2 whatever the session had open: the transaction is over.
             commitPrimary();
             consistency.afterRead(0);
         }
+    }
+
+    private <T> T runDdl(String sql, NodeWork<T> work, Connection primary) throws SQLException {
+        int mark = capture.mark();
+        T done;
+        cluster.sequencer().ddlStarting();
+        try {
+            done = work.run(primary, 0);
+        } catch (SQLException e) {
+            if (effectiveAutoCommit()) {
+                rollbackPrimary();
+            }
+            throw e;
+        } finally {
+            capture.truncate(mark);
+            cluster.sequencer().ddlFinished();
+        }
+        if (remotePrimary) {
+            CaptureTable.discard(primary);
+        }
+        TriggerInstaller.installMissing(primary);
+        warn(consistency.afterCommit(cluster.sequencer().logDdl(primary, logInsert(), sql, primary.getSchema())));
+        return done;
+    }
+
+    /** The tables a DDL statement changes, or null when it may change any. */
+    private List<TableId> ddlTables(StatementAnalysis analysis, Connection primary) throws SQLException {
+        if (analysis.mayTouchAnything() || analysis.tables().isEmpty()) {
+            return null;
+        }
+        return tableIds(analysis.tables(), primary);
+    }
+
+    /** The tables a write registers with the schema gate, or null when it may write any. */
+    private List<TableId> writeTables(StatementAnalysis analysis, Connection primary) throws SQLException {
+        if (analysis.kind() == StatementKind.OTHER || analysis.mayTouchAnything()) {
+            return null;
+        }
+        if (!analysis.forUpdate()) {
+            return tableIds(analysis.writtenTables(), primary);
+        }
+        List<TableId> tables = tableIds(analysis.writtenTables(), primary);
+        tables.addAll(tableIds(analysis.readTables(), primary));
+        return tables;
+    }
+
+    private List<TableId> tableIds(java.util.Collection<TableName> names, Connection primary) throws SQLException {
+        List<TableId> ids = new java.util.ArrayList<>(names.size());
+        String schema = names.isEmpty() ? null : schema(primary);
+        for (TableName name : names) {
+            ids.add(new TableId(name.schema().orElse(schema), name.name()));
+        }
+        return ids;
     }
 
     /**
@@ -380,7 +442,7 @@ public final class Session implements AutoCloseable {
             return;
         }
         requireWritable(analysis);
-        enterWriterGate();
+        enterWriterGate(analysis);
         Connection primary = nodes.get(0);
         try {
             for (int i = 0; i < size; i++) {
@@ -432,7 +494,7 @@ public final class Session implements AutoCloseable {
         }
         try {
             List<RowChange> changes = remotePrimary
-                    ? (writerInGate ? CaptureTable.drain(primary) : List.of()) : capture.drain();
+                    ? (gateWriter.inside() ? CaptureTable.drain(primary) : List.of()) : capture.drain();
             long lsn = cluster.sequencer().commit(primary, logInsert(), changes);
             if (lsn > 0) {
                 warn(consistency.afterCommit(lsn));
@@ -556,7 +618,7 @@ public final class Session implements AutoCloseable {
     /** SET TRANSACTION READ ONLY | READ WRITE, before the transaction's first statement. */
     public void setTransactionReadOnly(boolean on) throws SQLException {
         checkOpen();
-        if (writerInGate || pinnedNode >= 0) {
+        if (gateWriter.inside() || pinnedNode >= 0) {
             throw new SQLException("SET TRANSACTION must come before any query of the transaction", "25001");
         }
         transactionReadOnly = on;
@@ -647,6 +709,14 @@ public final class Session implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Cancels what the session is doing, from another thread: a read waiting for a replica to
+     * catch up fails at once with 57014. (The H2 statement itself is cancelled by its caller.)
+     */
+    public void cancel() {
+        consistency.cancelWait();
+    }
+
     /** Rolls back what is open, releases the gate, and closes every node connection. */
     @Override
     public void close() {
@@ -664,18 +734,12 @@ public final class Session implements AutoCloseable {
         closed = true;
     }
 
-    private void enterWriterGate() throws SQLException {
-        if (!writerInGate) {
-            cluster.schemaGate().enterWriter();
-            writerInGate = true;
-        }
+    private void enterWriterGate(StatementAnalysis analysis) throws SQLException {
+        cluster.schemaGate().write(gateWriter, analysis == null ? null : writeTables(analysis, nodes.get(0)));
     }
 
     private void exitWriterGate() {
-        if (writerInGate) {
-            writerInGate = false;
-            cluster.schemaGate().exitWriter();
-        }
+        cluster.schemaGate().leave(gateWriter);
     }
 
     private PreparedStatement logInsert() throws SQLException {

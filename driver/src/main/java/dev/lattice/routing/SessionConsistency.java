@@ -60,6 +60,11 @@ public final class SessionConsistency {
         return router.route(spec, position, timeoutMillis, fallback);
     }
 
+    /** Cancels a wait for a replica now under way. */
+    void cancelWait() {
+        router.cancel();
+    }
+
     /** Records what a read on that node saw, as an upper bound: the node's applied LSN after the read. */
     void afterRead(int nodeIndex) {
         long lsn = nodeIndex == 0 ? cluster.committedLsn() : cluster.replicas().get(nodeIndex - 1).applied();
@@ -166,9 +171,17 @@ public final class SessionConsistency {
         fallback = newFallback;
     }
 
-    /** SET CONSISTENCY TOKEN: the session will read at least what the token's holder had seen. */
+    /**
+     * SET CONSISTENCY TOKEN: the session will read at least what the token's holder had written or
+     * seen. It counts as the session's own writes too, so READ_YOUR_WRITES honours it as CAUSAL does.
+     */
     public void adopt(String token) throws SQLException {
-        position.observe(ConsistencyToken.parse(token, cluster.id()));
+        position.wrote(ConsistencyToken.parse(token, cluster.id()));
+    }
+
+    /** Counts a read the session's transaction or isolation sends to the primary outside routing. */
+    void countPrimaryRead() {
+        cluster.routingStats().increment(spec.getLevel(), Counter.PRIMARY_READS);
     }
 
     /** The session's causal token: the cluster and T. */

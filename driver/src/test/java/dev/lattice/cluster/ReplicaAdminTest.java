@@ -21,7 +21,7 @@ class ReplicaAdminTest {
 
     @Test
     void showReplicasReportsAppliedLsnLagAndAUrlThatReachesTheReplica() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:admin-show?replicas=2");
+        try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:admin-show?replicas=2&failureTimeout=100");
              Statement s = c.createStatement()) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
             s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
@@ -37,12 +37,17 @@ class ReplicaAdminTest {
             assertEquals(cluster.committedLsn(), rows.get("primary")[4]);
             assertEquals(0L, rows.get("replica1")[5]);
             assertEquals("PAUSED", rows.get("replica2")[3]);
+            assertEquals(Boolean.TRUE, rows.get("replica1")[7], "replica1 is in the synchronous set");
             assertTrue((Long) rows.get("replica2")[5] >= 5, "replica2 is at least 5 transactions behind");
             try (Connection direct = DriverManager.getConnection((String) rows.get("replica2")[2], "sa", "");
                  Statement ds = direct.createStatement(); ResultSet rs = ds.executeQuery("SELECT COUNT(*) FROM t")) {
                 rs.next();
                 assertEquals(0, rs.getInt(1), "the paused replica, reached by its url, has none of the inserts");
             }
+            s.execute("SET CONSISTENCY STRONG");
+            s.executeUpdate("INSERT INTO t VALUES (100)");
+            assertEquals(Boolean.FALSE, showReplicas(s).get("replica2")[7],
+                    "a STRONG commit took the paused replica out of the synchronous set");
             s.execute("ALTER REPLICA replica2 RESUME");
             Await.caughtUp(cluster, Duration.ofSeconds(10));
         }

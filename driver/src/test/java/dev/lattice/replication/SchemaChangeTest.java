@@ -1,0 +1,82 @@
+package dev.lattice.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.Replica;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
+import dev.lattice.testing.NodeChecksum;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DDL waits only for open transactions that write its tables; statements Lattice cannot read are
+ * replicated by their rows unless they changed the schema, which makes replicas resynchronise.
+ */
+class SchemaChangeTest {
+
+    @Test
+    void ddlOnOtherTablesGoesOnWhileATransactionHoldsAnotherTableAsFlywayDoes() throws Exception {
+        String url = "jdbc:lattice:mem:gate-" + System.nanoTime() + "?replicas=2&lockTimeout=2000";
+        try (Connection history = DriverManager.getConnection(url); Connection migrate = DriverManager.getConnection(url);
+             Statement h = history.createStatement(); Statement m = migrate.createStatement()) {
+            Cluster cluster = history.unwrap(LatticeConnection.class).cluster();
+            h.execute("CREATE TABLE schema_history(id INT PRIMARY KEY, script VARCHAR(100))");
+            history.setAutoCommit(false);
+            h.executeUpdate("INSERT INTO schema_history VALUES (1, 'V1__customer.sql')");
+            m.execute("CREATE TABLE customer(id INT PRIMARY KEY, name VARCHAR(50))");
+            m.executeUpdate("INSERT INTO customer VALUES (1, 'ada')");
+
+            CompletableFuture<Void> alter = CompletableFuture.runAsync(() -> {
+                try {
+                    m.execute("ALTER TABLE schema_history ADD COLUMN checksum INT");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            history.commit();
+            alter.get();
+
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            var primary = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.replicas()) {
+                assertEquals(primary, NodeChecksum.of(r.node().url()));
+            }
+        }
+    }
+
+    @Test
+    void statementsLatticeCannotReadResynchroniseReplicasOnlyWhenTheyChangeTheSchema() throws Exception {
+        String url = "jdbc:lattice:mem:resync-" + System.nanoTime() + "?replicas=2";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            long rebuilds = rebuilds(cluster);
+
+            s.execute("CALL SCHEMA()");
+            s.execute("MERGE INTO t KEY(id) VALUES (1)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            assertEquals(rebuilds, rebuilds(cluster), "no schema change, no resynchronisation");
+
+            s.execute("INSERT INTO t VALUES (2); CREATE TABLE u(id INT PRIMARY KEY); INSERT INTO u VALUES (7)");
+            s.executeUpdate("INSERT INTO u VALUES (8)");
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            assertTrue(rebuilds(cluster) >= rebuilds + cluster.replicas().size(), "each replica resynchronised");
+            var primary = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.replicas()) {
+                assertEquals(primary, NodeChecksum.of(r.node().url()));
+            }
+        }
+    }
+
+    private static long rebuilds(Cluster cluster) {
+        return cluster.replicas().stream().mapToLong(r -> r.applier().rebuilds()).sum();
+    }
+}
