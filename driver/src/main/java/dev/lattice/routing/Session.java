@@ -396,9 +396,9 @@ public final class Session implements AutoCloseable {
         return done;
     }
 
-    /** The tables a DDL statement changes, or null when it may change any. */
+    /** The tables a DDL statement changes or references (none for CREATE SEQUENCE), or null when it may touch any. */
     private List<TableId> ddlTables(StatementAnalysis analysis, Connection primary) throws SQLException {
-        if (analysis.mayTouchAnything() || analysis.tables().isEmpty()) {
+        if (analysis.mayTouchAnything()) {
             return null;
         }
         return tableIds(analysis.tables(), primary);
