@@ -1,0 +1,52 @@
+package dev.lattice.proxy.config;
+
+import dev.lattice.proxy.auth.AuthMethod;
+import dev.lattice.proxy.auth.UserCredentials;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The proxy's settings, validated once by {@link ConfigLoader} and then frozen.
+ *
+ * @param users by name; when none were configured, the single default user lattice/lattice
+ * @param usersConfigured whether users came from the configuration (else only loopback is allowed)
+ * @param clusterUrl the cluster as a {@code jdbc:lattice:} URL (mem, file or nodes)
+ * @param sessionProperties the Lattice connection properties each client session starts with
+ *        (consistency, consistencyTimeout, consistencyFallback, ...)
+ * @param metricsPort 0 for no metrics endpoint
+ * @param idleTimeoutSeconds 0 for none
+ */
+public record ProxyConfig(String host, int port, int metricsPort, AuthMethod authMethod,
+                          Map<String, UserCredentials> users, boolean usersConfigured, Path tlsCertificate,
+                          Path tlsKey, String clusterUrl, Properties sessionProperties, int maxConnections,
+                          int idleTimeoutSeconds, int maxMessageSize) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 5433;
+    public static final String DEFAULT_USER = "lattice";
+    public static final String DEFAULT_PASSWORD = "lattice";
+    public static final String DEFAULT_CLUSTER = "jdbc:lattice:mem:proxy?replicas=2";
+
+    public boolean tls() {
+        return tlsCertificate != null;
+    }
+
+    /** A copy listening elsewhere (tests bind port 0). */
+    public ProxyConfig withListen(String newHost, int newPort, int newMetricsPort) {
+        return new ProxyConfig(newHost, newPort, newMetricsPort, authMethod, users, usersConfigured, tlsCertificate,
+                tlsKey, clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize);
+    }
+
+    /** A copy with another connection limit and message size limit. */
+    public ProxyConfig withLimits(int newMaxConnections, int newMaxMessageSize) {
+        return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
+                clusterUrl, sessionProperties, newMaxConnections, idleTimeoutSeconds, newMaxMessageSize);
+    }
+
+    /** A copy over another cluster. */
+    public ProxyConfig withCluster(String url) {
+        return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
+                url, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lattice.proxy.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/** A message from the client, one small record per kind of message of protocol v3. */
+public sealed interface FrontendMessage {
+
+    /** The untyped StartupMessage of protocol 3.0, with its parameters (user, database, ...). */
+    record Startup(Map<String, String> parameters) implements FrontendMessage { }
+
+    /** SSLRequest: the client asks whether to switch to TLS. */
+    record SslRequest() implements FrontendMessage { }
+
+    /** GSSENCRequest: answered 'N' (no GSSAPI encryption). */
+    record GssEncRequest() implements FrontendMessage { }
+
+    /** CancelRequest: cancel what the session with this key is running. */
+    record CancelRequest(int processId, int secretKey) implements FrontendMessage { }
+
+    /** 'p': a password, SASLInitialResponse or SASLResponse; its meaning depends on the auth step. */
+    record Password(byte[] payload) implements FrontendMessage { }
+
+    /** 'Q': simple query, possibly several statements. */
+    record Query(String sql) implements FrontendMessage { }
+
+    /** 'P': Parse. */
+    record Parse(String name, String sql, int[] parameterTypes) implements FrontendMessage { }
+
+    /** 'B': Bind. A null value is SQL NULL. */
+    record Bind(String portal, String statement, short[] parameterFormats, List<byte[]> values,
+                short[] resultFormats) implements FrontendMessage { }
+
+    /** 'D': Describe a statement ('S') or portal ('P'). */
+    record Describe(byte target, String name) implements FrontendMessage { }
+
+    /** 'E': Execute a portal, at most maxRows rows (0 = all). */
+    record Execute(String portal, int maxRows) implements FrontendMessage { }
+
+    /** 'C': Close a statement ('S') or portal ('P'). */
+    record Close(byte target, String name) implements FrontendMessage { }
+
+    /** 'S': Sync. */
+    record Sync() implements FrontendMessage { }
+
+    /** 'H': Flush. */
+    record Flush() implements FrontendMessage { }
+
+    /** 'X': Terminate. */
+    record Terminate() implements FrontendMessage { }
+}

@@ -1,0 +1,84 @@
+package dev.lattice.proxy.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads one typed frontend message from its frame; a frame that does not fit its type is a protocol error. */
+final class MessageParser {
+
+    private MessageParser() {
+    }
+
+    static FrontendMessage parse(byte type, ByteBuf body) {
+        FrontendMessage message = switch (type) {
+            case 'Q' -> new FrontendMessage.Query(Bytes.cstring(body));
+            case 'P' -> parseStatement(body);
+            case 'B' -> bind(body);
+            case 'D' -> new FrontendMessage.Describe(target(body), Bytes.cstring(body));
+            case 'E' -> new FrontendMessage.Execute(Bytes.cstring(body), Bytes.int32(body));
+            case 'C' -> new FrontendMessage.Close(target(body), Bytes.cstring(body));
+            case 'S' -> new FrontendMessage.Sync();
+            case 'H' -> new FrontendMessage.Flush();
+            case 'X' -> new FrontendMessage.Terminate();
+            case 'p' -> new FrontendMessage.Password(Bytes.bytes(body, body.readableBytes()));
+            default -> throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
+        };
+        if (body.isReadable()) {
+            throw new ProtocolException("invalid message format: " + body.readableBytes()
+                    + " bytes left over in message '" + (char) type + "'");
+        }
+        return message;
+    }
+
+    private static byte target(ByteBuf body) {
+        byte target = Bytes.int8(body);
+        if (target != 'S' && target != 'P') {
+            throw new ProtocolException("invalid Describe/Close target '" + (char) target + "'");
+        }
+        return target;
+    }
+
+    private static FrontendMessage.Parse parseStatement(ByteBuf body) {
+        String name = Bytes.cstring(body);
+        String sql = Bytes.cstring(body);
+        int n = count(body, 4);
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) {
+            types[i] = Bytes.int32(body);
+        }
+        return new FrontendMessage.Parse(name, sql, types);
+    }
+
+    private static FrontendMessage.Bind bind(ByteBuf body) {
+        String portal = Bytes.cstring(body);
+        String statement = Bytes.cstring(body);
+        short[] formats = formats(body);
+        int n = count(body, 4);
+        List<byte[]> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int length = Bytes.int32(body);
+            values.add(length == -1 ? null : Bytes.bytes(body, length));
+        }
+        return new FrontendMessage.Bind(portal, statement, formats, values, formats(body));
+    }
+
+    private static short[] formats(ByteBuf body) {
+        int n = count(body, 2);
+        short[] formats = new short[n];
+        for (int i = 0; i < n; i++) {
+            formats[i] = Bytes.int16(body);
+            if (formats[i] != 0 && formats[i] != 1) {
+                throw new ProtocolException("invalid format code " + formats[i]);
+            }
+        }
+        return formats;
+    }
+
+    /** A count of following items, each at least {@code minSize} bytes: checked against what is left. */
+    private static int count(ByteBuf body, int minSize) {
+        int n = Bytes.int16(body) & 0xFFFF;
+        Bytes.need(body, n * minSize);
+        return n;
+    }
+}

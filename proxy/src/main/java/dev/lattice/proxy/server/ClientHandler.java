@@ -1,0 +1,302 @@
+package dev.lattice.proxy.server;
+
+import dev.lattice.proxy.auth.Authenticator;
+import dev.lattice.proxy.auth.Md5Authenticator;
+import dev.lattice.proxy.auth.ScramAuthenticator;
+import dev.lattice.proxy.auth.TrustAuthenticator;
+import dev.lattice.proxy.auth.UserCredentials;
+import dev.lattice.proxy.protocol.BackendMessages;
+import dev.lattice.proxy.protocol.FrontendMessage;
+import dev.lattice.proxy.protocol.Outbound;
+import dev.lattice.proxy.protocol.ProtocolException;
+import dev.lattice.proxy.session.ClientSession;
+import dev.lattice.proxy.session.PgSettings;
+import dev.lattice.proxy.session.SqlStates;
+import dev.lattice.routing.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection on the event loop: start-up, SSL negotiation, authentication, then
+ * every message handed in order to the connection's worker, which runs its {@link ClientSession}.
+ * Reading pauses while too many messages wait for the worker.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+    /** Reading pauses while this many bytes of messages wait for the worker, bounding a connection's memory. */
+    private static final long PAUSE_READING_AT = 1024 * 1024;
+    private static final long RESUME_READING_AT = 256 * 1024;
+
+    private enum Phase { STARTUP, AUTHENTICATING, READY, CLOSED }
+
+    private final ProxyServer server;
+    private final SerialExecutor worker;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private Phase phase = Phase.STARTUP;
+    private boolean counted;
+    private boolean overLimit;
+    private Authenticator authenticator;
+    private Map<String, String> startup;
+    private Channel channel;
+    private Outbound out;
+    private CancelRegistry.Key key;
+    /** Written and read on the worker only. */
+    private ClientSession session;
+
+    ClientHandler(ProxyServer server) {
+        this.server = server;
+        this.worker = new SerialExecutor(server.workers());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        out = new Outbound(channel);
+        overLimit = !server.acquireConnection();
+        counted = !overLimit;
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        FrontendMessage m = (FrontendMessage) msg;
+        switch (phase) {
+            case STARTUP -> startup(ctx, m);
+            case AUTHENTICATING -> authenticate(ctx, m);
+            case READY -> ready(ctx, m);
+            default -> {
+            }
+        }
+    }
+
+    private void startup(ChannelHandlerContext ctx, FrontendMessage m) {
+        if (m instanceof FrontendMessage.SslRequest) {
+            boolean tls = server.sslContext() != null;
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(tls ? 'S' : 'N'));
+            if (tls) {
+                ctx.pipeline().addFirst("tls", server.sslContext().newHandler(ctx.alloc()));
+            }
+        } else if (m instanceof FrontendMessage.GssEncRequest) {
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
+        } else if (m instanceof FrontendMessage.CancelRequest c) {
+            server.stats().cancelRequests.increment();
+            server.cancels().cancel(c.processId(), c.secretKey());
+            ctx.close();
+        } else if (m instanceof FrontendMessage.Startup s) {
+            if (overLimit) {
+                server.stats().rejected.increment();
+                fatal(ctx, "53300", "sorry, too many clients already (maxConnections " + server.config().maxConnections()
+                        + ")");
+                return;
+            }
+            startup = s.parameters();
+            String user = startup.get("user");
+            if (user == null || user.isEmpty()) {
+                fatal(ctx, "28000", "no PostgreSQL user name specified in startup packet");
+                return;
+            }
+            UserCredentials credentials = server.config().users().get(user);
+            authenticator = switch (server.config().authMethod()) {
+                case TRUST -> new TrustAuthenticator();
+                case MD5 -> new Md5Authenticator(user, credentials == null ? null : credentials.md5());
+                case SCRAM_SHA_256 -> new ScramAuthenticator(user, credentials == null ? null : credentials.scram());
+            };
+            ByteBuf buf = ctx.alloc().buffer();
+            authenticator.start(buf);
+            if (authenticator.done()) {
+                authenticated(ctx, buf);
+            } else {
+                phase = Phase.AUTHENTICATING;
+                ctx.writeAndFlush(buf);
+            }
+        } else {
+            fatal(ctx, "08P01", "expected a startup message");
+        }
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, FrontendMessage m) {
+        if (!(m instanceof FrontendMessage.Password p)) {
+            server.stats().protocolErrors.increment();
+            fatal(ctx, "08P01", "expected a password message during authentication, got "
+                    + m.getClass().getSimpleName());
+            return;
+        }
+        ByteBuf buf = ctx.alloc().buffer();
+        try {
+            if (authenticator.step(p.payload(), buf)) {
+                authenticated(ctx, buf);
+            } else {
+                ctx.writeAndFlush(buf);
+            }
+        } catch (Authenticator.AuthenticationFailed e) {
+            buf.release();
+            server.stats().authFailures.increment();
+            fatal(ctx, e.sqlState(), e.getMessage());
+        }
+    }
+
+    private void authenticated(ChannelHandlerContext ctx, ByteBuf buf) {
+        BackendMessages.authenticationOk(buf);
+        ctx.writeAndFlush(buf);
+        phase = Phase.READY;
+        key = server.cancels().newKey();
+        String user = startup.get("user");
+        Map<String, String> parameters = startup;
+        worker.execute(() -> openSession(user, parameters));
+    }
+
+    /** On the worker: the engine session opens node connections, which may block. */
+    private void openSession(String user, Map<String, String> parameters) {
+        if (!channel.isActive()) {
+            return;
+        }
+        try {
+            PgSettings settings = new PgSettings(user);
+            parameters.forEach(settings::startup);
+            Session engine = new Session(server.cluster(), server.sessionOptions());
+            session = new ClientSession(engine, out, settings);
+            server.stats().sessions.incrementAndGet();
+            server.cancels().register(key, session);
+            session.start(key.processId(), key.secret());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Could not open a session for {}", user, e);
+            ByteBuf buf = channel.alloc().buffer();
+            BackendMessages.fatal(buf, e instanceof SQLException s ? SqlStates.of(s) : "XX000", String.valueOf(e.getMessage()));
+            channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void ready(ChannelHandlerContext ctx, FrontendMessage m) {
+        if (m instanceof FrontendMessage.Terminate) {
+            phase = Phase.CLOSED;
+            ctx.close();
+            return;
+        }
+        if (!(m instanceof FrontendMessage.Query || m instanceof FrontendMessage.Parse
+                || m instanceof FrontendMessage.Bind || m instanceof FrontendMessage.Describe
+                || m instanceof FrontendMessage.Execute || m instanceof FrontendMessage.Close
+                || m instanceof FrontendMessage.Sync || m instanceof FrontendMessage.Flush)) {
+            server.stats().protocolErrors.increment();
+            fatal(ctx, "08P01", "unexpected " + m.getClass().getSimpleName() + " message after start-up");
+            return;
+        }
+        long weight = weight(m);
+        if (pendingBytes.addAndGet(weight) >= PAUSE_READING_AT) {
+            channel.config().setAutoRead(false);
+            // The worker may have drained everything between the add and the pause: check again.
+            if (pendingBytes.get() <= RESUME_READING_AT) {
+                channel.config().setAutoRead(true);
+            }
+        }
+        worker.execute(() -> {
+            try {
+                ClientSession s = session;
+                if (s != null && channel.isActive()) {
+                    s.handle(m);
+                }
+            } catch (Outbound.ClientGoneException e) {
+                channel.close();
+            } catch (RuntimeException | Error e) {
+                LOG.warn("Session failed; closing its connection", e);
+                ByteBuf buf = channel.alloc().buffer();
+                BackendMessages.fatal(buf, "XX000", "internal error: " + e);
+                channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+            } finally {
+                if (pendingBytes.addAndGet(-weight) <= RESUME_READING_AT && !channel.config().isAutoRead()) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+        });
+    }
+
+    /** About how much memory a queued message holds. */
+    private static long weight(FrontendMessage m) {
+        long size = 64;
+        if (m instanceof FrontendMessage.Query q) {
+            size += 2L * q.sql().length();
+        } else if (m instanceof FrontendMessage.Parse p) {
+            size += 2L * p.sql().length() + 4L * p.parameterTypes().length;
+        } else if (m instanceof FrontendMessage.Bind b) {
+            for (byte[] v : b.values()) {
+                size += v == null ? 8 : v.length + 16;
+            }
+        }
+        return size;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        out.wakeWriters();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        phase = Phase.CLOSED;
+        if (counted) {
+            counted = false;
+            server.releaseConnection();
+        }
+        server.cancels().remove(key);
+        if (out != null) {
+            out.wakeWriters();
+        }
+        // After whatever the worker still has queued: roll back and release the engine session.
+        worker.execute(() -> {
+            ClientSession s = session;
+            session = null;
+            if (s != null) {
+                server.stats().sessions.decrementAndGet();
+                s.close();
+            }
+        });
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            fatal(ctx, "57P05", "terminating connection due to idle timeout (idleTimeout "
+                    + server.config().idleTimeoutSeconds() + " s)");
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable e = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (e instanceof ProtocolException p) {
+            server.stats().protocolErrors.increment();
+            fatal(ctx, p.sqlState(), p.getMessage());
+        } else if (e instanceof IOException) {
+            ctx.close();
+        } else {
+            LOG.debug("Closing connection after {}", e.toString());
+            server.stats().protocolErrors.increment();
+            fatal(ctx, "08P01", "invalid message: " + e.getMessage());
+        }
+    }
+
+    private void fatal(ChannelHandlerContext ctx, String sqlState, String message) {
+        phase = Phase.CLOSED;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ByteBuf buf = ctx.alloc().buffer();
+        BackendMessages.fatal(buf, sqlState, message);
+        ctx.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.lattice.proxy.server;
+
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.ClusterRegistry;
+import dev.lattice.jdbc.LatticeUrl;
+import dev.lattice.proxy.config.ConfigException;
+import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.config.SessionOptionsFactory;
+import dev.lattice.proxy.protocol.PgDecoder;
+import dev.lattice.routing.SessionOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The listening proxy: a Netty server whose every connection is one Lattice session on one cluster. */
+public final class ProxyServer implements AutoCloseable {
+
+    private final ProxyConfig config;
+    private final Cluster cluster;
+    private final SessionOptions sessionOptions;
+    private final SslContext sslContext;
+    private final ProxyStats stats = new ProxyStats();
+    private final CancelRegistry cancels = new CancelRegistry();
+    private final ExecutorService workers;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private Channel listener;
+
+    private ProxyServer(ProxyConfig config, Cluster cluster, SessionOptions options, SslContext sslContext) {
+        this.config = config;
+        this.cluster = cluster;
+        this.sessionOptions = options;
+        this.sslContext = sslContext;
+        this.workers = Executors.newCachedThreadPool(daemons("lattice-session-"));
+        this.boss = new MultiThreadIoEventLoopGroup(1, daemons("lattice-accept-"), NioIoHandler.newFactory());
+        this.io = new MultiThreadIoEventLoopGroup(0, daemons("lattice-io-"), NioIoHandler.newFactory());
+    }
+
+    /** Starts the cluster (or joins it, if this JVM runs it already) and binds the listen address. */
+    public static ProxyServer start(ProxyConfig config) throws ConfigException, InterruptedException {
+        Cluster cluster;
+        SessionOptions options;
+        try {
+            LatticeUrl url = LatticeUrl.parse(config.clusterUrl(), config.sessionProperties());
+            options = SessionOptionsFactory.of(url.properties());
+            cluster = ClusterRegistry.obtain(url.cluster());
+        } catch (SQLException e) {
+            throw new ConfigException("cluster.url: cannot start the cluster " + config.clusterUrl() + ": "
+                    + e.getMessage(), e);
+        }
+        SslContext ssl = null;
+        if (config.tls()) {
+            try {
+                ssl = SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
+            } catch (Exception e) {
+                throw new ConfigException("tls: cannot use certificate " + config.tlsCertificate() + " and key "
+                        + config.tlsKey() + ": " + e.getMessage(), e);
+            }
+        }
+        ProxyServer server = new ProxyServer(config, cluster, options, ssl);
+        server.bind();
+        return server;
+    }
+
+    private void bind() throws ConfigException, InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, io)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("decoder", new PgDecoder(config.maxMessageSize()));
+                        if (config.idleTimeoutSeconds() > 0) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds()));
+                        }
+                        ch.pipeline().addLast("client", new ClientHandler(ProxyServer.this));
+                    }
+                });
+        try {
+            listener = b.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
+        } catch (Exception e) {
+            close();
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new ConfigException("host/port: cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The port actually bound (useful when port 0 was asked for). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    SessionOptions sessionOptions() {
+        return sessionOptions;
+    }
+
+    SslContext sslContext() {
+        return sslContext;
+    }
+
+    CancelRegistry cancels() {
+        return cancels;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    boolean acquireConnection() {
+        stats.accepted.increment();
+        if (stats.connections.incrementAndGet() > config.maxConnections()) {
+            stats.connections.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void releaseConnection() {
+        stats.connections.decrementAndGet();
+    }
+
+    /** Stops listening and closes every connection (their sessions roll back). The cluster keeps running. */
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdown();
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

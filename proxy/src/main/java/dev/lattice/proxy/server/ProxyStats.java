@@ -1,0 +1,48 @@
+package dev.lattice.proxy.server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The proxy's own counters, for the metrics endpoint. */
+public final class ProxyStats {
+
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger sessions = new AtomicInteger();
+    final LongAdder accepted = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder authFailures = new LongAdder();
+    final LongAdder protocolErrors = new LongAdder();
+    final LongAdder cancelRequests = new LongAdder();
+
+    /** Open client connections, authenticated or not. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Authenticated sessions, each one engine session. */
+    public int sessions() {
+        return sessions.get();
+    }
+
+    public long accepted() {
+        return accepted.sum();
+    }
+
+    /** Connections refused for being over maxConnections. */
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    public long authFailures() {
+        return authFailures.sum();
+    }
+
+    /** Connections closed for a malformed, oversized or out-of-order message. */
+    public long protocolErrors() {
+        return protocolErrors.sum();
+    }
+
+    public long cancelRequests() {
+        return cancelRequests.sum();
+    }
+}

@@ -1,0 +1,443 @@
+package dev.lattice.proxy.session;
+
+import dev.lattice.proxy.protocol.BackendMessages;
+import dev.lattice.proxy.protocol.FrontendMessage;
+import dev.lattice.proxy.protocol.Outbound;
+import dev.lattice.proxy.protocol.Outbound.ClientGoneException;
+import dev.lattice.proxy.types.ValueDecoder;
+import dev.lattice.proxy.types.ValueEncoder;
+import dev.lattice.routing.CommandResult;
+import dev.lattice.routing.Commands;
+import dev.lattice.routing.Session;
+import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.sql.analysis.StatementKind;
+import dev.lattice.sql.statement.SqlCommit;
+import dev.lattice.sql.statement.SqlRollback;
+import io.netty.buffer.ByteBuf;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One client of the proxy: one engine {@link Session} driven by protocol v3 messages, in order,
+ * on the connection's worker thread. It keeps what the protocol keeps per connection (prepared
+ * statements, portals, the failed-transaction and discard-until-Sync states) and nothing of
+ * routing: every statement goes to the engine as the JDBC face sends it.
+ */
+public final class ClientSession implements AutoCloseable {
+
+    private static final Object[] NO_PARAMETERS = new Object[0];
+
+    private final Session session;
+    private final Outbound out;
+    private final PgSettings settings;
+    private final NodeStatements statements = new NodeStatements();
+    private final Map<String, PreparedQuery> prepared = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+    private boolean failedTransaction;
+    private boolean discarding;
+    private long reportedToken = Long.MIN_VALUE;
+    private volatile java.sql.Statement running;
+
+    public ClientSession(Session session, Outbound out, PgSettings settings) {
+        this.session = session;
+        this.out = out;
+        this.settings = settings;
+    }
+
+    /** Completes start-up: reported settings, the causal token, the cancel key, ReadyForQuery. */
+    public void start(int processId, int secretKey) {
+        ByteBuf buf = out.buf();
+        for (String name : PgSettings.REPORTED) {
+            BackendMessages.parameterStatus(buf, name, settings.get(name));
+        }
+        reportToken();
+        BackendMessages.backendKeyData(out.buf(), processId, secretKey);
+        readyForQuery();
+        out.flush();
+    }
+
+    /** Handles one message; returns normally unless the client went away mid-result. */
+    public void handle(FrontendMessage message) throws ClientGoneException {
+        if (discarding && !(message instanceof FrontendMessage.Sync)) {
+            return;
+        }
+        try {
+            if (message instanceof FrontendMessage.Query q) {
+                simpleQuery(q.sql());
+            } else if (message instanceof FrontendMessage.Parse p) {
+                parse(p);
+            } else if (message instanceof FrontendMessage.Bind b) {
+                bind(b);
+            } else if (message instanceof FrontendMessage.Describe d) {
+                describe(d);
+            } else if (message instanceof FrontendMessage.Execute e) {
+                execute(e);
+            } else if (message instanceof FrontendMessage.Close c) {
+                close(c);
+            } else if (message instanceof FrontendMessage.Sync) {
+                discarding = false;
+                readyForQuery();
+                out.flush();
+            } else if (message instanceof FrontendMessage.Flush) {
+                out.flush();
+            } else {
+                throw new SQLException("unexpected message " + message.getClass().getSimpleName()
+                        + " after start-up", "08P01");
+            }
+        } catch (SQLException e) {
+            error(e);
+            discarding = true;
+        }
+    }
+
+    /** Cancels the statement running now, if any (CancelRequest, from another connection's thread). */
+    public void cancel() {
+        session.cancel();
+        java.sql.Statement s = running;
+        if (s != null) {
+            try {
+                s.cancel();
+            } catch (SQLException ignored) {
+                // it finished meanwhile
+            }
+        }
+    }
+
+    private void simpleQuery(String sql) throws ClientGoneException {
+        closePortal("");
+        prepared.remove("");
+        List<String> parts = SqlSplitter.split(sql);
+        if (parts.isEmpty()) {
+            BackendMessages.emptyQueryResponse(out.buf());
+        }
+        for (String part : parts) {
+            try {
+                PreparedQuery q = PreparedQuery.of(session, part, null);
+                if (q.parameterCount() > 0) {
+                    throw new SQLException("there is no parameter $1", "42P02");
+                }
+                try (Result r = run(q, NO_PARAMETERS)) {
+                    if (r.hasRows()) {
+                        r.columns.writeDescription(out.buf(), null);
+                        sendRows(r, null, 0);
+                        BackendMessages.commandComplete(out.buf(), rowsTag(q, r.sent));
+                    } else {
+                        BackendMessages.commandComplete(out.buf(), r.tag);
+                    }
+                }
+            } catch (SQLException e) {
+                error(e);
+                break;
+            }
+        }
+        readyForQuery();
+        out.flush();
+    }
+
+    private void parse(FrontendMessage.Parse p) throws SQLException {
+        if (!p.name().isEmpty() && prepared.containsKey(p.name())) {
+            throw new SQLException("prepared statement \"" + p.name() + "\" already exists", "42P05");
+        }
+        if (SqlSplitter.split(p.sql()).size() > 1) {
+            throw new SQLException("cannot insert multiple commands into a prepared statement", "42601");
+        }
+        prepared.put(p.name(), PreparedQuery.of(session, p.sql(), p.parameterTypes()));
+        BackendMessages.parseComplete(out.buf());
+    }
+
+    private PreparedQuery statement(String name) throws SQLException {
+        PreparedQuery q = prepared.get(name);
+        if (q == null) {
+            throw new SQLException(name.isEmpty() ? "unnamed prepared statement does not exist"
+                    : "prepared statement \"" + name + "\" does not exist", "26000");
+        }
+        return q;
+    }
+
+    private Portal portal(String name) throws SQLException {
+        Portal p = portals.get(name);
+        if (p == null) {
+            throw new SQLException(name.isEmpty() ? "unnamed portal does not exist"
+                    : "portal \"" + name + "\" does not exist", "34000");
+        }
+        return p;
+    }
+
+    private void bind(FrontendMessage.Bind b) throws SQLException {
+        PreparedQuery q = statement(b.statement());
+        int n = q.parameterCount();
+        if (b.values().size() != n) {
+            throw new SQLException("bind message supplies " + b.values().size() + " parameters, but prepared statement \""
+                    + b.statement() + "\" requires " + n, "08P01");
+        }
+        short[] formats = b.parameterFormats();
+        if (formats.length > 1 && formats.length != n) {
+            throw new SQLException("bind message has " + formats.length + " parameter formats but " + n
+                    + " parameters", "08P01");
+        }
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+            boolean binary = formats.length != 0 && (formats.length == 1 ? formats[0] : formats[i]) == 1;
+            int type = q.declaredType(i);
+            if (type == 0 && q.parameterTypes != null) {
+                type = q.parameterTypes[i];
+            }
+            values[i] = ValueDecoder.decode(b.values().get(i), type, binary);
+        }
+        if (b.portal().isEmpty()) {
+            closePortal("");
+        } else if (portals.containsKey(b.portal())) {
+            throw new SQLException("portal \"" + b.portal() + "\" already exists", "42P03");
+        }
+        portals.put(b.portal(), new Portal(q, values, b.resultFormats()));
+        BackendMessages.bindComplete(out.buf());
+    }
+
+    private void describe(FrontendMessage.Describe d) throws SQLException {
+        if (d.target() == 'S') {
+            PreparedQuery q = statement(d.name());
+            StatementDescriber.describe(session, settings, q);
+            BackendMessages.parameterDescription(out.buf(), q.parameterTypes);
+            if (q.columns != null) {
+                q.columns.writeDescription(out.buf(), null);
+            } else {
+                BackendMessages.noData(out.buf());
+            }
+            return;
+        }
+        Portal p = portal(d.name());
+        if (p.result == null && mayReturnRows(p.query)) {
+            // Run it now to learn its columns from the result itself; Execute then streams it.
+            p.result = run(p.query, p.parameters);
+        }
+        if (p.result != null && p.result.hasRows()) {
+            p.result.columns.writeDescription(out.buf(), p.resultFormats);
+        } else {
+            BackendMessages.noData(out.buf());
+        }
+    }
+
+    private static boolean mayReturnRows(PreparedQuery q) {
+        if (q.empty) {
+            return false;
+        }
+        if (q.setting) {
+            return CommandTags.words(q.sql, 1)[0].equals("SHOW");
+        }
+        StatementKind kind = q.analysis.kind();
+        return kind == StatementKind.QUERY || kind == StatementKind.OTHER || kind == StatementKind.LATTICE_SESSION
+                || kind == StatementKind.LATTICE_ADMIN;
+    }
+
+    private void execute(FrontendMessage.Execute e) throws SQLException, ClientGoneException {
+        Portal p = portal(e.portal());
+        if (p.query.empty) {
+            BackendMessages.emptyQueryResponse(out.buf());
+            return;
+        }
+        if (p.result == null) {
+            p.result = run(p.query, p.parameters);
+        }
+        Result r = p.result;
+        if (!r.hasRows()) {
+            BackendMessages.commandComplete(out.buf(), r.tag);
+            return;
+        }
+        if (sendRows(r, p.resultFormats, e.maxRows())) {
+            String tag = rowsTag(p.query, r.sent);
+            BackendMessages.commandComplete(out.buf(), tag);
+            r.close();
+            p.result = Result.done(tag);
+        } else {
+            BackendMessages.portalSuspended(out.buf());
+        }
+    }
+
+    private void close(FrontendMessage.Close c) {
+        if (c.target() == 'S') {
+            prepared.remove(c.name());
+        } else {
+            closePortal(c.name());
+        }
+        BackendMessages.closeComplete(out.buf());
+    }
+
+    private void closePortal(String name) {
+        Portal p = portals.remove(name);
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    /** Runs one statement through the engine (or answers a setting), leaving its rows unread. */
+    private Result run(PreparedQuery q, Object[] parameters) throws SQLException {
+        if (q.setting) {
+            PgSettings.Outcome o = settings.execute(q.sql);
+            if (o.reportName() != null) {
+                BackendMessages.parameterStatus(out.buf(), o.reportName(), o.reportValue());
+            }
+            return o.rows() != null ? Result.rows(o.rows(), null, -1, null, null) : Result.done(o.tag());
+        }
+        StatementAnalysis a = q.analysis;
+        boolean endsTransaction = a.command() instanceof SqlCommit || a.command() instanceof SqlRollback;
+        if (failedTransaction) {
+            if (a.command() instanceof SqlCommit) {
+                session.rollback();
+                failedTransaction = false;
+                return Result.done("ROLLBACK");
+            }
+            if (!endsTransaction) {
+                throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
+                        "25P02");
+            }
+        }
+        try {
+            Result r = switch (a.kind()) {
+                case QUERY, DML, DDL, OTHER -> onNode(q, parameters);
+                default -> command(q);
+            };
+            if (endsTransaction) {
+                failedTransaction = false;
+            }
+            afterStatement(a);
+            return r;
+        } catch (SQLException e) {
+            if (!session.effectiveAutoCommit()) {
+                failedTransaction = true;
+            }
+            notices(session.warnings());
+            session.clearWarnings();
+            throw e;
+        }
+    }
+
+    private Result onNode(PreparedQuery q, Object[] parameters) throws SQLException {
+        StatementAnalysis a = q.analysis;
+        boolean cacheable = a.kind() == StatementKind.QUERY || a.kind() == StatementKind.DML;
+        return session.execute(a, q.sql, (node, index) -> {
+            PreparedStatement ps = cacheable ? statements.take(index, node, q.h2Sql) : node.prepareStatement(q.h2Sql);
+            boolean handedOver = false;
+            try {
+                for (int i = 0; i < q.markerParameters.length; i++) {
+                    ps.setObject(i + 1, parameters[q.markerParameters[i]]);
+                }
+                running = ps;
+                if (ps.execute()) {
+                    Result r = Result.rows(ps.getResultSet(), ps, index, q.h2Sql, cacheable ? statements : null);
+                    handedOver = true;
+                    return r;
+                }
+                return Result.done(CommandTags.of(a, q.sql, ps.getLargeUpdateCount()));
+            } finally {
+                running = null;
+                if (!handedOver) {
+                    if (cacheable) {
+                        statements.give(index, q.h2Sql, ps);
+                    } else {
+                        NodeStatements.quietly(ps);
+                    }
+                }
+            }
+        });
+    }
+
+    private Result command(PreparedQuery q) throws SQLException {
+        CommandResult result = Commands.execute(session, q.analysis, q.sql);
+        notices(result.warning());
+        if (result.resultSet() != null) {
+            return Result.rows(result.resultSet(), null, -1, null, null);
+        }
+        return Result.done(CommandTags.of(q.analysis, q.sql, result.updateCount()));
+    }
+
+    private void afterStatement(StatementAnalysis a) {
+        SQLWarning w = session.warnings();
+        if (w != null) {
+            notices(w);
+            session.clearWarnings();
+        }
+        if (a.kind() != StatementKind.QUERY) {
+            reportToken();
+        }
+    }
+
+    /** ParameterStatus lattice_token whenever the session's causal token moved (after commits). */
+    private void reportToken() {
+        long t = session.token();
+        if (t != reportedToken) {
+            reportedToken = t;
+            BackendMessages.parameterStatus(out.buf(), "lattice_token", session.consistency().token());
+        }
+    }
+
+    private void notices(SQLWarning w) {
+        for (SQLWarning each = w; each != null; each = each.getNextWarning()) {
+            BackendMessages.notice(out.buf(), each.getSQLState() == null ? "01000" : each.getSQLState(),
+                    each.getMessage());
+        }
+    }
+
+    /** Sends up to maxRows rows (0: all); true when the result is exhausted. */
+    private boolean sendRows(Result r, short[] formats, int maxRows) throws SQLException, ClientGoneException {
+        ResultSet rs = r.rows;
+        Columns columns = r.columns;
+        int n = columns.size();
+        ZoneId zone = settings.zone();
+        int count = 0;
+        while (maxRows <= 0 || count < maxRows) {
+            if (!rs.next()) {
+                r.exhausted = true;
+                return true;
+            }
+            ByteBuf buf = out.buf();
+            int at = BackendMessages.begin(buf, 'D');
+            try {
+                buf.writeShort(n);
+                for (int i = 0; i < n; i++) {
+                    ValueEncoder.write(buf, rs, i + 1, columns.types()[i], columns.binary(formats, i), zone);
+                }
+            } catch (SQLException | RuntimeException e) {
+                buf.writerIndex(at - 1);
+                throw e instanceof SQLException s ? s : new SQLException(e.getMessage(), "XX000", e);
+            }
+            BackendMessages.end(buf, at);
+            r.sent++;
+            count++;
+            out.pushIfLarge();
+        }
+        return false;
+    }
+
+    private static String rowsTag(PreparedQuery q, long rows) {
+        String[] first = CommandTags.words(q.sql, 1);
+        return first.length > 0 && first[0].equals("SHOW") ? "SHOW" : CommandTags.rows(rows);
+    }
+
+    private void error(SQLException e) {
+        BackendMessages.error(out.buf(), SqlStates.of(e), e.getMessage());
+    }
+
+    private void readyForQuery() {
+        char status = failedTransaction ? 'E' : session.effectiveAutoCommit() ? 'I' : 'T';
+        BackendMessages.readyForQuery(out.buf(), status);
+    }
+
+    /** Rolls back what is open and releases every statement, portal and node connection. */
+    @Override
+    public void close() {
+        for (Portal p : portals.values()) {
+            p.close();
+        }
+        portals.clear();
+        prepared.clear();
+        statements.close();
+        session.close();
+        out.discard();
+    }
+}

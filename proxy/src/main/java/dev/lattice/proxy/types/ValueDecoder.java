@@ -1,0 +1,143 @@
+package dev.lattice.proxy.types;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
+
+/** Turns a Bind parameter (text or binary, of a declared OID) into the Java value bound on H2. */
+public final class ValueDecoder {
+
+    private ValueDecoder() {
+    }
+
+    /**
+     * @param oid the type the client declared, 0 when unspecified (then text goes to H2 as a
+     *            string, which H2 converts to the column's type)
+     */
+    public static Object decode(byte[] value, int oid, boolean binary) throws SQLException {
+        if (value == null) {
+            return null;
+        }
+        PgType type = PgType.byOid(oid);
+        try {
+            return binary ? binary(value, type, oid) : text(new String(value, StandardCharsets.UTF_8), type);
+        } catch (RuntimeException e) {
+            throw new SQLException("invalid " + (binary ? "binary" : "text") + " value for parameter of type "
+                    + (type == null ? "oid " + oid : type.name().toLowerCase(Locale.ROOT)) + ": " + e.getMessage(),
+                    binary ? "22P03" : "22P02", e);
+        }
+    }
+
+    private static Object text(String s, PgType type) {
+        if (type == null) {
+            return s;
+        }
+        return switch (type) {
+            case BOOL -> bool(s);
+            case INT2 -> Short.parseShort(s.trim());
+            case INT4 -> Integer.parseInt(s.trim());
+            case INT8 -> Long.parseLong(s.trim());
+            case FLOAT4 -> Float.parseFloat(s.trim());
+            case FLOAT8 -> Double.parseDouble(s.trim());
+            case NUMERIC -> new BigDecimal(s.trim());
+            case BYTEA -> bytea(s);
+            case DATE -> LocalDate.parse(s.trim());
+            case TIME -> LocalTime.parse(s.trim());
+            case TIMESTAMP -> timestamp(s.trim());
+            case TIMESTAMPTZ -> timestamptz(s.trim());
+            case UUID -> java.util.UUID.fromString(s.trim());
+            default -> s;
+        };
+    }
+
+    private static Boolean bool(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "t", "true", "y", "yes", "on", "1" -> Boolean.TRUE;
+            case "f", "false", "n", "no", "off", "0" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("'" + s + "' is not a boolean");
+        };
+    }
+
+    private static byte[] bytea(String s) {
+        if (s.startsWith("\\x")) {
+            int n = (s.length() - 2) / 2;
+            byte[] out = new byte[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = (byte) Integer.parseInt(s.substring(2 + 2 * i, 4 + 2 * i), 16);
+            }
+            return out;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) == '\\') {
+                out.write('\\');
+                i++;
+            } else if (c == '\\' && i + 3 < s.length()) {
+                out.write(Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static LocalDateTime timestamp(String s) {
+        TemporalAccessor t = PgTime.INPUT.parse(s);
+        LocalDateTime local = LocalDateTime.of(LocalDate.from(t),
+                t.isSupported(ChronoField.HOUR_OF_DAY) ? LocalTime.from(t) : LocalTime.MIDNIGHT);
+        return local;
+    }
+
+    private static OffsetDateTime timestamptz(String s) {
+        TemporalAccessor t = PgTime.INPUT.parse(s);
+        ZoneOffset offset = t.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(t) : ZoneOffset.UTC;
+        return OffsetDateTime.of(timestamp(s), offset);
+    }
+
+    private static Object binary(byte[] value, PgType type, int oid) {
+        if (type == null) {
+            throw new IllegalArgumentException("binary format is not supported for type oid " + oid);
+        }
+        ByteBuf in = Unpooled.wrappedBuffer(value);
+        Object result = switch (type) {
+            case BOOL -> in.readByte() != 0;
+            case INT2 -> in.readShort();
+            case INT4 -> in.readInt();
+            case INT8 -> in.readLong();
+            case FLOAT4 -> in.readFloat();
+            case FLOAT8 -> in.readDouble();
+            case NUMERIC -> NumericBinary.read(in);
+            case BYTEA -> readAll(in);
+            case DATE -> PgTime.fromDays(in.readInt());
+            case TIME -> LocalTime.ofNanoOfDay(in.readLong() * 1000);
+            case TIMESTAMP -> PgTime.fromMicros(in.readLong());
+            case TIMESTAMPTZ -> OffsetDateTime.of(PgTime.fromMicros(in.readLong()), ZoneOffset.UTC);
+            case UUID -> new java.util.UUID(in.readLong(), in.readLong());
+            case TEXT, VARCHAR, BPCHAR, JSON, UNKNOWN -> new String(readAll(in), StandardCharsets.UTF_8);
+            default -> throw new IllegalArgumentException("binary format is not supported for " + type);
+        };
+        if (in.isReadable()) {
+            throw new IllegalArgumentException(in.readableBytes() + " bytes left over");
+        }
+        return result;
+    }
+
+    private static byte[] readAll(ByteBuf in) {
+        byte[] b = new byte[in.readableBytes()];
+        in.readBytes(b);
+        return b;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.lattice.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A hand-driven protocol v3 client over a loopback socket, to send what no real client would. */
+final class RawClient implements AutoCloseable {
+
+    /** A backend message: its type and body. */
+    record Message(char type, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void sendStartup(String user) throws IOException {
+        send(startup(user));
+    }
+
+    static byte[] startup(String user) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(ByteBuffer.allocate(4).putInt(196608).array());
+        for (String s : new String[] {"user", user, "database", "lattice"}) {
+            body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            body.write(0);
+        }
+        body.write(0);
+        byte[] b = body.toByteArray();
+        return ByteBuffer.allocate(4 + b.length).putInt(4 + b.length).put(b).array();
+    }
+
+    /** A typed message with a body; the length is right. */
+    static byte[] message(char type, byte[] body) {
+        return ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
+    }
+
+    static byte[] query(String sql) {
+        byte[] s = sql.getBytes(StandardCharsets.UTF_8);
+        return message('Q', ByteBuffer.allocate(s.length + 1).put(s).put((byte) 0).array());
+    }
+
+    Message read() throws IOException {
+        char type = (char) in.readUnsignedByte();
+        int length = in.readInt();
+        byte[] body = new byte[length - 4];
+        in.readFully(body);
+        return new Message(type, body);
+    }
+
+    /** Reads messages until one of this type arrives (returned) or the connection ends (null). */
+    Message readUntil(char type) throws IOException {
+        try {
+            while (true) {
+                Message m = read();
+                if (m.type() == type) {
+                    return m;
+                }
+            }
+        } catch (EOFException e) {
+            return null;
+        }
+    }
+
+    /** Reads every message until the server closes the connection; fails on a timeout. */
+    List<Message> readToEnd() throws IOException {
+        List<Message> all = new ArrayList<>();
+        try {
+            while (true) {
+                all.add(read());
+            }
+        } catch (EOFException | java.net.SocketException e) {
+            return all;
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the connection; got " + all.size() + " messages", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.lattice.proxy;
+
+import dev.lattice.proxy.config.ConfigLoader;
+import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.server.ProxyServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+/** A proxy on an ephemeral loopback port over its own in-memory cluster, for one test class. */
+final class RunningProxy implements AutoCloseable {
+
+    final ProxyServer server;
+
+    private RunningProxy(ProxyServer server) {
+        this.server = server;
+    }
+
+    static RunningProxy start(String clusterName) throws Exception {
+        return start(clusterName, Map.of());
+    }
+
+    static RunningProxy start(String clusterName, Map<String, Object> settings) throws Exception {
+        Map<String, Object> values = new HashMap<>(settings);
+        values.put("port", 0);
+        values.putIfAbsent("cluster", Map.of("url", "jdbc:lattice:mem:" + clusterName + ";NON_KEYWORDS=VALUE?replicas=2"));
+        ProxyConfig config = ConfigLoader.fromMap(values);
+        return new RunningProxy(ProxyServer.start(config));
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/lattice";
+    }
+
+    Connection connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    Connection connect(Properties extra) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "lattice");
+        p.setProperty("password", "lattice");
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("socketTimeout", "60");
+        p.putAll(extra);
+        return DriverManager.getConnection(url(), p);
+    }
+
+    static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
+    /** Waits for a condition, failing after the deadline; polls without sleeping longer than needed. */
+    static void await(String what, Duration deadline, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
