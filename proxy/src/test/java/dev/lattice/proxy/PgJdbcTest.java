@@ -102,6 +102,27 @@ class PgJdbcTest {
         }
     }
 
+    @Test
+    void severalStatementsInOneSimpleQueryAreOneTransaction() throws Exception {
+        try (Connection c = proxy.connect(RunningProxy.props("preferQueryMode", "simple"));
+             Statement s = c.createStatement()) {
+            s.execute("create table implicit1 (id int primary key)");
+            SQLException e = assertThrows(SQLException.class,
+                    () -> s.execute("insert into implicit1 values (1); insert into implicit1 values (2); "
+                            + "insert into implicit1 values (1)"));
+            assertEquals("23505", e.getSQLState());
+            try (ResultSet rs = s.executeQuery("select count(*) from implicit1")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getInt(1), "the failing statement took the whole query's transaction with it");
+            }
+            s.execute("insert into implicit1 values (1); insert into implicit1 values (2)");
+            try (ResultSet rs = s.executeQuery("select count(*) from implicit1")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
+            }
+        }
+    }
+
     @ParameterizedTest(name = "binary={0}")
     @ValueSource(booleans = {false, true})
     void everyCommonTypeRoundTripsInTextAndBinary(boolean binary) throws Exception {

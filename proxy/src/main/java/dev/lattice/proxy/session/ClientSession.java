@@ -116,6 +116,8 @@ public final class ClientSession implements AutoCloseable {
         if (parts.isEmpty()) {
             BackendMessages.emptyQueryResponse(out.buf());
         }
+        boolean implicit = implicitTransaction(parts);
+        boolean failed = false;
         for (String part : parts) {
             try {
                 PreparedQuery q = PreparedQuery.of(session, part, null);
@@ -133,11 +135,50 @@ public final class ClientSession implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 error(e);
+                failed = true;
                 break;
             }
         }
+        if (implicit) {
+            endImplicitTransaction(failed);
+        }
         readyForQuery();
         out.flush();
+    }
+
+    /**
+     * As in PostgreSQL, several statements in one simple Query run as one transaction, unless they
+     * hold transaction control of their own or a transaction block is already open.
+     */
+    private boolean implicitTransaction(List<String> parts) throws ClientGoneException {
+        if (parts.size() < 2 || !session.effectiveAutoCommit()) {
+            return false;
+        }
+        try {
+            for (String part : parts) {
+                if (session.analyze(part).kind() == StatementKind.TRANSACTION_CONTROL) {
+                    return false;
+                }
+            }
+            session.begin(null, null);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void endImplicitTransaction(boolean failed) {
+        failedTransaction = false;
+        try {
+            if (failed) {
+                session.rollback();
+            } else {
+                session.commit();
+                reportToken();
+            }
+        } catch (SQLException e) {
+            error(e);
+        }
     }
 
     private void parse(FrontendMessage.Parse p) throws SQLException {
