@@ -456,8 +456,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private static String rowsTag(PreparedQuery q, long rows) {
-        String[] first = CommandTags.words(q.sql, 1);
-        return first.length > 0 && first[0].equals("SHOW") ? "SHOW" : CommandTags.rows(rows);
+        return q.show ? "SHOW" : CommandTags.rows(rows);
     }
 
     private void error(SQLException e) {

@@ -3,10 +3,12 @@ package dev.lattice.proxy.session;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** CommandComplete tags as PostgreSQL writes them: "INSERT 0 3", "SELECT 5", "CREATE TABLE", ... */
 final class CommandTags {
 
+    private static final Pattern NOT_A_WORD = Pattern.compile("[^A-Za-z_]+");
     private static final Set<String> OBJECT_WORDS = Set.of("TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA",
             "FUNCTION", "PROCEDURE", "TRIGGER", "DOMAIN", "TYPE", "CONSTANT", "ALIAS", "USER", "ROLE", "REPLICA",
             "DATABASE", "EXTENSION", "MATERIALIZED", "AGGREGATE", "SYNONYM");
@@ -77,7 +79,7 @@ final class CommandTags {
             int end = s.startsWith("--") ? s.indexOf('\n') : s.indexOf("*/");
             s = end < 0 ? "" : s.substring(end + (s.startsWith("--") ? 1 : 2)).strip();
         }
-        String[] parts = s.split("[^A-Za-z_]+", n + 1);
+        String[] parts = NOT_A_WORD.split(s, n + 1);
         int count = Math.min(n, parts.length);
         String[] out = new String[count];
         for (int i = 0; i < count; i++) {

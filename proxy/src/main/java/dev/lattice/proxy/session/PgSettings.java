@@ -121,6 +121,9 @@ public final class PgSettings {
     /** Whether the statement is a SET, RESET or SHOW of a setting this class answers. */
     public static boolean recognizes(String sql) {
         String s = sql.strip();
+        if (!startsWithWord(s, "SET") && !startsWithWord(s, "RESET") && !startsWithWord(s, "SHOW")) {
+            return false;
+        }
         Matcher m;
         if (SET_TIME_ZONE.matcher(s).matches() || SET_NAMES.matcher(s).matches()) {
             return true;
@@ -138,6 +141,12 @@ public final class PgSettings {
 
     private static boolean isKnown(String name) {
         return KNOWN.containsKey(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the text begins with the word, in any case: a cheap test before the patterns. */
+    private static boolean startsWithWord(String s, String word) {
+        return s.regionMatches(true, 0, word, 0, word.length())
+                && (s.length() == word.length() || !Character.isLetterOrDigit(s.charAt(word.length())));
     }
 
     /** Runs a statement that {@link #recognizes} accepted. */

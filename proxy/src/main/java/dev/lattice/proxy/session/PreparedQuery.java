@@ -21,6 +21,8 @@ final class PreparedQuery {
     /** For each {@code ?} of {@link #h2Sql} in order, the 0-based parameter it takes. */
     final int[] markerParameters;
     final int[] declaredTypes;
+    /** Whether it is a SHOW, whose CommandComplete tag is "SHOW" rather than "SELECT n". */
+    final boolean show;
     /** Filled in by the first Describe of the statement. */
     int[] parameterTypes;
     Columns columns;
@@ -31,6 +33,8 @@ final class PreparedQuery {
         this.analysis = analysis;
         this.setting = setting;
         this.empty = sql.isBlank();
+        String[] first = CommandTags.words(sql, 1);
+        this.show = first.length > 0 && first[0].equals("SHOW");
         this.declaredTypes = declaredTypes == null ? new int[0] : declaredTypes;
         if (analysis == null) {
             this.h2Sql = sql;
