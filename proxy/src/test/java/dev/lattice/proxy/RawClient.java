@@ -64,6 +64,16 @@ final class RawClient implements AutoCloseable {
         return message('Q', ByteBuffer.allocate(s.length + 1).put(s).put((byte) 0).array());
     }
 
+    /** One byte, such as the 'S' or 'N' that answers an SSLRequest; -1 at the end of the stream. */
+    int readByte() throws IOException {
+        return in.read();
+    }
+
+    /** An SSLRequest: length 8, code 80877103. */
+    static byte[] sslRequest() {
+        return ByteBuffer.allocate(8).putInt(8).putInt(80877103).array();
+    }
+
     Message read() throws IOException {
         char type = (char) in.readUnsignedByte();
         int length = in.readInt();

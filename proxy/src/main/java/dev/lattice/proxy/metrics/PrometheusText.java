@@ -28,6 +28,9 @@ public final class PrometheusText {
         counter(out, "lattice_proxy_protocol_errors_total", "Connections closed for a bad message.",
                 stats.protocolErrors());
         counter(out, "lattice_proxy_cancel_requests_total", "CancelRequests received.", stats.cancelRequests());
+        counter(out, "lattice_proxy_tls_connections_total", "Client connections that completed a TLS handshake.",
+                stats.tlsConnections());
+        counter(out, "lattice_proxy_tls_handshake_failures_total", "TLS handshakes that failed.", stats.tlsFailures());
         gauge(out, "lattice_committed_lsn", "The primary's highest committed LSN.", cluster.committedLsn());
         routingStats(out, cluster.routingStats().show());
         replicas(out, ReplicaAdmin.showReplicas(cluster));

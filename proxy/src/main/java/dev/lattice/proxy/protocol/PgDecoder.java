@@ -16,11 +16,22 @@ public final class PgDecoder extends ByteToMessageDecoder {
     static final int MAX_STARTUP_LENGTH = 10_000;
 
     private final int maxMessageSize;
+    private final boolean tlsAvailable;
     private boolean started;
     private boolean failed;
 
     public PgDecoder(int maxMessageSize) {
+        this(maxMessageSize, false);
+    }
+
+    /**
+     * @param tlsAvailable whether an SSLRequest is answered 'S': then bytes that arrived behind the
+     *        SSLRequest, before the TLS handshake, are refused (they were not encrypted, and may have
+     *        been injected by a man in the middle; PostgreSQL refuses them too, CVE-2021-23214)
+     */
+    public PgDecoder(int maxMessageSize, boolean tlsAvailable) {
         this.maxMessageSize = maxMessageSize;
+        this.tlsAvailable = tlsAvailable;
     }
 
     @Override
@@ -58,6 +69,8 @@ public final class PgDecoder extends ByteToMessageDecoder {
         FrontendMessage message = StartupParser.parse(packet);
         if (message instanceof FrontendMessage.Startup) {
             started = true;
+        } else if (message instanceof FrontendMessage.SslRequest && tlsAvailable && in.isReadable()) {
+            throw new ProtocolException("received unencrypted data after SSL request");
         }
         out.add(message);
     }

@@ -19,6 +19,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -47,6 +49,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private Phase phase = Phase.STARTUP;
     private boolean counted;
     private boolean overLimit;
+    private boolean sslRequested;
+    private boolean gssEncRequested;
     private Authenticator authenticator;
     private Map<String, String> startup;
     private Channel channel;
@@ -83,12 +87,27 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void startup(ChannelHandlerContext ctx, FrontendMessage m) {
         if (m instanceof FrontendMessage.SslRequest) {
+            if (sslRequested) {
+                // PostgreSQL takes a second SSLRequest for an unknown protocol version; TLS inside TLS is no use.
+                server.stats().protocolErrors.increment();
+                fatal(ctx, "08P01", "SSLRequest received twice: SSL negotiation is already done");
+                return;
+            }
+            sslRequested = true;
             boolean tls = server.sslContext() != null;
+            // The answer leaves in the clear (it is written before the TLS handler is in the pipeline);
+            // everything after it, both ways, goes through TLS.
             ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(tls ? 'S' : 'N'));
             if (tls) {
                 ctx.pipeline().addFirst("tls", server.sslContext().newHandler(ctx.alloc()));
             }
         } else if (m instanceof FrontendMessage.GssEncRequest) {
+            if (gssEncRequested) {
+                server.stats().protocolErrors.increment();
+                fatal(ctx, "08P01", "GSSENCRequest received twice: GSSAPI negotiation is already done");
+                return;
+            }
+            gssEncRequested = true;
             ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte('N'));
         } else if (m instanceof FrontendMessage.CancelRequest c) {
             server.stats().cancelRequests.increment();
@@ -267,6 +286,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                server.stats().tlsConnections.increment();
+            } else {
+                // The TLS handler closes the connection; a failed handshake is no protocol error of ours to answer.
+                server.stats().tlsFailures.increment();
+                LOG.debug("TLS handshake failed: {}", handshake.cause().toString());
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             fatal(ctx, "57P05", "terminating connection due to idle timeout (idleTimeout "
                     + server.config().idleTimeoutSeconds() + " s)");
@@ -281,7 +310,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (e instanceof ProtocolException p) {
             server.stats().protocolErrors.increment();
             fatal(ctx, p.sqlState(), p.getMessage());
-        } else if (e instanceof IOException) {
+        } else if (e instanceof IOException || e instanceof NotSslRecordException) {
+            // A broken socket, or a failed TLS handshake (SSLException is an IOException): nothing can be
+            // answered on a connection whose TLS is not up; the TLS handler has closed it or will.
             ctx.close();
         } else {
             LOG.debug("Closing connection after {}", e.toString());

@@ -19,7 +19,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
@@ -55,6 +54,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Starts the cluster (or joins it, if this JVM runs it already) and binds the listen address. */
     public static ProxyServer start(ProxyConfig config) throws ConfigException, InterruptedException {
+        // TLS files first: a bad certificate or key stops start-up before any cluster starts.
+        SslContext ssl = config.tls() ? TlsFiles.serverContext(config.tlsCertificate(), config.tlsKey()) : null;
         Cluster cluster;
         SessionOptions options;
         try {
@@ -64,15 +65,6 @@ public final class ProxyServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new ConfigException("cluster.url: cannot start the cluster " + config.clusterUrl() + ": "
                     + e.getMessage(), e);
-        }
-        SslContext ssl = null;
-        if (config.tls()) {
-            try {
-                ssl = SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
-            } catch (Exception e) {
-                throw new ConfigException("tls: cannot use certificate " + config.tlsCertificate() + " and key "
-                        + config.tlsKey() + ": " + e.getMessage(), e);
-            }
         }
         ProxyServer server = new ProxyServer(config, cluster, options, ssl);
         server.bind();
@@ -89,7 +81,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("decoder", new PgDecoder(config.maxMessageSize()));
+                        ch.pipeline().addLast("decoder", new PgDecoder(config.maxMessageSize(), sslContext != null));
                         if (config.idleTimeoutSeconds() > 0) {
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds()));
                         }

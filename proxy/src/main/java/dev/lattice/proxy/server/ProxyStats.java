@@ -13,6 +13,8 @@ public final class ProxyStats {
     final LongAdder authFailures = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
     final LongAdder cancelRequests = new LongAdder();
+    final LongAdder tlsConnections = new LongAdder();
+    final LongAdder tlsFailures = new LongAdder();
 
     /** Open client connections, authenticated or not. */
     public int connections() {
@@ -44,5 +46,15 @@ public final class ProxyStats {
 
     public long cancelRequests() {
         return cancelRequests.sum();
+    }
+
+    /** Connections that completed a TLS handshake (after an SSLRequest answered 'S'). */
+    public long tlsConnections() {
+        return tlsConnections.sum();
+    }
+
+    /** TLS handshakes that failed (the client's certificate check, protocols, or garbage instead of a ClientHello). */
+    public long tlsFailures() {
+        return tlsFailures.sum();
     }
 }
