@@ -24,12 +24,25 @@ public final class ApplyProgress {
 
     /** Waits for the next signal, at most the given time; returns false on timeout. */
     public boolean await(long nanos) throws InterruptedException {
+        return awaitChange(generation(), nanos);
+    }
+
+    /** The count of signals so far: read it before testing a condition, then wait for it to change. */
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /**
+     * Waits until there has been a signal since {@code seen} was read, at most the given time;
+     * returns false on timeout. Reading the generation before testing the condition means a
+     * signal between the test and the wait is not lost.
+     */
+    public boolean awaitChange(long seen, long nanos) throws InterruptedException {
         if (nanos <= 0) {
             return false;
         }
         long deadline = System.nanoTime() + nanos;
         synchronized (this) {
-            long seen = generation;
             waiters++;
             try {
                 while (generation == seen) {

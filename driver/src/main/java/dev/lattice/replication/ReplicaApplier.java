@@ -126,12 +126,14 @@ public final class ReplicaApplier implements Runnable {
         paused = pause;
         wake();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long seen = progress.generation();
         while (pause && state != ReplicaState.PAUSED && state != ReplicaState.FAILED && !stopped
                 && Thread.currentThread() != thread) {
             try {
-                if (!progress.await(deadline - System.nanoTime()) && System.nanoTime() - deadline >= 0) {
+                if (!progress.awaitChange(seen, deadline - System.nanoTime()) && System.nanoTime() - deadline >= 0) {
                     return;
                 }
+                seen = progress.generation();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

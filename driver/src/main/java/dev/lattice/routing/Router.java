@@ -65,6 +65,7 @@ final class Router {
             return primary(level);
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? cluster.committedLsn() : 0;
+        long seen = progress.generation();
         int pick = pick(spec, position, readIndex);
         if (pick != NONE_YET) {
             return replica(level, pick);
@@ -77,7 +78,8 @@ final class Router {
             while (true) {
                 boolean moved;
                 try {
-                    moved = progress.await(deadline - System.nanoTime());
+                    moved = progress.awaitChange(seen, deadline - System.nanoTime());
+                    seen = progress.generation();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new SQLTransientException("Interrupted while waiting for a replica", "57014", e);

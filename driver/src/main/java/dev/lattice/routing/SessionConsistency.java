@@ -118,12 +118,15 @@ public final class SessionConsistency {
         int w = Quorums.write(spec, cluster.replicas().size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied;
+        long seen = cluster.applyProgress().generation();
         while ((applied = appliedCount(lsn)) < w) {
             try {
-                if (!cluster.applyProgress().await(deadline - System.nanoTime()) && System.nanoTime() - deadline >= 0) {
+                if (!cluster.applyProgress().awaitChange(seen, deadline - System.nanoTime())
+                        && System.nanoTime() - deadline >= 0) {
                     applied = appliedCount(lsn);
                     break;
                 }
+                seen = cluster.applyProgress().generation();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("Interrupted while waiting for the write quorum", "57014", e);
