@@ -1,0 +1,214 @@
+package dev.lattice.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to run and for how long: {@code --quick} (under two minutes) or {@code --full}, then any
+ * override. Every window length is in milliseconds.
+ */
+public record BenchOptions(
+        String mode,
+        int rows,
+        List<Integer> threads,
+        List<String> workloads,
+        List<String> configs,
+        long globalWarmupMillis,
+        long warmupMillis,
+        long measureMillis,
+        int rounds,
+        long analysisMillis,
+        List<Integer> lagRates,
+        long lagMillis,
+        long shareMillis,
+        List<Integer> shareDelays,
+        boolean extras,
+        boolean profile,
+        Path out,
+        long seed) {
+
+    static final String USAGE = """
+            usage: java -jar bench/target/lattice-bench.jar [--quick | --full] [options]
+              --quick               under 2 minutes: 4 rounds of 60 ms windows (the default)
+              --full                15 rounds of 250 ms windows, longer warm-up (15-20 minutes)
+              --threads 1,2,8       client thread counts
+              --workloads a,b       of: %s
+              --configs a,b         of: %s (h2, the bar, is always run)
+              --rows N              rows in usertable and account (default 10000)
+              --warmup-ms N         unmeasured start of every window
+              --measure-ms N        measured part of every window
+              --rounds N            windows per configuration, taking turns
+              --global-warmup-ms N  one unmeasured window per workload and configuration first
+              --lag-rates 1000,0    steady write rates for the apply-lag figures (0 = unthrottled)
+              --share-delays 0,2    replica apply delays (ms) for the replica-read-share figures
+              --no-extras           throughput table only (no analysis cost, lag, replica share)
+              --profile             also sample thread stacks (JFR) and print where the CPU went
+              --out DIR             where CSV, Markdown and SVG go (default bench/results)
+              --seed N              random seed of the clients' keys
+            """.formatted(Workloads.names(), Targets.names());
+
+    /** The quick mode's settings. */
+    public static BenchOptions quick() {
+        return new BenchOptions("quick", 10_000, List.of(1, 2, 8), Workloads.names(), Targets.names(),
+                100, 10, 60, 4, 150, List.of(1000, 0), 800, 500, List.of(0, 2), true, false, defaultOut(), 42);
+    }
+
+    /** The full mode's settings. */
+    public static BenchOptions full() {
+        return new BenchOptions("full", 10_000, List.of(1, 2, 8), Workloads.names(), Targets.names(),
+                500, 50, 250, 15, 1000, List.of(1000, 10_000, 0), 5000, 3000, List.of(0, 2), true, false, defaultOut(), 42);
+    }
+
+    /** Parses the command line; throws IllegalArgumentException with a message for the user. */
+    public static BenchOptions parse(String... args) {
+        BenchOptions o = quick();
+        for (String a : args) {
+            if (a.equals("--full")) {
+                o = full();
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick", "--full" -> {
+                }
+                case "--no-extras" -> o = o.with(b -> b.extras = false);
+                case "--profile" -> o = o.with(b -> b.profile = true);
+                case "--help", "-h" -> throw new IllegalArgumentException("");
+                default -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("Unknown option or missing value: " + a);
+                    }
+                    String v = args[++i];
+                    o = switch (a) {
+                        case "--threads" -> o.with(b -> b.threads = ints(v));
+                        case "--workloads" -> o.with(b -> b.workloads = names(v, Workloads.names()));
+                        case "--configs" -> o.with(b -> b.configs = names(v, Targets.names()));
+                        case "--rows" -> o.with(b -> b.rows = (int) positive(a, v));
+                        case "--warmup-ms" -> o.with(b -> b.warmupMillis = nonNegative(a, v));
+                        case "--measure-ms" -> o.with(b -> b.measureMillis = positive(a, v));
+                        case "--rounds" -> o.with(b -> b.rounds = (int) positive(a, v));
+                        case "--global-warmup-ms" -> o.with(b -> b.globalWarmupMillis = nonNegative(a, v));
+                        case "--lag-rates" -> o.with(b -> b.lagRates = ints(v));
+                        case "--share-delays" -> o.with(b -> b.shareDelays = ints(v));
+                        case "--out" -> o.with(b -> b.out = Path.of(v));
+                        case "--seed" -> o.with(b -> b.seed = Long.parseLong(v));
+                        default -> throw new IllegalArgumentException("Unknown option: " + a);
+                    };
+                }
+            }
+        }
+        if (o.rows() < 2) {
+            throw new IllegalArgumentException("--rows must be at least 2");
+        }
+        return o;
+    }
+
+    /** Results go to bench/results of the checkout, whether run from its root or from bench/. */
+    static Path defaultOut() {
+        if (Files.isRegularFile(Path.of("bench", "pom.xml"))) {
+            return Path.of("bench", "results");
+        }
+        return Path.of("results");
+    }
+
+    private static List<Integer> ints(String v) {
+        List<Integer> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            out.add(Integer.parseInt(s.trim()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> names(String v, List<String> known) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            String n = s.trim();
+            if (!known.contains(n)) {
+                throw new IllegalArgumentException("Unknown name '" + n + "'; known: " + known);
+            }
+            out.add(n);
+        }
+        return List.copyOf(out);
+    }
+
+    private static long positive(String option, String v) {
+        long n = Long.parseLong(v);
+        if (n <= 0) {
+            throw new IllegalArgumentException(option + " must be positive, not " + v);
+        }
+        return n;
+    }
+
+    private static long nonNegative(String option, String v) {
+        long n = Long.parseLong(v);
+        if (n < 0) {
+            throw new IllegalArgumentException(option + " must not be negative, not " + v);
+        }
+        return n;
+    }
+
+    /** A copy with some settings changed. */
+    public BenchOptions with(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Mutable settings, for {@link #with}. */
+    public static final class Builder {
+        public String mode;
+        public int rows;
+        public List<Integer> threads;
+        public List<String> workloads;
+        public List<String> configs;
+        public long globalWarmupMillis;
+        public long warmupMillis;
+        public long measureMillis;
+        public int rounds;
+        public long analysisMillis;
+        public List<Integer> lagRates;
+        public long lagMillis;
+        public long shareMillis;
+        public List<Integer> shareDelays;
+        public boolean extras;
+        public boolean profile;
+        public Path out;
+        public long seed;
+
+        Builder(BenchOptions o) {
+            mode = o.mode;
+            rows = o.rows;
+            threads = o.threads;
+            workloads = o.workloads;
+            configs = o.configs;
+            globalWarmupMillis = o.globalWarmupMillis;
+            warmupMillis = o.warmupMillis;
+            measureMillis = o.measureMillis;
+            rounds = o.rounds;
+            analysisMillis = o.analysisMillis;
+            lagRates = o.lagRates;
+            lagMillis = o.lagMillis;
+            shareMillis = o.shareMillis;
+            shareDelays = o.shareDelays;
+            extras = o.extras;
+            profile = o.profile;
+            out = o.out;
+            seed = o.seed;
+        }
+
+        BenchOptions build() {
+            return new BenchOptions(mode, rows, threads, workloads, configs, globalWarmupMillis, warmupMillis,
+                    measureMillis, rounds, analysisMillis, lagRates, lagMillis, shareMillis, shareDelays,
+                    extras, profile, out, seed);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return mode + ": " + rows + " rows, threads " + threads + ", windows " + warmupMillis + " ms warm-up + "
+                + measureMillis + " ms measured, " + rounds + " rounds per configuration, taking turns";
+    }
+}

@@ -1,0 +1,410 @@
+package dev.lattice.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A run's results as text: the console tables, the same tables in Markdown (for
+ * docs/benchmarks.md), CSV files and the SVG chart of the ratios. Every section names the
+ * machine's core count, since no figure means anything without it.
+ */
+public final class Report {
+
+    /** The project's performance targets: ratio to raw H2 in the same run. */
+    record Goal(String workload, String target, double minRatio) {
+    }
+
+    static final List<Goal> GOALS = List.of(
+            new Goal("point-select", "2r-eventual", 0.8),
+            new Goal("point-select", "2r-causal", 0.8),
+            new Goal("point-update", "2r-eventual", 0.5),
+            new Goal("point-update", "2r-causal", 0.5));
+
+    private final BenchOptions options;
+    private final String machine;
+    private final String started;
+    private final List<Cell> cells;
+    private final List<AnalysisCost.Row> analysis;
+    private final List<ReplicaLag.Row> lag;
+    private final List<ReplicaReadShare.Row> share;
+    private double seconds;
+    private double othersShare = Double.NaN;
+    private final String cores = Machine.coresNote();
+
+    Report(BenchOptions options, String machine, String started, List<Cell> cells, List<AnalysisCost.Row> analysis,
+           List<ReplicaLag.Row> lag, List<ReplicaReadShare.Row> share) {
+        this.options = options;
+        this.machine = machine;
+        this.started = started;
+        this.cells = cells;
+        this.analysis = analysis;
+        this.lag = lag;
+        this.share = share;
+    }
+
+    /** The run's length, and the share of the machine's CPU that other processes took meanwhile. */
+    void finished(double totalSeconds, double othersCpuShare) {
+        seconds = totalSeconds;
+        othersShare = othersCpuShare;
+    }
+
+    private String disturbance() {
+        if (Double.isNaN(othersShare)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "Other processes used %.0f%% of the machine's CPU during the run%s",
+                100 * othersShare, othersShare > 0.05 ? " (figures are noisier than on an idle machine)" : "");
+    }
+
+    List<Cell> cells() {
+        return cells;
+    }
+
+    /** Throughput of a cell divided by raw H2's for the same workload and thread count. */
+    double ratio(Cell c) {
+        for (Cell b : cells) {
+            if (b.target().equals(Targets.BASELINE) && b.workload().equals(c.workload()) && b.threads() == c.threads()) {
+                return b.throughput() == 0 ? 0 : c.throughput() / b.throughput();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Raw H2's CPU time per operation divided by this cell's (whole process, catch-up included):
+     * barely moved by other processes sharing the machine, and once the clients keep every core
+     * busy, what the throughput ratio would be on an idle machine.
+     */
+    double cpuRatio(Cell c) {
+        for (Cell b : cells) {
+            if (b.target().equals(Targets.BASELINE) && b.workload().equals(c.workload()) && b.threads() == c.threads()) {
+                return b.cpuMicrosPerOperation() / c.cpuMicrosPerOperation();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** As {@link #ratio}, counting the replicas' catch-up time after each window. */
+    double sustainedRatio(Cell c) {
+        double r = ratio(c);
+        return c.throughput() == 0 ? r : r * c.sustainedThroughput() / c.throughput();
+    }
+
+    // ---- tables ----
+
+    TextTable throughputTable() {
+        TextTable t = new TextTable("workload", ">threads", "configuration", ">ops/s", ">p50 µs", ">p99 µs",
+                ">× h2", ">× h2 incl. catch-up", ">CPU µs/op", ">errors");
+        for (Cell c : cells) {
+            boolean replicated = c.target().startsWith("2r-");
+            t.row(c.workload(), c.threads(), c.target(), String.format(Locale.ROOT, "%,.0f", c.throughput()),
+                    micros(c.latencyMicros(50)), micros(c.latencyMicros(99)), ratioText(ratio(c)),
+                    replicated && isWrite(c.workload()) ? ratioText(sustainedRatio(c)) + (c.allCaughtUp() ? "" : "!")
+                            : "",
+                    Double.isNaN(c.cpuMicrosPerOperation()) ? "" : micros(c.cpuMicrosPerOperation()), c.errors());
+        }
+        return t;
+    }
+
+    TextTable ratioMatrix() {
+        return matrix("h2 ops/s", c -> String.format(Locale.ROOT, "%,.0f", c.throughput()), this::ratio);
+    }
+
+    TextTable cpuMatrix() {
+        return matrix("h2 CPU µs/op", c -> micros(c.cpuMicrosPerOperation()), this::cpuRatio);
+    }
+
+    private TextTable matrix(String barColumn, java.util.function.Function<Cell, String> bar,
+                             java.util.function.ToDoubleFunction<Cell> value) {
+        List<String> targets = new ArrayList<>(new LinkedHashSet<>(cells.stream().map(Cell::target).toList()));
+        targets.remove(Targets.BASELINE);
+        List<String> columns = new ArrayList<>(List.of("workload", ">threads", ">" + barColumn));
+        targets.forEach(n -> columns.add(">" + n));
+        TextTable t = new TextTable(columns.toArray(String[]::new));
+        Map<String, Map<String, Cell>> byRow = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            byRow.computeIfAbsent(c.workload() + "\u0000" + c.threads(), k -> new LinkedHashMap<>()).put(c.target(), c);
+        }
+        for (Map<String, Cell> row : byRow.values()) {
+            Cell baseline = row.get(Targets.BASELINE);
+            List<Object> out = new ArrayList<>(List.of(baseline.workload(), baseline.threads(), bar.apply(baseline)));
+            for (String n : targets) {
+                Cell c = row.get(n);
+                out.add(c == null ? "" : ratioText(value.applyAsDouble(c)));
+            }
+            t.row(out.toArray());
+        }
+        return t;
+    }
+
+    TextTable goalsTable() {
+        TextTable t = new TextTable("workload", "configuration", ">threads", ">× h2", ">goal", "verdict",
+                ">CPU × h2");
+        for (Goal g : GOALS) {
+            for (Cell c : cells) {
+                if (c.workload().equals(g.workload()) && c.target().equals(g.target())) {
+                    double r = ratio(c);
+                    t.row(c.workload(), c.target(), c.threads(), String.format(Locale.ROOT, "%.3f", r),
+                            String.format(Locale.ROOT, "≥ %.2f", g.minRatio()), r >= g.minRatio() ? "met" : "MISSED",
+                            ratioText(cpuRatio(c)));
+                }
+            }
+        }
+        return t;
+    }
+
+    TextTable analysisTable() {
+        TextTable t = new TextTable("statement", ">cached ns", ">uncached µs", ">uncached / cached");
+        for (AnalysisCost.Row r : analysis) {
+            t.row(r.statement(), String.format(Locale.ROOT, "%.0f", r.cachedNanos()),
+                    String.format(Locale.ROOT, "%.1f", r.uncachedNanos() / 1000),
+                    String.format(Locale.ROOT, "%,.0f×", r.uncachedNanos() / r.cachedNanos()));
+        }
+        return t;
+    }
+
+    TextTable lagTable() {
+        TextTable t = new TextTable("write load", ">writers", ">tx/s", ">apply p50 µs", ">apply p99 µs",
+                ">apply max µs", ">LAG_LSN p50", ">LAG_LSN p99", ">LAG_MS p50", ">LAG_MS p99", ">rebuilds");
+        for (ReplicaLag.Row r : lag) {
+            t.row(r.targetRate() == 0 ? "unthrottled" : String.format(Locale.ROOT, "%,d tx/s", r.targetRate()),
+                    r.writers(), String.format(Locale.ROOT, "%,.0f", r.achievedRate()),
+                    micros(pct(r.applyNanos(), 50) / 1000), micros(pct(r.applyNanos(), 99) / 1000),
+                    micros(r.applyNanos().getMaxValue() / 1000.0),
+                    String.format(Locale.ROOT, "%.0f", pct(r.lagLsn(), 50)),
+                    String.format(Locale.ROOT, "%.0f", pct(r.lagLsn(), 99)),
+                    String.format(Locale.ROOT, "%.0f", pct(r.lagMillis(), 50)),
+                    String.format(Locale.ROOT, "%.0f", pct(r.lagMillis(), 99)), r.rebuilds());
+        }
+        return t;
+    }
+
+    TextTable shareTable() {
+        TextTable t = new TextTable(">delay ms", "level", ">timeout ms", ">ops/s", ">p99 µs", ">reads", ">on replicas",
+                ">waits", ">mean wait ms", ">fallbacks", ">errors");
+        for (ReplicaReadShare.Row r : share) {
+            long reads = r.primaryReads() + r.replicaReads();
+            t.row(r.delayMillis(), r.level(), r.timeoutMillis(), String.format(Locale.ROOT, "%,.0f", r.opsPerSecond()),
+                    micros(r.p99Micros()), reads, String.format(Locale.ROOT, "%.1f%%", 100 * r.replicaShare()),
+                    r.waits(), r.waits() == 0 ? "0" : String.format(Locale.ROOT, "%.2f", r.waitMillis() / r.waits()),
+                    r.fallbacks(), r.errors());
+        }
+        return t;
+    }
+
+    // ---- whole reports ----
+
+    String plain() {
+        StringBuilder out = new StringBuilder();
+        out.append("Lattice benchmarks, ").append(options.mode()).append(" mode, ").append(started).append('\n');
+        out.append("Machine: ").append(machine).append('\n');
+        out.append("Every figure was measured on this ").append(cores)
+                .append(" machine; ratios are to raw H2 measured in the same run, configurations taking turns.\n");
+        out.append(options).append('\n');
+        if (!disturbance().isEmpty()) {
+            out.append(disturbance()).append(".\n");
+        }
+        out.append('\n');
+        section(out, "Throughput and latency (" + cores + "); ops/s is the median of the windows; "
+                + "incl. catch-up also counts the time replicas took to apply each window's writes; "
+                + "CPU µs/op is the whole process's CPU time per operation, catch-up included",
+                throughputTable().plain());
+        section(out, "Ratio to raw H2 (" + cores + ")", ratioMatrix().plain());
+        section(out, "CPU efficiency: raw H2's CPU µs/op ÷ the configuration's, whole process (" + cores + ")",
+                cpuMatrix().plain());
+        section(out, "Targets (" + cores + ")", goalsTable().plain());
+        if (!analysis.isEmpty()) {
+            section(out, "Statement analysis, one thread (" + cores + ")", analysisTable().plain());
+        }
+        if (!lag.isEmpty()) {
+            section(out, "Replica apply lag under steady point updates, 2 replicas (" + cores + ")",
+                    lagTable().plain());
+        }
+        if (!share.isEmpty()) {
+            section(out, "Reads served by replicas: mix-95/5, " + ReplicaReadShare.CLIENTS + " clients, replicas "
+                    + "applying with the given delay, " + ReplicaReadShare.BACKGROUND_RATE
+                    + " background commits/s (" + cores + ")", shareTable().plain());
+        }
+        if (seconds > 0) {
+            out.append(String.format(Locale.ROOT, "Run took %.0f s.%n", seconds));
+        }
+        return out.toString();
+    }
+
+    private static void section(StringBuilder out, String title, String table) {
+        out.append("== ").append(title).append(" ==\n").append(table).append('\n');
+    }
+
+    String markdown(String chartFile) {
+        StringBuilder out = new StringBuilder();
+        out.append("Run: ").append(options.mode()).append(" mode, ").append(started);
+        if (seconds > 0) {
+            out.append(String.format(Locale.ROOT, ", took %.0f s", seconds));
+        }
+        out.append(".  \nMachine: ").append(machine).append(".  \n");
+        out.append(options).append(".  \n");
+        if (!disturbance().isEmpty()) {
+            out.append(disturbance()).append('.');
+        }
+        out.append("\n\n");
+        if (chartFile != null) {
+            out.append("![Throughput ratio to raw H2](").append(chartFile).append(")\n\n");
+        }
+        mdSection(out, "Ratio to raw H2 (" + cores + ")", ratioMatrix().markdown());
+        mdSection(out, "CPU efficiency (" + cores + ")", "Raw H2's CPU time per operation divided by the "
+                + "configuration's, for the whole process (clients, appliers, JIT, GC; replicas' catch-up included). "
+                + "Other processes on the machine barely move it, and once the clients keep both cores busy it is "
+                + "what the throughput ratio tends to on an idle machine.\n\n" + cpuMatrix().markdown());
+        mdSection(out, "Targets (" + cores + ")", goalsTable().markdown());
+        mdSection(out, "Throughput and latency (" + cores + ")", "ops/s: median over the windows; p50/p99: "
+                + "every operation of every window. × h2 incl. catch-up: the same ratio when the time the replicas "
+                + "took to apply each window's writes (after it closed) is counted too, i.e. the rate replicas keep "
+                + "up with (`!`: they did not catch up within 60 s). CPU µs/op: CPU time of the whole benchmark process "
+                + "(clients, appliers, JIT, GC) per operation, catch-up included; with 2 cores it bounds throughput."
+                + "\n\n" + throughputTable().markdown());
+        if (!analysis.isEmpty()) {
+            mdSection(out, "Statement analysis, one thread (" + cores + ")", analysisTable().markdown());
+        }
+        if (!lag.isEmpty()) {
+            mdSection(out, "Replica apply lag under steady point updates, 2 replicas (" + cores + ")",
+                    "apply: from COMMIT returning to a watcher thread seeing the replica's applied LSN cover it; "
+                    + "LAG_LSN / LAG_MS: sampled every millisecond per replica, as SHOW REPLICAS reports them.\n\n"
+                    + lagTable().markdown());
+        }
+        if (!share.isEmpty()) {
+            mdSection(out, "Reads served by replicas (" + cores + ")", "mix-95/5 with " + ReplicaReadShare.CLIENTS
+                    + " clients; replicas apply with the injected delay shown (0: their natural lag); a "
+                    + "background session commits " + ReplicaReadShare.BACKGROUND_RATE + " point updates/s. "
+                    + "Counts are SHOW STATS deltas for the level.\n\n" + shareTable().markdown());
+        }
+        return out.toString();
+    }
+
+    private static void mdSection(StringBuilder out, String title, String body) {
+        out.append("### ").append(title).append("\n\n").append(body).append('\n');
+    }
+
+    // ---- files ----
+
+    /** Writes the CSV files, the Markdown report and the SVG chart; returns the paths written. */
+    List<Path> write(Path dir, String stamp) throws IOException {
+        Files.createDirectories(dir);
+        String base = stamp + "-" + options.mode();
+        List<Path> written = new ArrayList<>();
+        written.add(csv(dir.resolve(base + "-throughput.csv"), throughputCsv()));
+        if (!analysis.isEmpty()) {
+            written.add(csv(dir.resolve(base + "-analysis.csv"), analysisCsv()));
+        }
+        if (!lag.isEmpty()) {
+            written.add(csv(dir.resolve(base + "-lag.csv"), lagCsv()));
+        }
+        if (!share.isEmpty()) {
+            written.add(csv(dir.resolve(base + "-replica-reads.csv"), shareCsv()));
+        }
+        Path svg = dir.resolve(base + "-ratios.svg");
+        Files.writeString(svg, RatioChart.svg(this, cores), StandardCharsets.UTF_8);
+        written.add(svg);
+        Path md = dir.resolve(base + ".md");
+        Files.writeString(md, markdown(svg.getFileName().toString()), StandardCharsets.UTF_8);
+        written.add(md);
+        return written;
+    }
+
+    private static Path csv(Path file, List<List<Object>> rows) throws IOException {
+        StringBuilder out = new StringBuilder();
+        for (List<Object> row : rows) {
+            List<String> cells = new ArrayList<>();
+            for (Object o : row) {
+                String s = o instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(o);
+                cells.add(s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
+            }
+            out.append(String.join(",", cells)).append('\n');
+        }
+        Files.writeString(file, out, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private List<List<Object>> throughputCsv() {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("workload", "threads", "configuration", "operations", "seconds", "ops_per_s",
+                "mean_ops_per_s", "p50_us", "p99_us", "p999_us", "ratio_to_h2", "ratio_incl_catch_up", "errors",
+                "backlog_lsn", "catch_up_ms", "cpu_us_per_op", "windows", "others_cpu", "jit_ms", "cores"));
+        for (Cell c : cells) {
+            rows.add(List.of(c.workload(), c.threads(), c.target(), c.operations(), c.seconds(), c.throughput(),
+                    c.meanThroughput(), c.latencyMicros(50), c.latencyMicros(99), c.latencyMicros(99.9), ratio(c),
+                    sustainedRatio(c), c.errors(), c.backlogLsn(), c.settleMillis(), c.cpuMicrosPerOperation(), c.windows(), c.othersCpu(),
+                    c.jitMillis(), Machine.cores()));
+        }
+        return rows;
+    }
+
+    private List<List<Object>> analysisCsv() {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("statement", "sql", "cached_ns", "uncached_ns", "cores"));
+        for (AnalysisCost.Row r : analysis) {
+            rows.add(List.of(r.statement(), r.sql(), r.cachedNanos(), r.uncachedNanos(), Machine.cores()));
+        }
+        return rows;
+    }
+
+    private List<List<Object>> lagCsv() {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("target_tx_per_s", "writers", "transactions", "tx_per_s", "apply_p50_us", "apply_p99_us",
+                "apply_max_us", "lag_lsn_p50", "lag_lsn_p99", "lag_ms_p50", "lag_ms_p99", "lag_unknown_samples",
+                "rebuilds", "cores"));
+        for (ReplicaLag.Row r : lag) {
+            rows.add(List.of(r.targetRate(), r.writers(), r.transactions(), r.achievedRate(),
+                    pct(r.applyNanos(), 50) / 1000, pct(r.applyNanos(), 99) / 1000, r.applyNanos().getMaxValue() / 1000.0,
+                    pct(r.lagLsn(), 50), pct(r.lagLsn(), 99), pct(r.lagMillis(), 50), pct(r.lagMillis(), 99),
+                    r.unknownLagSamples(), r.rebuilds(), Machine.cores()));
+        }
+        return rows;
+    }
+
+    private List<List<Object>> shareCsv() {
+        List<List<Object>> rows = new ArrayList<>();
+        rows.add(List.of("level", "timeout_ms", "delay_ms","ops_per_s", "p99_us", "primary_reads", "replica_reads",
+                "replica_share", "waits", "wait_ms", "fallbacks", "errors", "cores"));
+        for (ReplicaReadShare.Row r : share) {
+            rows.add(List.of(r.level(), r.timeoutMillis(), r.delayMillis(), r.opsPerSecond(), r.p99Micros(),
+                    r.primaryReads(), r.replicaReads(), r.replicaShare(), r.waits(), r.waitMillis(), r.fallbacks(),
+                    r.errors(), Machine.cores()));
+        }
+        return rows;
+    }
+
+    // ---- formatting ----
+
+    static boolean isWrite(String workload) {
+        return Workloads.get(workload).writes();
+    }
+
+    static double pct(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : (double) h.getValueAtPercentile(percentile);
+    }
+
+    static String micros(double us) {
+        return String.format(Locale.ROOT, us < 100 ? "%.1f" : "%,.0f", us);
+    }
+
+    static String ratioText(double r) {
+        return Double.isNaN(r) ? "" : String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    /** Workloads and thread counts in the order measured. */
+    Set<Integer> threadCounts() {
+        Set<Integer> out = new LinkedHashSet<>();
+        cells.forEach(c -> out.add(c.threads()));
+        return out;
+    }
+}
