@@ -25,6 +25,7 @@ class ReplicaAdminTest {
              Statement s = c.createStatement()) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
             s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
             s.execute("ALTER REPLICA replica2 PAUSE");
             Await.until("replica2 to report PAUSED", Duration.ofSeconds(10), () -> state(c, "replica2").equals("PAUSED"));
             for (int i = 0; i < 5; i++) {
