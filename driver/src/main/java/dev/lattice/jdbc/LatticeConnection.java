@@ -36,7 +36,6 @@ public final class LatticeConnection implements Connection {
 
     private final Cluster cluster;
     private final String url;
-    private final Properties properties;
     private final Session session;
     private int holdability = ResultSet.HOLD_CURSORS_OVER_COMMIT;
     private Properties clientInfo = new Properties();
@@ -44,7 +43,6 @@ public final class LatticeConnection implements Connection {
     LatticeConnection(Cluster cluster, String url, Properties properties) throws SQLException {
         this.cluster = cluster;
         this.url = url;
-        this.properties = properties;
         this.session = new Session(cluster, options(properties));
     }
 

@@ -83,8 +83,4 @@ public final class SessionLocks {
         manager.releaseAll(owner);
     }
 
-    /** Whether the open transaction runs under 2PL as serializable. */
-    public boolean serializableTransaction() {
-        return phase == Phase.SERIALIZABLE;
-    }
 }

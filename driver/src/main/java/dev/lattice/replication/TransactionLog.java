@@ -58,11 +58,6 @@ public final class TransactionLog {
         return tx != null && tx.lsn() == lsn ? tx : null;
     }
 
-    /** The oldest LSN the in-memory ring still holds. */
-    long oldestInRing() {
-        return Math.max(1, committed - mask);
-    }
-
     /**
      * Up to max entries from fromLsn on; empty when fromLsn is past C. Returns null when fromLsn
      * is no longer retained, so the reader must be rebuilt from a snapshot.

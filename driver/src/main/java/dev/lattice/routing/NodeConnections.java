@@ -33,10 +33,6 @@ final class NodeConnections implements AutoCloseable {
         return index == 0 ? cluster.primary() : cluster.replicas().get(index - 1).node();
     }
 
-    int size() {
-        return open.length;
-    }
-
     Connection get(int index) throws SQLException {
         Connection c = open[index];
         if (c == null) {

@@ -51,8 +51,8 @@ final class Router {
         return sticky < 0 ? null : replicas.get(sticky).node().name();
     }
 
-    /** After a read on replica index i (1-based) whose applied LSN was then lsn. */
-    void readFrom(int nodeIndex, long lsn) {
+    /** After a read whose node had then applied lsn (an upper bound of what it saw). */
+    void readFrom(long lsn) {
         if (lsn > highestRead) {
             highestRead = lsn;
         }

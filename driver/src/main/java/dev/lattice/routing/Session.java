@@ -266,7 +266,7 @@ public final class Session implements AutoCloseable {
         Connection primary = nodes.get(0);
         lock(analysis, primary, parameters);
         long schemaVersion = kind == StatementKind.OTHER ? schemaVersion(primary) : 0;
-        long ddlSeen = cluster.sequencer().ddlStarted();
+        long ddlSeen = kind == StatementKind.OTHER ? cluster.sequencer().ddlStarted() : 0;
         int mark = capture.mark();
         T result;
         try {

@@ -69,7 +69,7 @@ public final class SessionConsistency {
     void afterRead(int nodeIndex) {
         long lsn = nodeIndex == 0 ? cluster.committedLsn() : cluster.replicas().get(nodeIndex - 1).applied();
         position.observe(lsn);
-        router.readFrom(nodeIndex, lsn);
+        router.readFrom(lsn);
     }
 
     void observed(long lsn) {
