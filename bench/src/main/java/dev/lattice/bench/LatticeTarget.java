@@ -2,7 +2,7 @@ package dev.lattice.bench;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ public final class LatticeTarget implements Target {
         long start = System.nanoTime();
         long committed = cluster.committedLsn();
         long backlog = 0;
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             backlog = Math.max(backlog, committed - r.applied());
         }
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -74,7 +74,7 @@ public final class LatticeTarget implements Target {
         while (!caughtUp && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(100_000);
             caughtUp = true;
-            for (Replica r : cluster.replicas()) {
+            for (Replica r : cluster.h2().replicas()) {
                 caughtUp &= r.applied() >= committed;
             }
         }

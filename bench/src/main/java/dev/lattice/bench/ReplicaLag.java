@@ -1,7 +1,7 @@
 package dev.lattice.bench;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.routing.Session;
 import java.io.PrintStream;
@@ -60,7 +60,7 @@ final class ReplicaLag {
 
     private static Row measure(LatticeTarget target, int rate, long millis, BenchOptions options) throws Exception {
         Cluster cluster = target.cluster();
-        List<Replica> replicas = cluster.replicas();
+        List<Replica> replicas = cluster.h2().replicas();
         int writers = rate == 0 || rate > 20_000 ? 2 : 1;
         long base = cluster.committedLsn();
         long rebuildsBefore = rebuilds(replicas);
@@ -86,15 +86,15 @@ final class ReplicaLag {
                 last[r] = replicas.get(r).applied();
             }
             long nextSample = System.nanoTime();
-            long seen = cluster.applyProgress().generation();
+            long seen = cluster.backend().progress().generation();
             while (watching.get()) {
                 try {
                     // waits for a signal after `seen`, read before the applied LSNs below: none is missed
-                    cluster.applyProgress().awaitChange(seen, TimeUnit.MILLISECONDS.toNanos(1));
+                    cluster.backend().progress().awaitChange(seen, TimeUnit.MILLISECONDS.toNanos(1));
                 } catch (InterruptedException e) {
                     break;
                 }
-                seen = cluster.applyProgress().generation();
+                seen = cluster.backend().progress().generation();
                 long now = System.nanoTime();
                 for (int r = 0; r < n; r++) {
                     long a = replicas.get(r).applied();

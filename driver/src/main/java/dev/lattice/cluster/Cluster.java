@@ -1,163 +1,76 @@
 package dev.lattice.cluster;
 
+import dev.lattice.backend.ClusterBackend;
+import dev.lattice.backend.ReplicaNode;
+import dev.lattice.backend.h2.H2Backend;
+import dev.lattice.backend.postgres.PgBackend;
 import dev.lattice.locking.LockElision;
 import dev.lattice.locking.LockManager;
 import dev.lattice.locking.PrimaryKeys;
-import dev.lattice.replication.ApplyProgress;
-import dev.lattice.replication.CaptureTable;
-import dev.lattice.replication.CommitSequencer;
-import dev.lattice.replication.DurableLog;
-import dev.lattice.replication.ReplicaApplier;
-import dev.lattice.replication.SchemaGate;
-import dev.lattice.replication.TransactionLog;
-import dev.lattice.replication.TriggerInstaller;
 import dev.lattice.routing.CausalPosition;
 import dev.lattice.routing.RoutingStats;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One primary and its replicas, running: the log and its sequencer, one applier per replica,
- * and the gate that orders DDL. Every session on the cluster in this JVM shares this object.
+ * A running cluster and the routing state every session on it in this JVM shares: the counters of
+ * SHOW STATS, the shared causal position, the lock manager. What keeps the replicas in step is its
+ * backend: Lattice's own log for H2 nodes, PostgreSQL's streaming replication for PostgreSQL nodes.
  */
 public final class Cluster implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
-
     private final ClusterConfig config;
-    private final String id;
-    private final Node primary;
-    private final List<Replica> replicas;
-    private final CommitSequencer sequencer;
-    private final SchemaGate schemaGate;
-    private final ScheduledExecutorService housekeeping;
-    private final ApplyProgress applyProgress;
+    private final ClusterBackend backend;
     private final RoutingStats routingStats = new RoutingStats();
     private final CausalPosition sharedPosition = new CausalPosition();
     private final LockManager lockManager = new LockManager();
     private final LockElision lockElision = new LockElision();
     private final PrimaryKeys primaryKeys = new PrimaryKeys();
 
-    private Cluster(ClusterConfig config, String id, Node primary, List<Replica> replicas, CommitSequencer sequencer,
-                    SchemaGate schemaGate, ScheduledExecutorService housekeeping, ApplyProgress applyProgress) {
+    private Cluster(ClusterConfig config, ClusterBackend backend) {
         this.config = config;
-        this.id = id;
-        this.primary = primary;
-        this.replicas = List.copyOf(replicas);
-        this.sequencer = sequencer;
-        this.schemaGate = schemaGate;
-        this.housekeeping = housekeeping;
-        this.applyProgress = applyProgress;
+        this.backend = backend;
     }
 
-    /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
+    /** Starts the cluster's backend: H2 nodes (with Lattice's log and appliers) or PostgreSQL nodes. */
     public static Cluster start(ClusterConfig config) throws SQLException {
-        Node primary = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
-        DurableLog durable = config.durable() ? new DurableLog() : null;
-        String id;
-        long lastLsn = 0;
-        try (Connection c = primary.connectDirect()) {
-            id = clusterId(c);
-            if (durable != null) {
-                lastLsn = durable.open(c);
-            }
-            if (!primary.embedded()) {
-                CaptureTable.create(c);
-            }
-            TriggerInstaller.installMissing(c);
-        }
-        List<Replica> replicas = new ArrayList<>();
-        List<ReplicaApplier> appliers = new ArrayList<>();
-        TransactionLog log = new TransactionLog(config.logRetention(), durable, lastLsn);
-        CommitSequencer sequencer = new CommitSequencer(log, () -> appliers.forEach(ReplicaApplier::wake));
-        ApplyProgress progress = new ApplyProgress();
-        for (int i = 0; i < config.replicaUrls().size(); i++) {
-            Node node = new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
-                    config.user(), config.password());
-            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress);
-            appliers.add(applier);
-            replicas.add(new Replica(node, applier));
-        }
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lattice-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
-        Cluster cluster = new Cluster(config, id, primary, replicas, sequencer,
-                new SchemaGate(config.lockTimeoutMillis()), housekeeping, progress);
-        appliers.forEach(ReplicaApplier::start);
-        if (durable != null) {
-            housekeeping.scheduleWithFixedDelay(cluster::truncateLog, 1, 1, TimeUnit.SECONDS);
-        }
-        LOG.info("Lattice cluster {} started: primary {} and {} replica(s), at LSN {}", config.key(),
-                primary.url(), replicas.size(), lastLsn);
-        return cluster;
-    }
-
-    private static String clusterId(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS LATTICE");
-            s.execute("CREATE TABLE IF NOT EXISTS LATTICE.CLUSTER(ID VARCHAR(64) NOT NULL)");
-            try (ResultSet rs = s.executeQuery("SELECT ID FROM LATTICE.CLUSTER")) {
-                if (rs.next()) {
-                    return rs.getString(1);
-                }
-            }
-            String id = UUID.randomUUID().toString();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO LATTICE.CLUSTER VALUES (?)")) {
-                ps.setString(1, id);
-                ps.executeUpdate();
-            }
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-            return id;
-        }
-    }
-
-    private void truncateLog() {
-        long upTo = sequencer.log().committed() - config.logRetention();
-        if (upTo <= 0) {
-            return;
-        }
-        try (Connection c = primary.connectDirect()) {
-            sequencer.log().durable().truncate(c, upTo);
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("Log truncation failed: {}", e.getMessage());
-        }
+        ClusterBackend backend = config.postgres() ? PgBackend.start(config) : H2Backend.start(config);
+        return new Cluster(config, backend);
     }
 
     public ClusterConfig config() {
         return config;
     }
 
+    public ClusterBackend backend() {
+        return backend;
+    }
+
+    /** The H2 backend, for what only an H2 cluster has (its log, appliers and schema gate). */
+    public H2Backend h2() {
+        if (backend instanceof H2Backend h2) {
+            return h2;
+        }
+        throw new IllegalStateException("not an H2 cluster: " + config.key());
+    }
+
     /** The cluster's identity, which consistency tokens carry. */
     public String id() {
-        return id;
+        return backend.id();
     }
 
-    public Node primary() {
-        return primary;
+    /** The primary now; fails with 08006 when no primary is reachable. */
+    public Node primary() throws SQLException {
+        return backend.primary();
     }
 
-    public List<Replica> replicas() {
-        return replicas;
+    public List<? extends ReplicaNode> replicas() {
+        return backend.replicas();
     }
 
     /** The replica with this name (case-insensitive), or null. */
-    public Replica replica(String name) {
-        for (Replica r : replicas) {
+    public ReplicaNode replica(String name) {
+        for (ReplicaNode r : backend.replicas()) {
             if (r.node().name().equalsIgnoreCase(name)) {
                 return r;
             }
@@ -165,17 +78,9 @@ public final class Cluster implements AutoCloseable {
         return null;
     }
 
-    public CommitSequencer sequencer() {
-        return sequencer;
-    }
-
-    public SchemaGate schemaGate() {
-        return schemaGate;
-    }
-
-    /** Where reads wait for a replica to catch up. */
-    public ApplyProgress applyProgress() {
-        return applyProgress;
+    /** C: the position of the newest committed transaction the router knows of. */
+    public long committedLsn() {
+        return backend.committedLsn();
     }
 
     /** The SHOW STATS counters. */
@@ -188,7 +93,7 @@ public final class Cluster implements AutoCloseable {
         return sharedPosition;
     }
 
-    /** The two-phase-locking manager of SERIALIZABLE transactions and of every write. */
+    /** The two-phase-locking manager of SERIALIZABLE transactions and of every write (H2 clusters). */
     public LockManager lockManager() {
         return lockManager;
     }
@@ -201,16 +106,18 @@ public final class Cluster implements AutoCloseable {
         return primaryKeys;
     }
 
-    /** C: the LSN of the newest committed transaction on the primary. */
-    public long committedLsn() {
-        return sequencer.log().committed();
+    /** The error for ALTER REPLICA of a name the cluster does not have, listing the names it has. */
+    public static SQLException unknownReplica(String name, List<? extends ReplicaNode> replicas) {
+        StringBuilder names = new StringBuilder();
+        for (ReplicaNode each : replicas) {
+            names.append(names.length() == 0 ? "" : ", ").append(each.node().name());
+        }
+        return new SQLException("Unknown replica '" + name + "': the replicas are "
+                + (names.length() == 0 ? "(none)" : names), "42704");
     }
 
     @Override
     public void close() {
-        housekeeping.shutdownNow();
-        replicas.forEach(r -> r.applier().stop());
-        replicas.forEach(r -> r.node().close());
-        primary.close();
+        backend.close();
     }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
  */
 public final class ClusterConfig {
 
-    /** Where the nodes live. */
-    public enum Kind { MEM, FILE, NODES }
+    /** Where the nodes live: created by Lattice (MEM, FILE), existing H2 databases, or a PostgreSQL primary and standbys. */
+    public enum Kind { MEM, FILE, NODES, POSTGRES }
 
     private final Kind kind;
     private final String location;
@@ -22,6 +22,8 @@ public final class ClusterConfig {
     private final String password;
     private final long logRetention;
     private final long lockTimeoutMillis;
+    private int nodePoolSize = 50;
+    private long pollIntervalMillis = 2;
 
     private ClusterConfig(Kind kind, String location, String primaryUrl, List<String> replicaUrls, String user,
                           String password, long logRetention, long lockTimeoutMillis) {
@@ -58,18 +60,26 @@ public final class ClusterConfig {
         return new ClusterConfig(kind, key, primary, replicaUrls, user, password, check(logRetention), lockTimeoutMillis);
     }
 
-    /** A cluster over H2 databases that already exist, reached by their JDBC URLs. */
+    /**
+     * A cluster over nodes that already exist, reached by their JDBC URLs: H2 databases
+     * ({@code jdbc:h2:...}) that Lattice replicates, or a PostgreSQL primary and its streaming
+     * standbys ({@code jdbc:postgresql:...}), never a mix.
+     */
     public static ClusterConfig nodes(String primaryUrl, List<String> replicaUrls, String user, String password,
                                       long logRetention, long lockTimeoutMillis) {
         Objects.requireNonNull(primaryUrl, "primary");
+        boolean postgres = primaryUrl.startsWith(POSTGRES_PREFIX);
         for (String url : concat(primaryUrl, replicaUrls)) {
-            if (!url.startsWith("jdbc:h2:")) {
-                throw new IllegalArgumentException("node URLs must be H2 JDBC URLs (jdbc:h2:...), not " + url);
+            if (postgres != url.startsWith(POSTGRES_PREFIX) || !postgres && !url.startsWith("jdbc:h2:")) {
+                throw new IllegalArgumentException("node URLs must all be H2 JDBC URLs (jdbc:h2:...) or all "
+                        + "PostgreSQL JDBC URLs (jdbc:postgresql://...), not " + url);
             }
         }
-        return new ClusterConfig(Kind.NODES, primaryUrl, primaryUrl, replicaUrls, user, password,
-                check(logRetention), lockTimeoutMillis);
+        return new ClusterConfig(postgres ? Kind.POSTGRES : Kind.NODES, primaryUrl, primaryUrl, replicaUrls, user,
+                password, check(logRetention), lockTimeoutMillis);
     }
+
+    private static final String POSTGRES_PREFIX = "jdbc:postgresql:";
 
     private static List<String> concat(String first, List<String> rest) {
         List<String> all = new java.util.ArrayList<>();
@@ -92,6 +102,28 @@ public final class ClusterConfig {
         String dir = Path.of(location).toAbsolutePath().normalize().toString();
         // WRITE_DELAY=0: a commit reaches the file before it is acknowledged, so a killed process loses none.
         return "jdbc:h2:file:" + dir + "/" + node + (node.equals("primary") ? ";WRITE_DELAY=0" : "") + h2Settings;
+    }
+
+    /**
+     * Settings of clusters whose nodes Lattice reaches through pools and polls (PostgreSQL).
+     *
+     * @param nodePoolSize the most connections to one node (each session holds one per node it uses)
+     * @param pollIntervalMillis how often a node's position is polled when no read is waiting
+     */
+    public ClusterConfig withNodeSettings(int nodePoolSize, long pollIntervalMillis) {
+        ClusterConfig copy = new ClusterConfig(kind, location, primaryUrl, replicaUrls, user, password, logRetention,
+                lockTimeoutMillis);
+        copy.nodePoolSize = nodePoolSize;
+        copy.pollIntervalMillis = pollIntervalMillis;
+        return copy;
+    }
+
+    public int nodePoolSize() {
+        return nodePoolSize;
+    }
+
+    public long pollIntervalMillis() {
+        return pollIntervalMillis;
     }
 
     public Kind kind() {
@@ -125,6 +157,11 @@ public final class ClusterConfig {
 
     public long lockTimeoutMillis() {
         return lockTimeoutMillis;
+    }
+
+    /** Whether the nodes are a PostgreSQL primary and its standbys. */
+    public boolean postgres() {
+        return kind == Kind.POSTGRES;
     }
 
     /** Whether the log must survive a restart (the primary is not in memory). */

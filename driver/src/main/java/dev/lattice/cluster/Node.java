@@ -7,8 +7,8 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * One H2 database of the cluster: its name, role and JDBC URL. Embedded databases are opened
- * directly; a remote H2 server is reached through a HikariCP pool.
+ * One database of the cluster: its name, role and JDBC URL. Embedded H2 databases are opened
+ * directly; a remote H2 server or a PostgreSQL node is reached through a HikariCP pool.
  */
 public final class Node {
 
@@ -17,16 +17,25 @@ public final class Node {
     private final String url;
     private final Properties credentials;
     private final boolean embedded;
+    private final boolean h2;
+    private final int poolSize;
     private volatile HikariDataSource pool;
 
     public Node(String name, NodeRole role, String url, String user, String password) {
+        this(name, role, url, user, password, 10);
+    }
+
+    /** @param poolSize the most connections the pool of a remote node holds (one per session using it) */
+    public Node(String name, NodeRole role, String url, String user, String password, int poolSize) {
         this.name = name;
         this.role = role;
         this.url = url;
         this.credentials = new Properties();
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
-        this.embedded = !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+        this.h2 = url.startsWith("jdbc:h2:");
+        this.embedded = h2 && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
+        this.poolSize = poolSize;
     }
 
     public String name() {
@@ -62,6 +71,7 @@ public final class Node {
                     config.setPoolName("lattice-" + name);
                     config.setInitializationFailTimeout(-1);
                     config.setConnectionTimeout(5_000);
+                    config.setMaximumPoolSize(poolSize);
                     pool = new HikariDataSource(config);
                 }
                 ds = pool;
@@ -70,12 +80,25 @@ public final class Node {
         return ds.getConnection();
     }
 
-    /** A connection of its own, outside any pool (appliers, snapshots). */
+    /** A connection of its own, outside any pool (appliers, snapshots, pollers). */
     public Connection connectDirect() throws SQLException {
-        return org.h2.Driver.load().connect(url, credentials);
+        if (h2) {
+            return org.h2.Driver.load().connect(url, credentials);
+        }
+        return java.sql.DriverManager.getConnection(url, credentials);
     }
 
-    void close() {
+    /** The URL without secrets (a password given as a URL parameter), for SHOW REPLICAS and messages. */
+    public String safeUrl() {
+        int at = url.toLowerCase(java.util.Locale.ROOT).indexOf("password=");
+        if (at < 0) {
+            return url;
+        }
+        int end = url.indexOf('&', at);
+        return url.substring(0, at) + "password=***" + (end < 0 ? "" : url.substring(end));
+    }
+
+    public void close() {
         HikariDataSource ds = pool;
         if (ds != null) {
             ds.close();

@@ -65,7 +65,7 @@ public final class LatticeConnection implements Connection {
      * The session's causal token (SPEC §2): hand it to another connection's
      * {@code SET CONSISTENCY TOKEN '...'} so that one reads at least what this one wrote or saw.
      */
-    public String consistencyToken() {
+    public String consistencyToken() throws SQLException {
         return session.consistency().token();
     }
 
@@ -179,7 +179,7 @@ public final class LatticeConnection implements Connection {
     @Override
     public boolean getAutoCommit() throws SQLException {
         checkOpen();
-        return session.autoCommit();
+        return session.autoCommitSetting();
     }
 
     @Override
@@ -196,7 +196,7 @@ public final class LatticeConnection implements Connection {
 
     private void requireManualCommit(String what) throws SQLException {
         checkOpen();
-        if (session.autoCommit() && !session.inTransactionBlock()) {
+        if (session.autoCommitSetting() && !session.inTransactionBlock()) {
             throw new SQLException("Cannot " + what + " in autocommit mode", "25000");
         }
     }

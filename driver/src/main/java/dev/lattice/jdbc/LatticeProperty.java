@@ -27,9 +27,14 @@ public enum LatticeProperty {
             + "transactions) may last before failing.", null),
     LOG_RETENTION("logRetention", "100000", "How many transactions the change log keeps; a replica further "
             + "behind is rebuilt from a snapshot.", null),
-    PRIMARY("primary", null, "nodes: only. JDBC URL of the primary H2 database (embedded in this JVM).", null),
-    REPLICA("replica", null, "nodes: only, repeatable. JDBC URL of a replica H2 database (embedded or a "
-            + "jdbc:h2:tcp: server).", null);
+    PRIMARY("primary", null, "nodes: only. JDBC URL of the primary: an H2 database (embedded in this JVM) or a "
+            + "PostgreSQL primary (jdbc:postgresql://host:port/db).", null),
+    REPLICA("replica", null, "nodes: only, repeatable. JDBC URL of a replica: an H2 database (embedded or a "
+            + "jdbc:h2:tcp: server) or a PostgreSQL hot standby of the primary.", null),
+    POLL_INTERVAL("pollInterval", "2", "PostgreSQL nodes: milliseconds between polls of each node's WAL position "
+            + "(a read that waits polls at once).", null),
+    NODE_POOL_SIZE("nodePoolSize", "50", "Remote nodes: the most pooled connections to one node; each session "
+            + "holds one per node it uses.", null);
 
     private final String key;
     private final String defaultValue;

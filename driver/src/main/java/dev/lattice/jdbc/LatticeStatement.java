@@ -58,7 +58,11 @@ public class LatticeStatement implements Statement {
     }
 
     final void configure(Statement s) throws SQLException {
-        s.setLargeMaxRows(largeMaxRows);
+        if (largeMaxRows <= Integer.MAX_VALUE) {
+            s.setMaxRows((int) largeMaxRows); // pgjdbc has no setLargeMaxRows
+        } else {
+            s.setLargeMaxRows(largeMaxRows);
+        }
         s.setFetchSize(fetchSize);
         s.setQueryTimeout(queryTimeout);
         s.setMaxFieldSize(maxFieldSize);

@@ -78,7 +78,7 @@ public final class LatticeUrl {
         if (target.equals("nodes")) {
             String primary = props.getProperty(LatticeProperty.PRIMARY.key());
             if (primary == null || primary.isBlank()) {
-                throw new SQLException("jdbc:lattice:nodes needs primary=<H2 URL>", "22023");
+                throw new SQLException("jdbc:lattice:nodes needs primary=<H2 or PostgreSQL JDBC URL>", "22023");
             }
             cluster = config(() -> ClusterConfig.nodes(primary, replicaUrls, user, password, retention, lockTimeout));
         } else {
@@ -102,7 +102,9 @@ public final class LatticeUrl {
             cluster = config(() -> ClusterConfig.embedded(kind, location, replicas, h2Settings, user, password,
                     retention, lockTimeout));
         }
-        return new LatticeUrl(cluster, props);
+        int poolSize = (int) LatticeProperty.NODE_POOL_SIZE.getLong(props, 1, 10_000);
+        long pollMillis = LatticeProperty.POLL_INTERVAL.getLong(props, 1, 60_000);
+        return new LatticeUrl(cluster.withNodeSettings(poolSize, pollMillis), props);
     }
 
     private interface ConfigMaker {

@@ -1,5 +1,6 @@
 package dev.lattice.replication;
 
+import dev.lattice.backend.ApplyProgress;
 import dev.lattice.cluster.Node;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +40,7 @@ public final class ReplicaApplier implements Runnable {
     private volatile boolean paused;
     private volatile long delayMillis;
     private volatile long applied = -1;
+    private volatile long applying = -1;
     private volatile ReplicaState state = ReplicaState.REBUILDING;
     private volatile String lastError;
     private volatile int waiters;
@@ -95,6 +97,14 @@ public final class ReplicaApplier implements Runnable {
     /** applied(r): the LSN of the last transaction this replica has applied; -1 when unknown. */
     public long applied() {
         return applied;
+    }
+
+    /**
+     * An upper bound of what a read of this replica that has ended may have seen: the LSN being
+     * committed, set before H2's commit makes it visible (applied() is published after it).
+     */
+    public long appliedUpperBound() {
+        return Math.max(applying, applied);
     }
 
     public ReplicaState state() {
@@ -308,12 +318,14 @@ public final class ReplicaApplier implements Runnable {
     private void commitApplied(long lsn) throws SQLException {
         appliedUpdate.setLong(1, lsn);
         appliedUpdate.executeUpdate();
+        applying = lsn;
         connection.commit();
         published(lsn);
     }
 
     private void applyDdl(LoggedTransaction tx) throws SQLException {
         AppliedLsn.markDdl(connection, tx.lsn());
+        applying = tx.lsn(); // H2 commits DDL as it runs
         try (Statement s = connection.createStatement()) {
             String schema = tx.ddlSchema() == null ? "PUBLIC" : tx.ddlSchema();
             if (!schema.equals(currentSchema)) {

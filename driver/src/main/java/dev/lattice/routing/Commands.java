@@ -1,6 +1,5 @@
 package dev.lattice.routing;
 
-import dev.lattice.cluster.ReplicaAdmin;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.statement.SqlAlterReplica;
 import dev.lattice.sql.statement.SqlBeginTransaction;
@@ -105,7 +104,7 @@ public final class Commands {
 
     private static CommandResult admin(Session session, SqlNode command) throws SQLException {
         if (command instanceof SqlShowReplicas) {
-            return CommandResult.rows(ReplicaAdmin.showReplicas(session.cluster()));
+            return CommandResult.rows(session.cluster().backend().showReplicas());
         }
         if (command instanceof SqlShowLocks) {
             return CommandResult.rows(session.cluster().lockManager().show());
@@ -116,9 +115,9 @@ public final class Commands {
         if (command instanceof SqlAlterReplica alter) {
             String name = alter.getReplicaName();
             switch (alter.getAction()) {
-                case SET_DELAY -> ReplicaAdmin.setDelay(session.cluster(), name, alter.getDelayMs());
-                case PAUSE -> ReplicaAdmin.setPaused(session.cluster(), name, true);
-                case RESUME -> ReplicaAdmin.setPaused(session.cluster(), name, false);
+                case SET_DELAY -> session.cluster().backend().setDelay(name, alter.getDelayMs());
+                case PAUSE -> session.cluster().backend().setPaused(name, true);
+                case RESUME -> session.cluster().backend().setPaused(name, false);
             }
             return CommandResult.done();
         }

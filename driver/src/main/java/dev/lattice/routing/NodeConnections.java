@@ -1,10 +1,9 @@
 package dev.lattice.routing;
 
-import dev.lattice.cluster.Cluster;
+import dev.lattice.backend.ClusterBackend;
+import dev.lattice.backend.PrimaryLink;
+import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.cluster.Node;
-import dev.lattice.replication.CaptureRegistry;
-import dev.lattice.replication.CaptureTable;
-import dev.lattice.replication.ChangeCapture;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,33 +11,57 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A session's H2 connections, one per node, opened on first use. The primary's is in manual
- * commit with its row changes captured; replicas' are in autocommit. Session settings (SET ...)
- * are replayed on every connection, including ones opened later.
+ * A session's connections, one per node, opened on first use: index 0 is the current primary (in
+ * manual commit, set up by the session's primary transaction), i the i-th replica (autocommit,
+ * read-only). Session settings (SET ...) are replayed on every connection, including ones opened
+ * later. When the cluster's primary changes (a PostgreSQL failover), the next use of index 0
+ * connects to the new one.
  */
-final class NodeConnections implements AutoCloseable {
+final class NodeConnections implements PrimaryLink, AutoCloseable {
 
-    private final Cluster cluster;
+    private final ClusterBackend backend;
     private final Connection[] open;
-    private final ChangeCapture capture;
+    private final Node[] openedOn;
     private final List<String> settings = new ArrayList<>();
+    private PrimaryTransaction transaction;
 
-    NodeConnections(Cluster cluster, ChangeCapture capture) {
-        this.cluster = cluster;
-        this.open = new Connection[cluster.replicas().size() + 1];
-        this.capture = capture;
+    NodeConnections(ClusterBackend backend) {
+        this.backend = backend;
+        this.open = new Connection[backend.replicas().size() + 1];
+        this.openedOn = new Node[open.length];
     }
 
-    Node node(int index) {
-        return index == 0 ? cluster.primary() : cluster.replicas().get(index - 1).node();
+    /** The session's primary transaction, told when a primary connection opens and closes. */
+    void attach(PrimaryTransaction transaction) {
+        this.transaction = transaction;
+    }
+
+    Node node(int index) throws SQLException {
+        return index == 0 ? backend.primary() : backend.replicas().get(index - 1).node();
+    }
+
+    @Override
+    public Connection get() throws SQLException {
+        return get(0);
+    }
+
+    @Override
+    public Connection ifOpen() {
+        return open[0];
     }
 
     Connection get(int index) throws SQLException {
         Connection c = open[index];
-        if (c == null) {
-            c = openNode(index);
-            open[index] = c;
+        if (c != null && (index > 0 || openedOn[0] == backend.primary())) {
+            return c;
         }
+        if (c != null) {
+            drop(0); // the primary moved: this connection reaches a node that is no longer the primary
+        }
+        Node node = node(index);
+        c = openNode(node, index);
+        open[index] = c;
+        openedOn[index] = node;
         return c;
     }
 
@@ -47,22 +70,17 @@ final class NodeConnections implements AutoCloseable {
         return open[index];
     }
 
-    private Connection openNode(int index) throws SQLException {
-        Connection c = node(index).connect();
+    private Connection openNode(Node node, int index) throws SQLException {
+        Connection c = node.connect();
         try {
             for (String setting : settings) {
                 replay(c, setting, index == 0);
             }
             if (index == 0) {
                 c.setAutoCommit(false);
-                if (node(index).embedded()) {
-                    CaptureRegistry.register(c, capture);
-                } else {
-                    CaptureTable.mark(c);
-                }
+                transaction.opened(c);
             } else {
-                c.setAutoCommit(true);
-                c.setReadOnly(true);
+                backend.openedReplica(c);
             }
             return c;
         } catch (SQLException | RuntimeException e) {
@@ -100,9 +118,10 @@ final class NodeConnections implements AutoCloseable {
     void drop(int index) {
         Connection c = open[index];
         open[index] = null;
+        openedOn[index] = null;
         if (c != null) {
             if (index == 0) {
-                CaptureRegistry.unregister(c);
+                transaction.closing(c);
             }
             try {
                 c.close();

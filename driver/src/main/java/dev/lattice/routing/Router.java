@@ -1,9 +1,9 @@
 package dev.lattice.routing;
 
-import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
-import dev.lattice.replication.ApplyProgress;
-import dev.lattice.replication.ReplicaApplier;
+import dev.lattice.backend.ApplyProgress;
+import dev.lattice.backend.ClusterBackend;
+import dev.lattice.backend.PrimaryLink;
+import dev.lattice.backend.ReplicaNode;
 import dev.lattice.routing.RoutingStats.Counter;
 import dev.lattice.sql.consistency.ConsistencyLevel;
 import dev.lattice.sql.consistency.ConsistencySpec;
@@ -24,8 +24,9 @@ final class Router {
     static final String NO_REPLICA_IN_TIME = "LT001";
     private static final int NONE_YET = -1;
 
-    private final Cluster cluster;
-    private final List<Replica> replicas;
+    private final ClusterBackend backend;
+    private final PrimaryLink primaryLink;
+    private final List<? extends ReplicaNode> replicas;
     private final ApplyProgress progress;
     private final RoutingStats stats;
     private int next;
@@ -33,11 +34,12 @@ final class Router {
     private long highestRead;
     private volatile boolean cancelled;
 
-    Router(Cluster cluster) {
-        this.cluster = cluster;
-        this.replicas = cluster.replicas();
-        this.progress = cluster.applyProgress();
-        this.stats = cluster.routingStats();
+    Router(ClusterBackend backend, PrimaryLink primaryLink, RoutingStats stats) {
+        this.backend = backend;
+        this.primaryLink = primaryLink;
+        this.replicas = backend.replicas();
+        this.progress = backend.progress();
+        this.stats = stats;
     }
 
     /** Ends a wait for a replica now under way (from another thread), as a cancel of the statement. */
@@ -64,13 +66,14 @@ final class Router {
         if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
-        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? cluster.committedLsn() : 0;
+        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
         long seen = progress.generation();
         int pick = pick(spec, position, readIndex);
         if (pick != NONE_YET) {
             return replica(level, pick);
         }
         stats.increment(level, Counter.WAITS);
+        backend.refresh();
         cancelled = false;
         long start = System.nanoTime();
         long deadline = start + timeoutMillis * 1_000_000L;
@@ -92,6 +95,9 @@ final class Router {
                 pick = pick(spec, position, readIndex);
                 if (pick != NONE_YET) {
                     return replica(level, pick);
+                }
+                if (moved) {
+                    backend.refresh();
                 }
                 if (!moved && System.nanoTime() - deadline >= 0) {
                     break;
@@ -119,6 +125,15 @@ final class Router {
         return index + 1;
     }
 
+    /**
+     * The node index of replica {@code index} (0-based) if it can serve a read that needs
+     * applied ≥ lsn now, counted as a replica read; else NONE_YET.
+     */
+    int stay(ConsistencyLevel level, int index, long lsn) {
+        ReplicaNode r = replicas.get(index);
+        return r.readable() && r.applied() >= lsn ? replica(level, index) : NONE_YET;
+    }
+
     /** A 0-based replica index that keeps the promise now, or NONE_YET. */
     private int pick(ConsistencySpec spec, CausalPosition position, long readIndex) {
         return switch (spec.getLevel()) {
@@ -140,7 +155,7 @@ final class Router {
         for (int tried = 0; tried < n; tried++) {
             int i = next;
             next = i + 1 == n ? 0 : i + 1;
-            Replica r = replicas.get(i);
+            ReplicaNode r = replicas.get(i);
             if (r.readable() && r.applied() >= lsn) {
                 return i;
             }
@@ -150,7 +165,7 @@ final class Router {
 
     private int monotonic() {
         if (sticky >= 0) {
-            Replica r = replicas.get(sticky);
+            ReplicaNode r = replicas.get(sticky);
             if (r.readable() && r.applied() >= highestRead) {
                 return sticky;
             }
@@ -164,18 +179,18 @@ final class Router {
 
     private int bounded(ConsistencySpec spec) {
         int n = replicas.size();
-        long committed = cluster.committedLsn();
+        long committed = backend.committedLsn();
         long boundMillis = spec.getUnit() == StalenessUnit.SECONDS ? spec.getBound() * 1000 : spec.getBound();
         for (int tried = 0; tried < n; tried++) {
             int i = next;
             next = i + 1 == n ? 0 : i + 1;
-            Replica r = replicas.get(i);
+            ReplicaNode r = replicas.get(i);
             if (!r.readable()) {
                 continue;
             }
             boolean within = spec.getUnit() == StalenessUnit.VERSIONS
                     ? committed - r.applied() <= spec.getBound()
-                    : r.applier().lagMillis() < boundMillis; // strict: both clocks read whole milliseconds
+                    : r.lagMillis() < boundMillis; // strict: both clocks read whole milliseconds
             if (within) {
                 return i;
             }
@@ -188,8 +203,8 @@ final class Router {
         for (int tried = 0; tried < n; tried++) {
             int i = next;
             next = i + 1 == n ? 0 : i + 1;
-            ReplicaApplier a = replicas.get(i).applier();
-            if (a.inSyncSet() && a.state().readable() && a.applied() >= a.joinedAtLsn()) {
+            ReplicaNode a = replicas.get(i);
+            if (a.inSyncSet() && a.readable() && a.applied() >= a.joinedAtLsn()) {
                 return i;
             }
         }
@@ -205,7 +220,7 @@ final class Router {
         long bestApplied = -1;
         for (int tried = 0; tried < n && asked < wanted; tried++) {
             int i = (next + tried) % n;
-            Replica r = replicas.get(i);
+            ReplicaNode r = replicas.get(i);
             if (r.readable()) {
                 asked++;
                 if (r.applied() > bestApplied) {
@@ -232,13 +247,12 @@ final class Router {
     }
 
     private String lagReport() {
-        long committed = cluster.committedLsn();
+        long committed = backend.committedLsn();
         StringBuilder out = new StringBuilder("primary at LSN " + committed);
-        for (Replica r : replicas) {
-            ReplicaApplier a = r.applier();
-            out.append(", ").append(r.node().name()).append(' ');
-            if (!a.state().readable()) {
-                out.append(a.state()).append(" (lag unknown)");
+        for (ReplicaNode a : replicas) {
+            out.append(", ").append(a.node().name()).append(' ');
+            if (!a.readable()) {
+                out.append(a.stateName()).append(" (lag unknown)");
             } else {
                 long lagMs = a.lagMillis();
                 out.append("applied ").append(a.applied()).append(" (lag ").append(committed - a.applied())

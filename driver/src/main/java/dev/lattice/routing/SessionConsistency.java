@@ -1,14 +1,17 @@
 package dev.lattice.routing;
 
+import dev.lattice.backend.ClusterBackend;
+import dev.lattice.backend.ReplicaNode;
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
-import dev.lattice.replication.ReplicaApplier;
 import dev.lattice.routing.RoutingStats.Counter;
 import dev.lattice.sql.consistency.ConsistencyLevel;
 import dev.lattice.sql.consistency.ConsistencySpec;
 import dev.lattice.sql.consistency.Fallback;
+import dev.lattice.sql.consistency.StalenessUnit;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLWarning;
 import java.sql.Types;
 import java.util.concurrent.TimeUnit;
@@ -25,22 +28,34 @@ public final class SessionConsistency {
     public static final long MAX_TIMEOUT_MILLIS = 3_600_000;
 
     private final Cluster cluster;
+    private final ClusterBackend backend;
+    private final NodeConnections nodes;
     private final CausalPosition position;
+    private final boolean sharedScope;
     private final Router router;
     private final long failureTimeoutMillis;
     private ConsistencySpec spec;
     private long timeoutMillis;
     private Fallback fallback;
+    /**
+     * The nodes (bit i for node i) of reads whose view is not yet bounded from above: PostgreSQL
+     * nodes, whose positions are polled. T is raised by asking those nodes later, when T is needed;
+     * reads on the same node never go back in time, so staying on it needs no answer.
+     */
+    private long unbounded;
 
-    public SessionConsistency(Cluster cluster, CausalPosition position, ConsistencySpec spec, long timeoutMillis,
-                              Fallback fallback, long failureTimeoutMillis) throws SQLException {
+    SessionConsistency(Cluster cluster, NodeConnections nodes, CausalPosition position, SessionOptions options)
+            throws SQLException {
         this.cluster = cluster;
+        this.backend = cluster.backend();
+        this.nodes = nodes;
         this.position = position;
-        this.router = new Router(cluster);
-        this.failureTimeoutMillis = failureTimeoutMillis;
-        this.spec = checked(spec);
-        this.timeoutMillis = checkedTimeout(timeoutMillis);
-        this.fallback = fallback;
+        this.sharedScope = options.sharedScope();
+        this.router = new Router(backend, nodes, cluster.routingStats());
+        this.failureTimeoutMillis = options.failureTimeoutMillis();
+        this.spec = checked(options.consistency());
+        this.timeoutMillis = checkedTimeout(options.timeoutMillis());
+        this.fallback = options.fallback();
     }
 
     public ConsistencySpec spec() {
@@ -57,6 +72,19 @@ public final class SessionConsistency {
 
     /** The node for an autocommit read or a read-only transaction: 0 for the primary, i for replica i. */
     int routeRead() throws SQLException {
+        position.rebase(backend);
+        ConsistencyLevel level = spec.getLevel();
+        long open = unbounded;
+        if (open != 0 && (level == ConsistencyLevel.CAUSAL || level == ConsistencyLevel.MONOTONIC_READS)) {
+            int only = Long.numberOfTrailingZeros(open);
+            if (open == 1L << only && only > 0) {
+                int stay = router.stay(level, only - 1, position.observed());
+                if (stay > 0) {
+                    return stay;
+                }
+            }
+            bound();
+        }
         return router.route(spec, position, timeoutMillis, fallback);
     }
 
@@ -65,30 +93,79 @@ public final class SessionConsistency {
         router.cancel();
     }
 
-    /** Records what a read on that node saw, as an upper bound: the node's applied LSN after the read. */
-    void afterRead(int nodeIndex) {
-        long lsn = nodeIndex == 0 ? cluster.committedLsn() : cluster.replicas().get(nodeIndex - 1).applied();
+    /** Records what a read on that node saw, as an upper bound of it (or, for a polled node, that it must be asked). */
+    void afterRead(int nodeIndex) throws SQLException {
+        long lsn = nodeIndex == 0 ? backend.knownCommittedUpperBound()
+                : backend.replicas().get(nodeIndex - 1).appliedUpperBound();
+        if (lsn >= 0) {
+            observed(lsn);
+            return;
+        }
+        unbounded |= 1L << nodeIndex;
+        if (sharedScope) {
+            bound(); // other connections route by this T at once
+        }
+    }
+
+    private void observed(long lsn) {
         position.observe(lsn);
         router.readFrom(lsn);
     }
 
-    void observed(long lsn) {
-        position.observe(lsn);
+    /** Asks each node of an unbounded read what it has applied now: an upper bound of what that read saw. */
+    private void bound() throws SQLException {
+        long open = unbounded;
+        unbounded = 0;
+        boolean askPrimary = (open & 1) != 0;
+        for (int node = 1; node < 64 && open >>> node != 0; node++) {
+            if ((open & 1L << node) == 0) {
+                continue;
+            }
+            long lsn = -1;
+            Connection c = nodes.ifOpen(node);
+            if (c != null) {
+                try {
+                    lsn = backend.replicas().get(node - 1).appliedNow(c);
+                } catch (SQLException e) {
+                    nodes.drop(node);
+                }
+            }
+            if (lsn >= 0) {
+                observed(lsn);
+            } else {
+                askPrimary = true; // the primary has everything any standby of its history has replayed
+            }
+        }
+        if (askPrimary) {
+            observed(backend.committedUpperBound(nodes));
+        }
+    }
+
+    /** T, first raised to bound the reads still open. */
+    long observedNow() throws SQLException {
+        position.rebase(backend);
+        if (unbounded != 0) {
+            bound();
+        }
+        return position.observed();
     }
 
     /**
-     * After the primary committed a write with this LSN: STRONG waits for every replica of the
+     * After the primary committed a write at this position: STRONG waits for every replica of the
      * synchronous set (one too slow past the failure timeout leaves the set), QUORUM for w replicas.
      *
      * @return a warning when QUORUM gave up waiting with FALLBACK PRIMARY, else null
      */
     SQLWarning afterCommit(long lsn) throws SQLException {
+        position.rebase(backend);
         position.wrote(lsn);
+        router.readFrom(lsn);
+        unbounded = 0; // a commit's position is past everything read before it
         ConsistencyLevel level = spec.getLevel();
         if (level == ConsistencyLevel.STRONG) {
             awaitSyncSet(lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
-        } else if (level == ConsistencyLevel.QUORUM && !cluster.replicas().isEmpty()) {
+        } else if (level == ConsistencyLevel.QUORUM && !backend.replicas().isEmpty()) {
             SQLWarning warning = awaitQuorum(lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
             return warning;
@@ -98,14 +175,13 @@ public final class SessionConsistency {
 
     private void awaitSyncSet(long lsn) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
-        for (Replica r : cluster.replicas()) {
-            ReplicaApplier a = r.applier();
-            if (!a.inSyncSet()) {
+        for (ReplicaNode r : backend.replicas()) {
+            if (!r.inSyncSet()) {
                 continue;
             }
             try {
-                if (!a.awaitApplied(lsn, deadline - System.nanoTime()) && a.applied() < lsn) {
-                    a.leaveSyncSet();
+                if (!r.awaitApplied(lsn, deadline - System.nanoTime()) && r.applied() < lsn) {
+                    r.leaveSyncSet();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -115,18 +191,19 @@ public final class SessionConsistency {
     }
 
     private SQLWarning awaitQuorum(long lsn) throws SQLException {
-        int w = Quorums.write(spec, cluster.replicas().size());
+        int w = Quorums.write(spec, backend.replicas().size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied;
-        long seen = cluster.applyProgress().generation();
+        long seen = backend.progress().generation();
         while ((applied = appliedCount(lsn)) < w) {
+            backend.refresh();
             try {
-                if (!cluster.applyProgress().awaitChange(seen, deadline - System.nanoTime())
+                if (!backend.progress().awaitChange(seen, deadline - System.nanoTime())
                         && System.nanoTime() - deadline >= 0) {
                     applied = appliedCount(lsn);
                     break;
                 }
-                seen = cluster.applyProgress().generation();
+                seen = backend.progress().generation();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SQLException("Interrupted while waiting for the write quorum", "57014", e);
@@ -147,8 +224,8 @@ public final class SessionConsistency {
 
     private int appliedCount(long lsn) {
         int n = 0;
-        for (Replica r : cluster.replicas()) {
-            if (r.applied() >= lsn) {
+        for (ReplicaNode r : backend.replicas()) {
+            if (r.readable() && r.applied() >= lsn) {
                 n++;
             }
         }
@@ -179,7 +256,17 @@ public final class SessionConsistency {
      * seen. It counts as the session's own writes too, so READ_YOUR_WRITES honours it as CAUSAL does.
      */
     public void adopt(String token) throws SQLException {
-        position.wrote(ConsistencyToken.parse(token, cluster.id()));
+        ConsistencyToken parsed = ConsistencyToken.parse(token, backend.id());
+        position.rebase(backend);
+        long epoch = backend.epoch();
+        if (parsed.epoch() > epoch) {
+            throw new SQLException("The consistency token '" + token + "' is of epoch " + parsed.epoch()
+                    + " of the cluster's history, newer than the epoch " + epoch + " this router knows: "
+                    + "try again once it has seen the failover", "22023");
+        }
+        long lsn = parsed.epoch() == epoch ? parsed.lsn() : backend.toEpoch(parsed.epoch(), parsed.lsn());
+        position.wrote(lsn);
+        router.readFrom(lsn);
     }
 
     /** Counts a read the session's transaction or isolation sends to the primary outside routing. */
@@ -187,13 +274,14 @@ public final class SessionConsistency {
         cluster.routingStats().increment(spec.getLevel(), Counter.PRIMARY_READS);
     }
 
-    /** The session's causal token: the cluster and T. */
-    public String token() {
-        return ConsistencyToken.format(cluster.id(), position.observed());
+    /** The session's causal token: the cluster, the epoch and T. */
+    public String token() throws SQLException {
+        long t = observedNow();
+        return ConsistencyToken.format(backend.id(), position.epoch(), t);
     }
 
     /** SHOW CONSISTENCY: level, token, timeout, fallback, sticky replica. */
-    public ResultSet show() {
+    public ResultSet show() throws SQLException {
         SimpleResultSet rs = new SimpleResultSet();
         rs.addColumn("LEVEL", Types.VARCHAR, 64, 0);
         rs.addColumn("TOKEN", Types.VARCHAR, 128, 0);
@@ -205,8 +293,13 @@ public final class SessionConsistency {
     }
 
     private ConsistencySpec checked(ConsistencySpec candidate) throws SQLException {
+        if (candidate.getLevel() == ConsistencyLevel.BOUNDED_STALENESS && candidate.getUnit() == StalenessUnit.VERSIONS
+                && !backend.countsVersions()) {
+            throw new SQLFeatureNotSupportedException(candidate + " is not available on a PostgreSQL cluster: its WAL "
+                    + "has no count of transactions; bound the staleness in MS or SECONDS", "0A000");
+        }
         if (candidate.getLevel() == ConsistencyLevel.QUORUM) {
-            int n = cluster.replicas().size();
+            int n = backend.replicas().size();
             int w = Quorums.write(candidate, n);
             int r = Quorums.read(candidate, n);
             if (n > 0 && (w > n || r > n)) {
@@ -218,7 +311,7 @@ public final class SessionConsistency {
     }
 
     private SQLWarning quorumWarning(ConsistencySpec candidate) {
-        int n = cluster.replicas().size();
+        int n = backend.replicas().size();
         if (candidate.getLevel() != ConsistencyLevel.QUORUM || n == 0) {
             return null;
         }

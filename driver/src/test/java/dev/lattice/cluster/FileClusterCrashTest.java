@@ -3,6 +3,7 @@ package dev.lattice.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.ChildJvm;
@@ -53,7 +54,7 @@ class FileClusterCrashTest {
                 after.executeUpdate();
             }
             Await.caughtUp(cluster, Duration.ofSeconds(60));
-            Replica replica = cluster.replicas().get(0);
+            Replica replica = cluster.h2().replicas().get(0);
             assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
         } finally {
             ClusterRegistry.shutdown("FILE:" + dir.toAbsolutePath().normalize());

@@ -32,7 +32,7 @@ class ReplicaAdminTest {
                 s.executeUpdate("INSERT INTO t VALUES (" + i + ")");
             }
             Await.until("replica1 to catch up", Duration.ofSeconds(10),
-                    () -> cluster.replica("replica1").applied() == cluster.committedLsn());
+                    () -> cluster.h2().replica("replica1").applied() == cluster.committedLsn());
             Map<String, Object[]> rows = showReplicas(s);
             assertEquals(3, rows.size());
             assertEquals(cluster.committedLsn(), rows.get("primary")[4]);
@@ -66,7 +66,7 @@ class ReplicaAdminTest {
             s.executeUpdate("INSERT INTO t VALUES (1)");
             long lsn = cluster.committedLsn();
             Await.until("replica1 to apply the insert", Duration.ofSeconds(10),
-                    () -> cluster.replica("replica1").applied() >= lsn);
+                    () -> cluster.h2().replica("replica1").applied() >= lsn);
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(waitedMillis >= 400, "applied only after the delay, not after " + waitedMillis + " ms");
             assertEquals(400L, showReplicas(s).get("replica1")[8]);

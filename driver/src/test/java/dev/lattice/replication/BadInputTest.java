@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
@@ -79,7 +79,7 @@ class BadInputTest {
             c.commit();
         }
         assertReplicasMatchPrimary();
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             try (Connection direct = DriverManager.getConnection(r.node().url(), "sa", "");
                  Statement s = direct.createStatement();
                  ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM item WHERE id = 11")) {
@@ -125,7 +125,7 @@ class BadInputTest {
     private void assertReplicasMatchPrimary() throws SQLException {
         Await.caughtUp(cluster, Duration.ofSeconds(30));
         var primary = NodeChecksum.of(cluster.primary().url());
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             assertEquals(primary, NodeChecksum.of(r.node().url()));
         }
     }

@@ -11,7 +11,7 @@ import dev.lattice.testing.FreePort;
 import dev.lattice.testing.H2ServerMain;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
@@ -48,7 +48,7 @@ class ConvergenceTest {
 
         // The check is able to fail: change one row on one replica behind Lattice's back.
         Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
-        Replica tampered = cluster.replicas().get(0);
+        Replica tampered = cluster.h2().replicas().get(0);
         try (Connection direct = DriverManager.getConnection(tampered.node().url(), "sa", "");
              Statement s = direct.createStatement()) {
             s.executeUpdate("UPDATE account SET balance = balance + 1 WHERE id = 1");
@@ -112,7 +112,7 @@ class ConvergenceTest {
 
         Await.caughtUp(cluster, Duration.ofSeconds(60));
         Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             assertEquals(primary, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
         }
         assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed

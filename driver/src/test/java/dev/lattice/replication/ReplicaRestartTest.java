@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.ChildJvm;
@@ -41,7 +41,7 @@ class ReplicaRestartTest {
         ChildJvm server = startServer(port);
         try (Connection c = DriverManager.getConnection(url)) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
-            Replica replica = cluster.replicas().get(0);
+            Replica replica = cluster.h2().replicas().get(0);
             createTables(c);
             Await.caughtUp(cluster, Duration.ofSeconds(30));
 
@@ -73,7 +73,7 @@ class ReplicaRestartTest {
         ChildJvm server = startServer(port);
         try (Connection c = DriverManager.getConnection(url)) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
-            Replica replica = cluster.replicas().get(0);
+            Replica replica = cluster.h2().replicas().get(0);
             createTables(c);
             write(c, 0, 100);
             Await.caughtUp(cluster, Duration.ofSeconds(30));
@@ -128,7 +128,7 @@ class ReplicaRestartTest {
 
     private static long oldestLogged(Cluster cluster) {
         try (Connection p = cluster.primary().connectDirect()) {
-            return cluster.sequencer().log().durable().oldest(p);
+            return cluster.h2().sequencer().log().durable().oldest(p);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

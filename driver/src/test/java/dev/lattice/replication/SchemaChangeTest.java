@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
@@ -45,7 +45,7 @@ class SchemaChangeTest {
 
             Await.caughtUp(cluster, Duration.ofSeconds(10));
             var primary = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.replicas()) {
+            for (Replica r : cluster.h2().replicas()) {
                 assertEquals(primary, NodeChecksum.of(r.node().url()));
             }
         }
@@ -68,15 +68,15 @@ class SchemaChangeTest {
             s.execute("INSERT INTO t VALUES (2); CREATE TABLE u(id INT PRIMARY KEY); INSERT INTO u VALUES (7)");
             s.executeUpdate("INSERT INTO u VALUES (8)");
             Await.caughtUp(cluster, Duration.ofSeconds(30));
-            assertTrue(rebuilds(cluster) >= rebuilds + cluster.replicas().size(), "each replica resynchronised");
+            assertTrue(rebuilds(cluster) >= rebuilds + cluster.h2().replicas().size(), "each replica resynchronised");
             var primary = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.replicas()) {
+            for (Replica r : cluster.h2().replicas()) {
                 assertEquals(primary, NodeChecksum.of(r.node().url()));
             }
         }
     }
 
     private static long rebuilds(Cluster cluster) {
-        return cluster.replicas().stream().mapToLong(r -> r.applier().rebuilds()).sum();
+        return cluster.h2().replicas().stream().mapToLong(r -> r.applier().rebuilds()).sum();
     }
 }

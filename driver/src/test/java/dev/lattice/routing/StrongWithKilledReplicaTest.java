@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.replication.ReplicaApplier;
 import dev.lattice.testing.Await;
@@ -42,8 +42,8 @@ class StrongWithKilledReplicaTest {
                 Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
                 s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
                 Await.until("both replicas in the synchronous set", Duration.ofSeconds(30),
-                        () -> cluster.replicas().stream().allMatch(r -> r.applier().inSyncSet()));
-                Replica remote = cluster.replica("replica2");
+                        () -> cluster.h2().replicas().stream().allMatch(r -> r.applier().inSyncSet()));
+                Replica remote = cluster.h2().replica("replica2");
                 for (int i = 0; i < 60; i++) {
                     if (i == 20) {
                         server.kill();
@@ -54,7 +54,7 @@ class StrongWithKilledReplicaTest {
                     }
                     s.executeUpdate("INSERT INTO t VALUES (" + i + ")");
                     long lsn = cluster.committedLsn();
-                    for (Replica r : cluster.replicas()) {
+                    for (Replica r : cluster.h2().replicas()) {
                         ReplicaApplier a = r.applier();
                         assertTrue(a.applied() >= lsn || !a.inSyncSet(),
                                 r.node().name() + " is in the synchronous set without LSN " + lsn);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.replication.ReplicaApplier;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.LaggedCluster;
@@ -33,7 +33,7 @@ class SyncCommitTest {
             s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
             s.execute("SET CONSISTENCY STRONG");
             Await.until("both replicas in the synchronous set", Duration.ofSeconds(10),
-                    () -> cluster.replicas().stream().allMatch(r -> r.applier().inSyncSet()));
+                    () -> cluster.h2().replicas().stream().allMatch(r -> r.applier().inSyncSet()));
             for (int i = 0; i < 30; i++) {
                 if (i == 10) {
                     lc.alter("ALTER REPLICA replica2 PAUSE");
@@ -43,14 +43,14 @@ class SyncCommitTest {
                 }
                 s.executeUpdate("INSERT INTO t VALUES (" + i + ")");
                 long lsn = cluster.committedLsn();
-                for (Replica r : cluster.replicas()) {
+                for (Replica r : cluster.h2().replicas()) {
                     ReplicaApplier a = r.applier();
                     assertTrue(a.applied() >= lsn || !a.inSyncSet(),
                             r.node().name() + " is in the synchronous set but has not applied LSN " + lsn);
                 }
-                assertTrue(cluster.replica("replica1").applied() >= lsn, "the healthy replica applied every commit");
+                assertTrue(cluster.h2().replica("replica1").applied() >= lsn, "the healthy replica applied every commit");
             }
-            Replica paused = cluster.replica("replica2");
+            Replica paused = cluster.h2().replica("replica2");
             Await.until("replica2 to rejoin the synchronous set", Duration.ofSeconds(10), () -> paused.applier().inSyncSet());
         }
     }
@@ -64,7 +64,7 @@ class SyncCommitTest {
             s.execute("SET CONSISTENCY QUORUM WRITE 2 READ 1");
             s.executeUpdate("INSERT INTO t VALUES (1)");
             long lsn = cluster.committedLsn();
-            assertTrue(cluster.replicas().stream().allMatch(r -> r.applied() >= lsn), "both replicas applied before COMMIT returned");
+            assertTrue(cluster.h2().replicas().stream().allMatch(r -> r.applied() >= lsn), "both replicas applied before COMMIT returned");
 
             lc.alter("ALTER REPLICA replica2 PAUSE");
             s.execute("SET CONSISTENCY TIMEOUT 150");
@@ -83,7 +83,7 @@ class SyncCommitTest {
                 rs.next();
                 assertEquals(3, rs.getInt(1), "the commits that warned or failed are durable");
             }
-            assertFalse(cluster.replicas().isEmpty());
+            assertFalse(cluster.h2().replicas().isEmpty());
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.lattice.testing;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -32,7 +32,7 @@ public final class Await {
         until(String.join(", ", replicas) + " to apply LSN " + cluster.committedLsn(), timeout, () -> {
             long c = cluster.committedLsn();
             for (String name : replicas) {
-                if (cluster.replica(name).applied() < c) {
+                if (cluster.h2().replica(name).applied() < c) {
                     return false;
                 }
             }
@@ -44,7 +44,7 @@ public final class Await {
     public static void caughtUp(Cluster cluster, Duration timeout) {
         until("every replica to apply LSN " + cluster.committedLsn(), timeout, () -> {
             long c = cluster.committedLsn();
-            for (Replica r : cluster.replicas()) {
+            for (Replica r : cluster.h2().replicas()) {
                 if (r.applied() < c) {
                     return false;
                 }

@@ -3,7 +3,7 @@ package dev.lattice.examples;
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.cluster.Node;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.replication.ReplicaApplier;
 import java.sql.Connection;
@@ -35,7 +35,7 @@ final class Replicas {
 
     /** Waits (up to a deadline, never a fixed sleep) until the replica has applied the LSN. */
     static void awaitApplied(Connection c, String replica, long lsn) throws SQLException {
-        ReplicaApplier applier = cluster(c).replica(replica).applier();
+        ReplicaApplier applier = cluster(c).h2().replica(replica).applier();
         try {
             if (!applier.awaitApplied(lsn, TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS))) {
                 throw new IllegalStateException(replica + " did not apply LSN " + lsn + " within "
@@ -50,7 +50,7 @@ final class Replicas {
     /** Waits until every replica has applied everything committed so far. */
     static void awaitAllCaughtUp(Connection c) throws SQLException {
         long lsn = committed(c);
-        for (Replica r : cluster(c).replicas()) {
+        for (Replica r : cluster(c).h2().replicas()) {
             awaitApplied(c, r.node().name(), lsn);
         }
     }
@@ -60,7 +60,7 @@ final class Replicas {
         Cluster cluster = cluster(c);
         long committed = cluster.committedLsn();
         StringJoiner out = new StringJoiner(", ", "primary at LSN " + committed + "; ", "");
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             ReplicaApplier a = r.applier();
             long behind = committed - a.applied();
             String state = a.state().name().equals("ONLINE") ? "" : ", " + a.state();
@@ -78,7 +78,7 @@ final class Replicas {
         Cluster cluster = cluster(c);
         Map<String, String> values = new LinkedHashMap<>();
         values.put(cluster.primary().name(), queryDirect(cluster.primary(), sql));
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             values.put(r.node().name(), queryDirect(r.node(), sql));
         }
         return values;

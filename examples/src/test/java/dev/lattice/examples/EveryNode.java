@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.Node;
-import dev.lattice.cluster.Replica;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -44,7 +44,7 @@ final class EveryNode {
         Cluster cluster = lattice.unwrap(LatticeConnection.class).cluster();
         Map<String, List<String>> out = new LinkedHashMap<>();
         out.put(cluster.primary().name(), rows(cluster.primary(), sql));
-        for (Replica r : cluster.replicas()) {
+        for (Replica r : cluster.h2().replicas()) {
             out.put(r.node().name(), rows(r.node(), sql));
         }
         return out;

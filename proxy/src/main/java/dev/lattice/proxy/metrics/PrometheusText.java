@@ -1,7 +1,7 @@
 package dev.lattice.proxy.metrics;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.ReplicaAdmin;
+
 import dev.lattice.proxy.server.ProxyStats;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -33,7 +33,7 @@ public final class PrometheusText {
         counter(out, "lattice_proxy_tls_handshake_failures_total", "TLS handshakes that failed.", stats.tlsFailures());
         gauge(out, "lattice_committed_lsn", "The primary's highest committed LSN.", cluster.committedLsn());
         routingStats(out, cluster.routingStats().show());
-        replicas(out, ReplicaAdmin.showReplicas(cluster));
+        replicas(out, cluster.backend().showReplicas());
         return out.toString();
     }
 

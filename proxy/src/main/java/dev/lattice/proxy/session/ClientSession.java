@@ -410,10 +410,14 @@ public final class ClientSession implements AutoCloseable {
 
     /** ParameterStatus lattice_token whenever the session's causal token moved (after commits). */
     private void reportToken() {
-        long t = session.token();
-        if (t != reportedToken) {
-            reportedToken = t;
-            BackendMessages.parameterStatus(out.buf(), "lattice_token", session.consistency().token());
+        try {
+            long t = session.token();
+            if (t != reportedToken) {
+                reportedToken = t;
+                BackendMessages.parameterStatus(out.buf(), "lattice_token", session.consistency().token());
+            }
+        } catch (SQLException e) {
+            // the token could not be bounded now (its node is gone); it is reported after the next commit
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.lattice.replication;
+package dev.lattice.backend;
 
 import java.util.concurrent.TimeUnit;
 

@@ -1,19 +1,20 @@
-package dev.lattice.cluster;
+package dev.lattice.backend.h2;
 
+import dev.lattice.cluster.Node;
 import dev.lattice.replication.ReplicaApplier;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import org.h2.tools.SimpleResultSet;
 
-/** SHOW REPLICAS and ALTER REPLICA: the cluster's nodes as figures, and lag injection for tests and drills. */
-public final class ReplicaAdmin {
+/** SHOW REPLICAS and ALTER REPLICA over an H2 cluster: its nodes as figures, and lag injection for tests and drills. */
+final class ReplicaAdmin {
 
     private ReplicaAdmin() {
     }
 
     /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms. */
-    public static ResultSet showReplicas(Cluster cluster) {
+    static ResultSet showReplicas(H2Backend cluster) {
         SimpleResultSet rs = new SimpleResultSet();
         rs.addColumn("NAME", Types.VARCHAR, 64, 0);
         rs.addColumn("ROLE", Types.VARCHAR, 16, 0);
@@ -40,28 +41,21 @@ public final class ReplicaAdmin {
         return rs;
     }
 
-    /** ALTER REPLICA name SET DELAY ms. */
-    public static void setDelay(Cluster cluster, String name, long millis) throws SQLException {
+    static void setDelay(H2Backend cluster, String name, long millis) throws SQLException {
         if (millis < 0) {
             throw new SQLException("The delay of a replica must not be negative: " + millis, "22023");
         }
         replica(cluster, name).applier().setDelayMillis(millis);
     }
 
-    /** ALTER REPLICA name PAUSE | RESUME. */
-    public static void setPaused(Cluster cluster, String name, boolean paused) throws SQLException {
+    static void setPaused(H2Backend cluster, String name, boolean paused) throws SQLException {
         replica(cluster, name).applier().setPaused(paused);
     }
 
-    private static Replica replica(Cluster cluster, String name) throws SQLException {
+    private static Replica replica(H2Backend cluster, String name) throws SQLException {
         Replica r = cluster.replica(name);
         if (r == null) {
-            StringBuilder names = new StringBuilder();
-            for (Replica each : cluster.replicas()) {
-                names.append(names.length() == 0 ? "" : ", ").append(each.node().name());
-            }
-            throw new SQLException("Unknown replica '" + name + "': the replicas are "
-                    + (names.length() == 0 ? "(none)" : names), "42704");
+            throw dev.lattice.cluster.Cluster.unknownReplica(name, cluster.replicas());
         }
         return r;
     }

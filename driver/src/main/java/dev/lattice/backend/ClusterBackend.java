@@ -1,0 +1,79 @@
+package dev.lattice.backend;
+
+import dev.lattice.cluster.Node;
+import dev.lattice.locking.SessionLocks;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What the router needs of a cluster, whoever replicates it: positions (C, applied(r), W after a
+ * commit), waiting for a position, the nodes and their connections, and replica administration.
+ * The rules of the consistency levels are written once, in {@code routing}, over this interface.
+ */
+public interface ClusterBackend extends AutoCloseable {
+
+    /** The cluster's identity, which consistency tokens carry. */
+    String id();
+
+    /**
+     * The history positions belong to: 1 for an H2 cluster, the timeline for PostgreSQL. A
+     * position of an older epoch is brought into this one with {@link #toEpoch} before any comparison.
+     */
+    long epoch();
+
+    /** A position of an earlier epoch as a position of the current history (the part that survived). */
+    long toEpoch(long epoch, long lsn);
+
+    /** The primary now; fails with 08006 when no primary is reachable. */
+    Node primary() throws SQLException;
+
+    /** The replicas, in a fixed order; N is their number. */
+    List<? extends ReplicaNode> replicas();
+
+    /** C as last known: the position of the newest committed transaction the router has seen. */
+    long committedLsn();
+
+    /** A read index: an upper bound of every commit acknowledged before this call (fresh from the primary). */
+    long readIndex(PrimaryLink primary) throws SQLException;
+
+    /** An upper bound of what a statement that has just ended on the primary saw, if known without asking; else -1. */
+    long knownCommittedUpperBound();
+
+    /** An upper bound of what a statement that has just ended on the primary saw (asking it). */
+    long committedUpperBound(PrimaryLink primary) throws SQLException;
+
+    /** Where waits for replicas to move are signalled. */
+    ApplyProgress progress();
+
+    /** A read is waiting for replicas: refresh what is known of them now rather than at the next poll. */
+    void refresh();
+
+    /** Whether BOUNDED_STALENESS may be counted in VERSIONS (committed transactions). */
+    boolean countsVersions();
+
+    /** The isolation level that makes a read-only transaction one snapshot on a replica. */
+    int snapshotIsolation();
+
+    /** A session's transaction on the primary. */
+    PrimaryTransaction transaction(SessionContext session, PrimaryLink link, SessionLocks locks);
+
+    /** Prepares a new connection to a replica for a session's reads. */
+    void openedReplica(Connection replica) throws SQLException;
+
+    /** SHOW REPLICAS. */
+    ResultSet showReplicas() throws SQLException;
+
+    /** ALTER REPLICA name SET DELAY ms. */
+    void setDelay(String replica, long millis) throws SQLException;
+
+    /** ALTER REPLICA name PAUSE | RESUME. */
+    void setPaused(String replica, boolean paused) throws SQLException;
+
+    /** What DatabaseMetaData reports: "H2" or "PostgreSQL". */
+    String productName();
+
+    @Override
+    void close();
+}

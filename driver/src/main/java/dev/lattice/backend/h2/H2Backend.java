@@ -1,0 +1,265 @@
+package dev.lattice.backend.h2;
+
+import dev.lattice.backend.ApplyProgress;
+import dev.lattice.backend.ClusterBackend;
+import dev.lattice.backend.PrimaryLink;
+import dev.lattice.backend.PrimaryTransaction;
+import dev.lattice.backend.SessionContext;
+import dev.lattice.cluster.ClusterConfig;
+import dev.lattice.cluster.Node;
+import dev.lattice.cluster.NodeRole;
+import dev.lattice.locking.SessionLocks;
+import dev.lattice.replication.CaptureTable;
+import dev.lattice.replication.CommitSequencer;
+import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.ReplicaApplier;
+import dev.lattice.replication.SchemaGate;
+import dev.lattice.replication.TransactionLog;
+import dev.lattice.replication.TriggerInstaller;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An H2 primary and the replicas Lattice keeps in step itself: the log and its sequencer, one
+ * applier per replica, and the gate that orders DDL. LSNs count committed transactions.
+ */
+public final class H2Backend implements ClusterBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(H2Backend.class);
+
+    private final ClusterConfig config;
+    private final String id;
+    private final Node primary;
+    private final List<Replica> replicas;
+    private final CommitSequencer sequencer;
+    private final SchemaGate schemaGate;
+    private final ScheduledExecutorService housekeeping;
+    private final ApplyProgress progress;
+
+    private H2Backend(ClusterConfig config, String id, Node primary, List<Replica> replicas, CommitSequencer sequencer,
+                      ScheduledExecutorService housekeeping, ApplyProgress progress) {
+        this.config = config;
+        this.id = id;
+        this.primary = primary;
+        this.replicas = List.copyOf(replicas);
+        this.sequencer = sequencer;
+        this.schemaGate = new SchemaGate(config.lockTimeoutMillis());
+        this.housekeeping = housekeeping;
+        this.progress = progress;
+    }
+
+    /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
+    public static H2Backend start(ClusterConfig config) throws SQLException {
+        Node primary = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
+        DurableLog durable = config.durable() ? new DurableLog() : null;
+        String id;
+        long lastLsn = 0;
+        try (Connection c = primary.connectDirect()) {
+            id = clusterId(c);
+            if (durable != null) {
+                lastLsn = durable.open(c);
+            }
+            if (!primary.embedded()) {
+                CaptureTable.create(c);
+            }
+            TriggerInstaller.installMissing(c);
+        }
+        List<Replica> replicas = new ArrayList<>();
+        List<ReplicaApplier> appliers = new ArrayList<>();
+        TransactionLog log = new TransactionLog(config.logRetention(), durable, lastLsn);
+        CommitSequencer sequencer = new CommitSequencer(log, () -> appliers.forEach(ReplicaApplier::wake));
+        ApplyProgress progress = new ApplyProgress();
+        for (int i = 0; i < config.replicaUrls().size(); i++) {
+            Node node = new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
+                    config.user(), config.password());
+            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress);
+            appliers.add(applier);
+            replicas.add(new Replica(node, applier));
+        }
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lattice-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        H2Backend backend = new H2Backend(config, id, primary, replicas, sequencer, housekeeping, progress);
+        appliers.forEach(ReplicaApplier::start);
+        if (durable != null) {
+            housekeeping.scheduleWithFixedDelay(backend::truncateLog, 1, 1, TimeUnit.SECONDS);
+        }
+        LOG.info("Lattice cluster {} started: primary {} and {} replica(s), at LSN {}", config.key(),
+                primary.url(), replicas.size(), lastLsn);
+        return backend;
+    }
+
+    private static String clusterId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS LATTICE");
+            s.execute("CREATE TABLE IF NOT EXISTS LATTICE.CLUSTER(ID VARCHAR(64) NOT NULL)");
+            try (ResultSet rs = s.executeQuery("SELECT ID FROM LATTICE.CLUSTER")) {
+                if (rs.next()) {
+                    return rs.getString(1);
+                }
+            }
+            String id = UUID.randomUUID().toString();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO LATTICE.CLUSTER VALUES (?)")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return id;
+        }
+    }
+
+    private void truncateLog() {
+        long upTo = sequencer.log().committed() - config.logRetention();
+        if (upTo <= 0) {
+            return;
+        }
+        try (Connection c = primary.connectDirect()) {
+            sequencer.log().durable().truncate(c, upTo);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Log truncation failed: {}", e.getMessage());
+        }
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public long epoch() {
+        return 1;
+    }
+
+    @Override
+    public long toEpoch(long epoch, long lsn) {
+        return lsn;
+    }
+
+    @Override
+    public Node primary() {
+        return primary;
+    }
+
+    @Override
+    public List<Replica> replicas() {
+        return replicas;
+    }
+
+    /** The replica with this name (case-insensitive), or null. */
+    public Replica replica(String name) {
+        for (Replica r : replicas) {
+            if (r.node().name().equalsIgnoreCase(name)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    public CommitSequencer sequencer() {
+        return sequencer;
+    }
+
+    public SchemaGate schemaGate() {
+        return schemaGate;
+    }
+
+    /** C: the LSN of the newest committed transaction on the primary. */
+    @Override
+    public long committedLsn() {
+        return sequencer.log().committed();
+    }
+
+    @Override
+    public long readIndex(PrimaryLink link) {
+        return committedLsn();
+    }
+
+    @Override
+    public long knownCommittedUpperBound() {
+        return committedLsn();
+    }
+
+    @Override
+    public long committedUpperBound(PrimaryLink link) {
+        return committedLsn();
+    }
+
+    @Override
+    public ApplyProgress progress() {
+        return progress;
+    }
+
+    @Override
+    public void refresh() {
+        // appliers publish every LSN as they apply it
+    }
+
+    @Override
+    public boolean countsVersions() {
+        return true;
+    }
+
+    /** H2's REPEATABLE READ snapshots each table at its first read; its SERIALIZABLE, the whole database at once. */
+    @Override
+    public int snapshotIsolation() {
+        return Connection.TRANSACTION_SERIALIZABLE;
+    }
+
+    @Override
+    public PrimaryTransaction transaction(SessionContext session, PrimaryLink link, SessionLocks locks) {
+        return new H2Transaction(this, session, link, locks);
+    }
+
+    @Override
+    public void openedReplica(Connection replica) throws SQLException {
+        replica.setAutoCommit(true);
+        replica.setReadOnly(true);
+    }
+
+    @Override
+    public ResultSet showReplicas() {
+        return ReplicaAdmin.showReplicas(this);
+    }
+
+    @Override
+    public void setDelay(String replica, long millis) throws SQLException {
+        ReplicaAdmin.setDelay(this, replica, millis);
+    }
+
+    @Override
+    public void setPaused(String replica, boolean paused) throws SQLException {
+        ReplicaAdmin.setPaused(this, replica, paused);
+    }
+
+    @Override
+    public String productName() {
+        return "H2";
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        replicas.forEach(r -> r.applier().stop());
+        replicas.forEach(r -> r.node().close());
+        primary.close();
+    }
+}

@@ -1,0 +1,454 @@
+package dev.lattice.backend.h2;
+
+import dev.lattice.backend.PrimaryLink;
+import dev.lattice.backend.PrimaryTransaction;
+import dev.lattice.backend.SessionContext;
+import dev.lattice.locking.LockManager;
+import dev.lattice.locking.SessionLocks;
+import dev.lattice.replication.CaptureRegistry;
+import dev.lattice.replication.CaptureTable;
+import dev.lattice.replication.ChangeCapture;
+import dev.lattice.replication.CommitSequencer;
+import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.RowChange;
+import dev.lattice.replication.SchemaGate;
+import dev.lattice.replication.TableId;
+import dev.lattice.replication.TriggerInstaller;
+import dev.lattice.routing.BatchWork;
+import dev.lattice.routing.NodeWork;
+import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.sql.analysis.StatementKind;
+import dev.lattice.sql.analysis.TableName;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.regex.Pattern;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+
+/**
+ * A session's transaction on an H2 primary: its row changes captured, its locks taken (SPEC §4),
+ * its commit given an LSN by the sequencer, DDL ordered through the schema gate and logged as text.
+ */
+final class H2Transaction implements PrimaryTransaction {
+
+    private static final Pattern DDL_WORD = Pattern.compile(
+            "(?i)\\b(CREATE|ALTER|DROP|TRUNCATE|RENAME|COMMENT|GRANT|REVOKE)\\b");
+
+    private final H2Backend backend;
+    private final SessionContext session;
+    private final PrimaryLink link;
+    private final CommitSequencer sequencer;
+    private final ChangeCapture capture = new ChangeCapture();
+    private final SessionLocks locks;
+    private final SchemaGate.Writer gateWriter = new SchemaGate.Writer();
+    private final Map<Savepoint, Integer> savepointMarks = new HashMap<>();
+    private final Map<String, Integer> namedSavepointMarks = new HashMap<>();
+    private final boolean remotePrimary;
+    private PreparedStatement logInsert;
+    private String currentSchema;
+
+    H2Transaction(H2Backend backend, SessionContext session, PrimaryLink link, SessionLocks locks) {
+        this.backend = backend;
+        this.session = session;
+        this.link = link;
+        this.sequencer = backend.sequencer();
+        this.locks = locks;
+        this.remotePrimary = !backend.primary().embedded();
+    }
+
+    @Override
+    public void opened(Connection primary) throws SQLException {
+        if (remotePrimary) {
+            CaptureTable.mark(primary);
+        } else {
+            CaptureRegistry.register(primary, capture);
+        }
+    }
+
+    @Override
+    public void closing(Connection primary) {
+        if (!remotePrimary) {
+            CaptureRegistry.unregister(primary);
+        }
+        closeLogInsert();
+    }
+
+    @Override
+    public <T> T run(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        StatementKind kind = analysis.kind();
+        if (kind == StatementKind.DDL) {
+            return schemaChanging(analysis, sql, work);
+        }
+        if (analysis.mustRunOnPrimary()) {
+            enterWriterGate(analysis);
+        }
+        Connection primary = link.get();
+        lock(analysis, primary, parameters);
+        long schemaVersion = kind == StatementKind.OTHER ? schemaVersion(primary) : 0;
+        long ddlSeen = kind == StatementKind.OTHER ? sequencer.ddlStarted() : 0;
+        int mark = capture.mark();
+        T result;
+        try {
+            result = work.run(primary, 0);
+        } catch (SQLException e) {
+            capture.truncate(mark);
+            if (session.autoCommit()) {
+                rollback();
+            }
+            throw e;
+        }
+        if (kind == StatementKind.OTHER && schemaVersion(primary) != schemaVersion
+                && changedTheSchemaItself(analysis, ddlSeen)) {
+            schemaChangedUnseen(primary);
+        } else if (session.autoCommit()) {
+            commit();
+        }
+        session.readPrimary();
+        return result;
+    }
+
+    @Override
+    public <T> T runAsWriter(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        if (analysis.kind() != StatementKind.DDL) {
+            enterWriterGate(null);
+        }
+        return run(analysis, sql, null, work);
+    }
+
+    /**
+     * Takes the statement's locks (SPEC §4). A deadlock victim or a lock timeout rolls the whole
+     * transaction back before the 40001 reaches the caller, who may then retry.
+     */
+    private void lock(StatementAnalysis analysis, Connection primary, IntFunction<Object> parameters)
+            throws SQLException {
+        try {
+            if (locks.mustLock(analysis, session.serializable())) {
+                locks.acquire(analysis, schema(primary), primary, schemaVersion(primary), parameters);
+            }
+        } catch (SQLException e) {
+            if (LockManager.ROLLED_BACK.equals(e.getSQLState())) {
+                rollback();
+                session.rolledBack(e);
+            }
+            throw e;
+        }
+    }
+
+    private String schema(Connection primary) throws SQLException {
+        if (currentSchema == null) {
+            currentSchema = primary.getSchema();
+        }
+        return currentSchema;
+    }
+
+    /** After a session setting: the current schema may have changed. */
+    @Override
+    public void settingApplied() {
+        currentSchema = null;
+    }
+
+    /**
+     * H2's schema counter is the database's: it also moves for DDL of other sessions. When another
+     * DDL ran meanwhile, only a statement that could be DDL (several statements, or a DDL word in
+     * it) is taken to have changed the schema itself.
+     */
+    private boolean changedTheSchemaItself(StatementAnalysis analysis, long ddlSeen) {
+        if (sequencer.ddlStarted() == ddlSeen && !sequencer.ddlRunning()) {
+            return true;
+        }
+        return analysis.statementCount() > 1 || DDL_WORD.matcher(analysis.sql()).find();
+    }
+
+    /**
+     * A statement Lattice could not read (several statements in one string, a procedure) changed
+     * the schema. H2 has committed whatever ran before the change; ship what was captured, then
+     * have every replica rebuilt from a snapshot, since the change cannot be replayed as text.
+     */
+    private void schemaChangedUnseen(Connection primary) throws SQLException {
+        commit();
+        long lsn = sequencer.whileNoCommits(() -> {
+            TriggerInstaller.installMissing(primary);
+            return sequencer.logResync(primary, logInsert());
+        });
+        session.committed(lsn);
+    }
+
+    /**
+     * DDL runs once no open transaction writes its tables (the schema gate), and with no commit in
+     * progress, so the statement and its log entry are one step in commit order and no snapshot
+     * sees the one without the other. The rows it touched in doing so (H2 copies a table to alter
+     * it) are not shipped: replaying the text makes them on the replica.
+     */
+    private <T> T schemaChanging(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        if (gateWriter.inside() || locks.owner().holdsLocks()) {
+            // H2 commits the open transaction before DDL; log it first, in its own LSN.
+            commit();
+        }
+        Connection primary = link.get();
+        // Locks first: inside the gate no transaction could commit and release what DDL waits for.
+        lock(analysis, primary, null);
+        SchemaGate gate = backend.schemaGate();
+        SchemaGate.Ddl turn = gate.enterDdl(ddlTables(analysis, primary));
+        long[] lsn = new long[1];
+        try {
+            return sequencer.whileNoCommits(() -> runDdl(sql, work, primary, lsn));
+        } finally {
+            gate.exitDdl(turn);
+            // DDL has committed in H2 whatever the session had open: the transaction is over.
+            commit();
+            if (lsn[0] > 0) {
+                session.committed(lsn[0]);
+            }
+            session.readPrimary();
+        }
+    }
+
+    private <T> T runDdl(String sql, NodeWork<T> work, Connection primary, long[] lsn) throws SQLException {
+        int mark = capture.mark();
+        T done;
+        sequencer.ddlStarting();
+        try {
+            done = work.run(primary, 0);
+        } catch (SQLException e) {
+            if (session.autoCommit()) {
+                rollback();
+            }
+            throw e;
+        } finally {
+            capture.truncate(mark);
+            sequencer.ddlFinished();
+        }
+        if (remotePrimary) {
+            CaptureTable.discard(primary);
+        }
+        TriggerInstaller.installMissing(primary);
+        lsn[0] = sequencer.logDdl(primary, logInsert(), sql, primary.getSchema());
+        return done;
+    }
+
+    /** The tables a DDL statement changes or references (none for CREATE SEQUENCE), or null when it may touch any. */
+    private List<TableId> ddlTables(StatementAnalysis analysis, Connection primary) throws SQLException {
+        if (analysis.mayTouchAnything()) {
+            return null;
+        }
+        return tableIds(analysis.tables(), primary);
+    }
+
+    /** The tables a write registers with the schema gate, or null when it may write any. */
+    private List<TableId> writeTables(StatementAnalysis analysis, Connection primary) throws SQLException {
+        if (analysis.kind() == StatementKind.OTHER || analysis.mayTouchAnything()) {
+            return null;
+        }
+        List<TableId> tables = tableIds(analysis.writtenTables(), primary);
+        if (analysis.forUpdate()) {
+            tables.addAll(tableIds(analysis.readTables(), primary));
+        }
+        return tables;
+    }
+
+    private List<TableId> tableIds(Collection<TableName> names, Connection primary) throws SQLException {
+        List<TableId> ids = new ArrayList<>(names.size());
+        String schema = names.isEmpty() ? null : schema(primary);
+        for (TableName name : names) {
+            ids.add(new TableId(name.schema().orElse(schema), name.name()));
+        }
+        return ids;
+    }
+
+    /** An element that fails leaves no captured change behind; the others stand. */
+    @Override
+    public void runBatch(StatementAnalysis analysis, int size, IntFunction<IntFunction<Object>> parameters,
+                         BatchWork work) throws SQLException {
+        enterWriterGate(analysis);
+        Connection primary = link.get();
+        try {
+            for (int i = 0; i < size; i++) {
+                lock(analysis, primary, parameters.apply(i));
+                int mark = capture.mark();
+                if (!work.run(primary, 0, i)) {
+                    capture.truncate(mark);
+                }
+            }
+        } catch (SQLException e) {
+            if (session.autoCommit()) {
+                rollback();
+            }
+            throw e;
+        }
+        if (session.autoCommit()) {
+            commit();
+        }
+        session.readPrimary();
+    }
+
+    @Override
+    public boolean writing() {
+        return gateWriter.inside();
+    }
+
+    /** Commits the open transaction of the primary, giving it an LSN if it wrote anything. */
+    @Override
+    public void commit() throws SQLException {
+        Connection primary = link.ifOpen();
+        if (primary == null) {
+            exitWriterGate();
+            locks.endTransaction();
+            return;
+        }
+        long lsn;
+        try {
+            List<RowChange> changes = remotePrimary
+                    ? (gateWriter.inside() ? CaptureTable.drain(primary) : List.of()) : capture.drain();
+            lsn = sequencer.commit(primary, logInsert(), changes);
+        } catch (SQLException e) {
+            capture.clear();
+            try {
+                primary.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            clearSavepoints();
+            exitWriterGate();
+            locks.endTransaction();
+        }
+        if (lsn > 0) {
+            session.committed(lsn);
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        capture.clear();
+        clearSavepoints();
+        try {
+            Connection primary = link.ifOpen();
+            if (primary != null) {
+                primary.rollback();
+            }
+        } finally {
+            exitWriterGate();
+            locks.endTransaction();
+        }
+    }
+
+    @Override
+    public Savepoint setSavepoint(String name) throws SQLException {
+        Connection primary = link.get();
+        Savepoint sp = name == null ? primary.setSavepoint() : primary.setSavepoint(name);
+        savepointMarks.put(sp, capture.mark());
+        return sp;
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        Integer mark = savepointMarks.get(savepoint);
+        if (mark == null) {
+            throw new SQLException("Savepoint is not valid in this transaction", "3B001");
+        }
+        link.get().rollback(savepoint);
+        capture.truncate(mark);
+    }
+
+    @Override
+    public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+        if (savepointMarks.remove(savepoint) == null) {
+            throw new SQLException("Savepoint is not valid in this transaction", "3B001");
+        }
+        link.get().releaseSavepoint(savepoint);
+    }
+
+    @Override
+    public void savepointStatement(String name, String sql, SavepointAction action) throws SQLException {
+        Integer mark = namedSavepointMarks.get(name);
+        try (java.sql.Statement s = link.get().createStatement()) {
+            s.execute(sql);
+        }
+        switch (action) {
+            case SET -> namedSavepointMarks.put(name, capture.mark());
+            case ROLLBACK_TO -> {
+                if (mark != null) {
+                    capture.truncate(mark);
+                }
+            }
+            case RELEASE -> namedSavepointMarks.remove(name);
+        }
+    }
+
+    private void clearSavepoints() {
+        savepointMarks.clear();
+        namedSavepointMarks.clear();
+    }
+
+    /**
+     * SERIALIZABLE is Lattice's two-phase locking over H2's READ COMMITTED: H2's own SERIALIZABLE
+     * is snapshot isolation, and a snapshot older than a lock would read stale rows.
+     */
+    @Override
+    public void setIsolation(int jdbcLevel) throws SQLException {
+        link.get().setTransactionIsolation(jdbcLevel == Connection.TRANSACTION_SERIALIZABLE
+                ? Connection.TRANSACTION_READ_COMMITTED : jdbcLevel);
+    }
+
+    @Override
+    public int isolation() throws SQLException {
+        return link.get().getTransactionIsolation();
+    }
+
+    @Override
+    public void close() {
+        try {
+            rollback();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void enterWriterGate(StatementAnalysis analysis) throws SQLException {
+        backend.schemaGate().write(gateWriter, analysis == null ? null : writeTables(analysis, link.get()));
+    }
+
+    private void exitWriterGate() {
+        backend.schemaGate().leave(gateWriter);
+    }
+
+    private PreparedStatement logInsert() throws SQLException {
+        if (logInsert == null && backend.config().durable()) {
+            logInsert = link.get().prepareStatement(DurableLog.INSERT);
+        }
+        return logInsert;
+    }
+
+    private void closeLogInsert() {
+        if (logInsert != null) {
+            try {
+                logInsert.close();
+            } catch (SQLException ignored) {
+                // the connection goes next
+            }
+            logInsert = null;
+        }
+    }
+
+    /**
+     * A number that changes whenever the primary's schema does: H2's own counter for an embedded
+     * primary; for a remote one, the count of DDL statements Lattice has logged.
+     */
+    private long schemaVersion(Connection primary) throws SQLException {
+        if (remotePrimary) {
+            return sequencer.schemaChanges();
+        }
+        SessionLocal h2 = (SessionLocal) primary.unwrap(JdbcConnection.class).getSession();
+        return h2.getDatabase().getModificationMetaId();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.lattice.backend.h2;
+
+import dev.lattice.backend.ReplicaNode;
+import dev.lattice.cluster.Node;
+import dev.lattice.replication.ReplicaApplier;
+import java.sql.Connection;
+
+/** An H2 replica together with the applier that keeps it in step with the primary. */
+public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode {
+
+    @Override
+    public boolean readable() {
+        return applier.state().readable();
+    }
+
+    @Override
+    public long applied() {
+        return applier.applied();
+    }
+
+    @Override
+    public long appliedUpperBound() {
+        return applier.appliedUpperBound();
+    }
+
+    @Override
+    public long appliedNow(Connection sessionConnection) {
+        return applier.appliedUpperBound();
+    }
+
+    @Override
+    public long lagMillis() {
+        return applier.lagMillis();
+    }
+
+    @Override
+    public boolean inSyncSet() {
+        return applier.inSyncSet();
+    }
+
+    @Override
+    public long joinedAtLsn() {
+        return applier.joinedAtLsn();
+    }
+
+    @Override
+    public void leaveSyncSet() {
+        applier.leaveSyncSet();
+    }
+
+    @Override
+    public boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException {
+        return applier.awaitApplied(lsn, timeoutNanos);
+    }
+
+    @Override
+    public String stateName() {
+        return applier.state().name();
+    }
+}
