@@ -11,4 +11,7 @@ public interface PrimaryLink {
 
     /** The connection if it is open, else null. */
     Connection ifOpen();
+
+    /** Forgets a connection that broke; the next {@link #get()} opens a new one. */
+    void reset();
 }

@@ -52,6 +52,10 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
     @Override
     Statement on(int nodeIndex, Connection node) throws SQLException {
         PreparedStatement ps = preparedPerNode[nodeIndex];
+        if (ps != null && ps.getConnection() != node) {
+            closeQuietly(ps); // made on a connection the session has since replaced (it broke, or the primary moved)
+            ps = null;
+        }
         if (ps == null) {
             StatementOptions o = options;
             if (o.keyColumnNames() != null) {

@@ -49,12 +49,24 @@ public class LatticeStatement implements Statement {
     /** The H2 statement for this node, created with this statement's settings on first use. */
     Statement on(int nodeIndex, Connection node) throws SQLException {
         Statement s = perNode[nodeIndex];
+        if (s != null && s.getConnection() != node) {
+            closeQuietly(s); // made on a connection the session has since replaced (it broke, or the primary moved)
+            s = null;
+        }
         if (s == null) {
             s = node.createStatement(options.resultSetType(), options.concurrency(), options.holdability());
             configure(s);
             perNode[nodeIndex] = s;
         }
         return s;
+    }
+
+    static void closeQuietly(Statement s) {
+        try {
+            s.close();
+        } catch (SQLException ignored) {
+            // its connection is gone
+        }
     }
 
     final void configure(Statement s) throws SQLException {

@@ -50,13 +50,18 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
         return open[0];
     }
 
+    @Override
+    public void reset() {
+        drop(0);
+    }
+
     Connection get(int index) throws SQLException {
         Connection c = open[index];
-        if (c != null && (index > 0 || openedOn[0] == backend.primary())) {
+        if (c != null && (index > 0 || openedOn[0] == backend.primary()) && !c.isClosed()) {
             return c;
         }
         if (c != null) {
-            drop(0); // the primary moved: this connection reaches a node that is no longer the primary
+            drop(index); // broken, or the primary moved: it reaches a node that is no longer the primary
         }
         Node node = node(index);
         c = openNode(node, index);

@@ -1,6 +1,7 @@
 package dev.lattice.routing;
 
 import dev.lattice.backend.ClusterBackend;
+import dev.lattice.backend.NodeFailure;
 import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.PrimaryTransaction.SavepointAction;
 import dev.lattice.backend.SessionContext;
@@ -257,8 +258,12 @@ public final class Session implements SessionContext, AutoCloseable {
         T result;
         try {
             result = work.run(nodes.get(index), index);
-        } catch (SQLNonTransientConnectionException e) {
+        } catch (SQLException e) {
+            if (!NodeFailure.connectionLost(e)) {
+                throw e;
+            }
             nodes.drop(index);
+            backend.refresh();
             return primary.run(analysis, sql, null, work);
         }
         consistency.afterRead(index);

@@ -1,5 +1,6 @@
 package dev.lattice.backend.postgres;
 
+import dev.lattice.backend.NodeFailure;
 import dev.lattice.backend.PrimaryLink;
 import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.SessionContext;
@@ -121,10 +122,13 @@ final class PgTransaction implements PrimaryTransaction {
         return run(analysis, sql, null, work);
     }
 
-    /** A statement failed: a broken connection is noticed by the poller at once. */
+    /** A statement failed: a broken connection is noticed by the pollers at once. */
     private void failed(SQLException e) {
-        String state = e.getSQLState();
-        if (state != null && state.startsWith("08")) {
+        if (NodeFailure.connectionLost(e)) {
+            mayHaveWritten = false;
+            begun = false;
+            applied = -1;
+            link.reset();
             backend.refresh();
         }
     }
