@@ -270,7 +270,8 @@ public final class PgCluster implements AutoCloseable {
     private void createPrimary() {
         Path data = dataDir(0);
         run(0, List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"));
+                "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync",
+                "--no-instructions"));
         append(data.resolve("postgresql.conf"), """
                 # PgCluster (keep in step with bin/pg-local-cluster)
                 listen_addresses = '127.0.0.1'
