@@ -7,6 +7,7 @@ import dev.lattice.replication.ApplyProgress;
 import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.CommitSequencer;
 import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.PrimaryDurability;
 import dev.lattice.replication.ReplicaApplier;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TransactionLog;
@@ -63,7 +64,9 @@ public final class Cluster implements AutoCloseable {
 
     /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
     public static Cluster start(ClusterConfig config) throws SQLException {
-        Node primary = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
+        // h2fix: a commit is acknowledged only once written on the primary (WRITE_DELAY 0), or no start.
+        String primaryUrl = PrimaryDurability.durableUrl(config.primaryUrl(), config.user(), config.password());
+        Node primary = new Node("primary", NodeRole.PRIMARY, primaryUrl, config.user(), config.password());
         DurableLog durable = config.durable() ? new DurableLog() : null;
         String id;
         long lastLsn = 0;
