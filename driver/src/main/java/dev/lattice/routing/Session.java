@@ -10,6 +10,7 @@ import dev.lattice.replication.RowChange;
 import dev.lattice.replication.TableId;
 import dev.lattice.sql.analysis.TableName;
 import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.ReadFence;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TriggerInstaller;
 import dev.lattice.sql.analysis.StatementAnalysis;
@@ -129,7 +130,7 @@ public final class Session implements AutoCloseable {
         if (effectiveAutoCommit()) {
             if (analysis.isRoutedRead()) {
                 int node = consistency.routeRead();
-                return node > 0 ? onReplica(node, analysis, sql, work) : onPrimary(analysis, sql, parameters, work);
+                return node > 0 ? onReplica(node, analysis, sql, work) : onPrimary(analysis, sql, parameters, primaryRead(work));
             }
             requireWritable(analysis);
             return onPrimary(analysis, sql, parameters, work);
@@ -244,14 +245,35 @@ public final class Session implements AutoCloseable {
 
     private <T> T onReplica(int index, StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
         T result;
+        // h2fix (issue 17): a read that overlaps the replica's DDL apply or rebuild, or fails inside it, is the primary's.
+        ReadFence fence = cluster.replicas().get(index - 1).applier().fence();
+        long stamp = fence.enter();
+        if (stamp < 0) {
+            return onPrimary(analysis, sql, null, primaryRead(work));
+        }
         try {
             result = work.run(nodes.get(index), index);
         } catch (SQLNonTransientConnectionException e) {
             nodes.drop(index);
-            return onPrimary(analysis, sql, null, work);
+            return onPrimary(analysis, sql, null, primaryRead(work));
+        } catch (SQLException e) { // h2fix
+            if (!fence.reroute(stamp, e)) {
+                throw e;
+            }
+            return onPrimary(analysis, sql, null, primaryRead(work));
+        }
+        if (!fence.held(stamp)) { // h2fix
+            ReadFence.discard(result);
+            return onPrimary(analysis, sql, null, primaryRead(work));
         }
         consistency.afterRead(index);
         return result;
+    }
+
+    // h2fix (issue 17): a read on the primary that overlapped DDL there runs again once the DDL is done.
+    private <T> NodeWork<T> primaryRead(NodeWork<T> work) {
+        ReadFence fence = cluster.sequencer().primaryFence();
+        return (node, index) -> fence.whole(() -> work.run(node, index));
     }
 
     private <T> T onPrimary(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)

@@ -67,7 +67,8 @@ public final class SessionConsistency {
 
     /** Records what a read on that node saw, as an upper bound: the node's applied LSN after the read. */
     void afterRead(int nodeIndex) {
-        long lsn = nodeIndex == 0 ? cluster.committedLsn() : cluster.replicas().get(nodeIndex - 1).applied();
+        // h2fix: C may lag what the primary shows (a commit between H2's COMMIT and its LSN's publication).
+        long lsn = nodeIndex == 0 ? cluster.sequencer().committedUpperBound() : cluster.replicas().get(nodeIndex - 1).applied();
         position.observe(lsn);
         router.readFrom(lsn);
     }
