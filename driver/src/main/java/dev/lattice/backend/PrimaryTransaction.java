@@ -38,6 +38,11 @@ public interface PrimaryTransaction extends AutoCloseable {
     /** Runs on the primary whatever the statement is, as a writer (CallableStatement executions). */
     <T> T runAsWriter(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException;
 
+    /** The work of a read routed to the primary, made safe against what else runs there (DDL, for H2). */
+    default <T> NodeWork<T> routedRead(NodeWork<T> work) {
+        return work;
+    }
+
     /** Whether the transaction has written or holds anything that COMMIT or ROLLBACK must end. */
     boolean writing();
 

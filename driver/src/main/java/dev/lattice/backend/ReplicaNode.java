@@ -43,6 +43,27 @@ public interface ReplicaNode {
     /** Waits until applied(r) ≥ lsn or the timeout passes; returns whether it got there. */
     boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException;
 
+    /**
+     * Before a read: a stamp to check after it, or a negative number when the replica cannot serve
+     * a read now (its schema is changing inside it).
+     */
+    default long beginRead() {
+        return 0;
+    }
+
+    /** After a read: whether it ran wholly while the replica was serving; if not, its result is discarded. */
+    default boolean readHeld(long stamp) {
+        return true;
+    }
+
+    /**
+     * Whether a read's error came from what the replica was doing inside (not from the statement),
+     * so that the read goes to a node that can serve it instead.
+     */
+    default boolean failedInside(long stamp, SQLException e) {
+        return false;
+    }
+
     /** The state SHOW REPLICAS and error messages name (ONLINE, PAUSED, FAILED, ...). */
     String stateName();
 }

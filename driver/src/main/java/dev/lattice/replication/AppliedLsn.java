@@ -25,14 +25,10 @@ final class AppliedLsn {
 
     /** The applied LSN, or -1 when the replica has no record or a DDL was cut off mid-way. */
     static long read(Connection replica) throws SQLException {
+        if (!exists(replica)) {
+            return -1;
+        }
         try (Statement s = replica.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
-                    + "WHERE TABLE_SCHEMA = 'LATTICE' AND TABLE_NAME = 'APPLIED'")) {
-                rs.next();
-                if (rs.getInt(1) == 0) {
-                    return -1;
-                }
-            }
             try (ResultSet rs = s.executeQuery("SELECT LSN, DDL_LSN FROM LATTICE.APPLIED WHERE ID = 1")) {
                 if (!rs.next()) {
                     return -1;
@@ -41,6 +37,16 @@ final class AppliedLsn {
                 rs.getLong(2);
                 return rs.wasNull() ? lsn : -1;
             }
+        }
+    }
+
+    /** Whether the replica has the record table at all (a new replica has not). */
+    static boolean exists(Connection replica) throws SQLException {
+        try (Statement s = replica.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
+                     + "WHERE TABLE_SCHEMA = 'LATTICE' AND TABLE_NAME = 'APPLIED'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
         }
     }
 

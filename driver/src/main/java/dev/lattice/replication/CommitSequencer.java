@@ -20,6 +20,9 @@ public final class CommitSequencer {
     private volatile long schemaChanges;
     private volatile long ddlStarted;
     private volatile long ddlFinished;
+    private final ReadFence primaryFence = new ReadFence();
+    /** The LSN of a commit or DDL that may be visible on the primary before it is published, else 0. */
+    private volatile long inFlight;
 
     public CommitSequencer(TransactionLog log, Runnable onPublish) {
         this.log = log;
@@ -49,9 +52,11 @@ public final class CommitSequencer {
             if (logInsert != null) {
                 log.durable().append(logInsert, tx, payload);
             }
+            inFlight = tx.lsn();
             primary.commit();
             log.publish(tx);
         } finally {
+            inFlight = 0;
             lock.unlock();
         }
         onPublish.run();
@@ -96,12 +101,30 @@ public final class CommitSequencer {
 
     /** Called (under the commit lock) before DDL runs on the primary. */
     public void ddlStarting() {
+        inFlight = log.committed() + 1;
+        primaryFence.close();
         ddlStarted++;
     }
 
     /** Called (under the commit lock) once it has run, or failed. */
     public void ddlFinished() {
         ddlFinished++;
+    }
+
+    /**
+     * An upper bound of what a read on the primary may have seen, read after the read: C, or the
+     * LSN of a commit (or DDL) that H2 has made visible but this sequencer has not yet published.
+     * C alone would be a lower bound then, and a causal token taken from it could send the
+     * session's next read to a replica without what it just saw.
+     */
+    public long committedUpperBound() {
+        long pending = inFlight;
+        return Math.max(pending, log.committed());
+    }
+
+    /** What a read on the primary checks to know whether DDL ran there meanwhile (issue 17). */
+    public ReadFence primaryFence() {
+        return primaryFence;
     }
 
     /** How many DDL statements have begun to run on the primary. */
@@ -125,6 +148,11 @@ public final class CommitSequencer {
         try {
             return action.get();
         } finally {
+            if (lock.getHoldCount() == 1) {
+                // A DDL run inside is logged (or failed) by now: reads on the primary may trust what they see.
+                inFlight = 0;
+                primaryFence.open();
+            }
             lock.unlock();
         }
     }

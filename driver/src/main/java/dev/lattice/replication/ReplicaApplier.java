@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ public final class ReplicaApplier implements Runnable {
     private final Map<TableId, TableShape> shapes = new HashMap<>();
     private final Object appliedMonitor = new Object();
     private final ApplyProgress progress;
+    private final ReadFence fence = new ReadFence();
+    private final long[] rebuildsByCause = new long[RebuildCause.values().length];
 
     private volatile Thread thread;
     private volatile boolean stopped;
@@ -45,6 +48,8 @@ public final class ReplicaApplier implements Runnable {
     private volatile String lastError;
     private volatile int waiters;
     private volatile long rebuilds;
+    private volatile boolean rebuildRequested;
+    private boolean ddlFailed;
     private volatile boolean inSyncSet;
     private volatile long joinedAtLsn;
 
@@ -156,6 +161,37 @@ public final class ReplicaApplier implements Runnable {
         return rebuilds;
     }
 
+    /** How many times the replica has been rebuilt for this cause. */
+    public long rebuilds(RebuildCause cause) {
+        synchronized (rebuildsByCause) {
+            return rebuildsByCause[cause.ordinal()];
+        }
+    }
+
+    /** The causes the replica has been rebuilt for, with their counts (only causes that happened). */
+    public Map<RebuildCause, Long> rebuildsByCause() {
+        Map<RebuildCause, Long> counts = new EnumMap<>(RebuildCause.class);
+        synchronized (rebuildsByCause) {
+            for (RebuildCause cause : RebuildCause.values()) {
+                if (rebuildsByCause[cause.ordinal()] > 0) {
+                    counts.put(cause, rebuildsByCause[cause.ordinal()]);
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** What a read on this replica checks to know whether the replica's schema changed under it. */
+    public ReadFence fence() {
+        return fence;
+    }
+
+    /** Tests: rebuild the replica from a snapshot at the applier's next step. */
+    void requestRebuild() {
+        rebuildRequested = true;
+        wake();
+    }
+
     /**
      * Milliseconds since the oldest transaction this replica has not applied was committed: 0
      * when it is caught up, Long.MAX_VALUE when that is unknown (state unknown, or so far behind
@@ -252,6 +288,12 @@ public final class ReplicaApplier implements Runnable {
             return;
         }
         state = ReplicaState.ONLINE;
+        if (rebuildRequested) {
+            rebuildRequested = false;
+            LOG.info("Replica {}: rebuilding from a snapshot as asked", replica.name());
+            rebuild(RebuildCause.REQUESTED);
+            return;
+        }
         long next = applied + 1;
         if (next > log.committed()) {
             joinSyncSetIfCaughtUp();
@@ -262,7 +304,7 @@ public final class ReplicaApplier implements Runnable {
         if (batch == null) {
             LOG.info("Replica {} needs LSN {}, which the log no longer holds: rebuilding from a snapshot",
                     replica.name(), next);
-            rebuild();
+            rebuild(RebuildCause.LOG_TRUNCATED);
             return;
         }
         long delay = delayMillis;
@@ -289,7 +331,7 @@ public final class ReplicaApplier implements Runnable {
                     }
                     LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
                             replica.name(), tx.lsn());
-                    rebuild();
+                    rebuild(RebuildCause.SCHEMA_CHANGED_UNSEEN);
                     return;
                 }
                 if (tx.isDdl()) {
@@ -323,6 +365,10 @@ public final class ReplicaApplier implements Runnable {
         published(lsn);
     }
 
+    /**
+     * Reads on the replica are fenced off while the DDL runs (see {@link ReadFence}); if it fails,
+     * the fence stays closed until the rebuild that follows has made the replica whole.
+     */
     private void applyDdl(LoggedTransaction tx) throws SQLException {
         AppliedLsn.markDdl(connection, tx.lsn());
         applying = tx.lsn(); // H2 commits DDL as it runs
@@ -332,10 +378,17 @@ public final class ReplicaApplier implements Runnable {
                 s.execute("SET SCHEMA " + TableId.quote(schema));
                 currentSchema = schema;
             }
-            s.execute(tx.ddl());
+            fence.close();
+            try {
+                s.execute(tx.ddl());
+            } catch (SQLException e) {
+                ddlFailed = true;
+                throw e;
+            }
         }
         clearShapes();
         commitApplied(tx.lsn());
+        fence.open();
     }
 
     private void published(long lsn) {
@@ -366,12 +419,15 @@ public final class ReplicaApplier implements Runnable {
             long recorded = AppliedLsn.read(c);
             c.commit();
             if (recorded < 0) {
-                LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot",
-                        replica.name());
-                rebuild();
+                RebuildCause cause = ddlFailed ? RebuildCause.APPLY_FAILED
+                        : AppliedLsn.exists(c) ? RebuildCause.RESTART : RebuildCause.INITIAL;
+                LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot ({})",
+                        replica.name(), cause);
+                rebuild(cause);
             } else {
                 appliedUpdate = AppliedLsn.prepareUpdate(c);
                 currentSchema = null;
+                fence.open();
                 published(recorded);
             }
             lastError = null;
@@ -381,19 +437,31 @@ public final class ReplicaApplier implements Runnable {
         }
     }
 
-    private void rebuild() throws SQLException {
+    /**
+     * Lays a snapshot onto the replica. It serves no read from before the first object is dropped
+     * until the last row is back: new reads are not routed to a REBUILDING replica, and reads
+     * already running find the fence moved and are answered elsewhere. If the rebuild fails the
+     * fence stays closed until one succeeds.
+     */
+    private void rebuild(RebuildCause cause) throws SQLException {
         state = ReplicaState.REBUILDING;
         leaveSyncSet();
         clearShapes();
         Snapshot snapshot = Snapshot.take(primaryReader(), sequencer);
+        fence.close();
         snapshot.restoreInto(connection);
         if (appliedUpdate != null) {
             appliedUpdate.close();
         }
         appliedUpdate = AppliedLsn.prepareUpdate(connection);
         currentSchema = null;
+        ddlFailed = false;
+        fence.open();
         published(snapshot.lsn());
         rebuilds++;
+        synchronized (rebuildsByCause) {
+            rebuildsByCause[cause.ordinal()]++;
+        }
         state = ReplicaState.ONLINE;
     }
 

@@ -2,6 +2,8 @@ package dev.lattice.routing;
 
 import dev.lattice.backend.ClusterBackend;
 import dev.lattice.backend.NodeFailure;
+import dev.lattice.backend.ReplicaNode;
+import dev.lattice.replication.ReadFence;
 import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.PrimaryTransaction.SavepointAction;
 import dev.lattice.backend.SessionContext;
@@ -143,7 +145,8 @@ public final class Session implements SessionContext, AutoCloseable {
         if (effectiveAutoCommit()) {
             if (analysis.isRoutedRead()) {
                 int node = consistency.routeRead();
-                return node > 0 ? onReplica(node, analysis, sql, work) : primary.run(analysis, sql, parameters, work);
+                return node > 0 ? onReplica(node, analysis, sql, work)
+                        : primary.run(analysis, sql, parameters, primary.routedRead(work));
             }
             requireWritable(analysis);
             return primary.run(analysis, sql, parameters, work);
@@ -251,20 +254,31 @@ public final class Session implements SessionContext, AutoCloseable {
     }
 
     /**
-     * A read on a replica. A replica that broke under the read (its connection lost) is dropped and
-     * the read goes to the primary, which keeps every promise.
+     * A read on a replica. A read the replica could not serve whole — its connection broke, its
+     * schema changed inside it meanwhile, or it failed inside — goes to the primary, which keeps
+     * every promise; the client never sees a replica's internal error.
      */
     private <T> T onReplica(int index, StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+        ReplicaNode replica = backend.replicas().get(index - 1);
+        long stamp = replica.beginRead();
+        if (stamp < 0) {
+            return primary.run(analysis, sql, null, primary.routedRead(work));
+        }
         T result;
         try {
             result = work.run(nodes.get(index), index);
         } catch (SQLException e) {
-            if (!NodeFailure.connectionLost(e)) {
+            if (NodeFailure.connectionLost(e)) {
+                nodes.drop(index);
+                backend.refresh();
+            } else if (!replica.failedInside(stamp, e)) {
                 throw e;
             }
-            nodes.drop(index);
-            backend.refresh();
-            return primary.run(analysis, sql, null, work);
+            return primary.run(analysis, sql, null, primary.routedRead(work));
+        }
+        if (!replica.readHeld(stamp)) {
+            ReadFence.discard(result);
+            return primary.run(analysis, sql, null, primary.routedRead(work));
         }
         consistency.afterRead(index);
         return result;

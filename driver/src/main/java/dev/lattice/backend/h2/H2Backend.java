@@ -12,6 +12,7 @@ import dev.lattice.locking.SessionLocks;
 import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.CommitSequencer;
 import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.PrimaryDurability;
 import dev.lattice.replication.ReplicaApplier;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TransactionLog;
@@ -61,7 +62,9 @@ public final class H2Backend implements ClusterBackend {
 
     /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
     public static H2Backend start(ClusterConfig config) throws SQLException {
-        Node primary = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
+        // a commit is acknowledged only once written on the primary (WRITE_DELAY 0), or no start
+        String primaryUrl = PrimaryDurability.durableUrl(config.primaryUrl(), config.user(), config.password());
+        Node primary = new Node("primary", NodeRole.PRIMARY, primaryUrl, config.user(), config.password());
         DurableLog durable = config.durable() ? new DurableLog() : null;
         String id;
         long lastLsn = 0;
@@ -193,9 +196,10 @@ public final class H2Backend implements ClusterBackend {
         return committedLsn();
     }
 
+    /** C may lag what the primary shows: a commit between H2's COMMIT and its LSN's publication. */
     @Override
     public long knownCommittedUpperBound() {
-        return committedLsn();
+        return sequencer.committedUpperBound();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.lattice.replication.CaptureTable;
 import dev.lattice.replication.ChangeCapture;
 import dev.lattice.replication.CommitSequencer;
 import dev.lattice.replication.DurableLog;
+import dev.lattice.replication.ReadFence;
 import dev.lattice.replication.RowChange;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TableId;
@@ -114,6 +115,13 @@ final class H2Transaction implements PrimaryTransaction {
         }
         session.readPrimary();
         return result;
+    }
+
+    /** H2 does not shield a query from DDL of another session: a read that overlapped DDL runs again after it. */
+    @Override
+    public <T> NodeWork<T> routedRead(NodeWork<T> work) {
+        ReadFence fence = sequencer.primaryFence();
+        return (node, index) -> fence.whole(() -> work.run(node, index));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.lattice.backend.ReplicaNode;
 import dev.lattice.cluster.Node;
 import dev.lattice.replication.ReplicaApplier;
 import java.sql.Connection;
+import java.sql.SQLException;
 
 /** An H2 replica together with the applier that keeps it in step with the primary. */
 public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode {
@@ -51,6 +52,22 @@ public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode 
     @Override
     public boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException {
         return applier.awaitApplied(lsn, timeoutNanos);
+    }
+
+    /** H2 does not shield a query from another session's DDL: the applier's fence tells whether one overlapped. */
+    @Override
+    public long beginRead() {
+        return applier.fence().enter();
+    }
+
+    @Override
+    public boolean readHeld(long stamp) {
+        return applier.fence().held(stamp);
+    }
+
+    @Override
+    public boolean failedInside(long stamp, SQLException e) {
+        return applier.fence().reroute(stamp, e);
     }
 
     @Override

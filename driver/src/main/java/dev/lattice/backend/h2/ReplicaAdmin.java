@@ -13,7 +13,7 @@ final class ReplicaAdmin {
     private ReplicaAdmin() {
     }
 
-    /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms. */
+    /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms, rebuilds. */
     static ResultSet showReplicas(H2Backend cluster) {
         SimpleResultSet rs = new SimpleResultSet();
         rs.addColumn("NAME", Types.VARCHAR, 64, 0);
@@ -25,9 +25,10 @@ final class ReplicaAdmin {
         rs.addColumn("LAG_MS", Types.BIGINT, 19, 0);
         rs.addColumn("IN_SYNC_SET", Types.BOOLEAN, 1, 0);
         rs.addColumn("DELAY_MS", Types.BIGINT, 19, 0);
+        rs.addColumn("REBUILDS", Types.VARCHAR, 256, 0); // rebuilds from a snapshot by cause, e.g. "INITIAL=1"
         long committed = cluster.committedLsn();
         Node primary = cluster.primary();
-        rs.addRow(primary.name(), primary.role().name(), primary.url(), "ONLINE", committed, 0L, 0L, null, 0L);
+        rs.addRow(primary.name(), primary.role().name(), primary.url(), "ONLINE", committed, 0L, 0L, null, 0L, null);
         for (Replica r : cluster.replicas()) {
             ReplicaApplier a = r.applier();
             long applied = a.applied();
@@ -36,7 +37,7 @@ final class ReplicaAdmin {
                     applied < 0 ? null : applied,
                     known ? Math.max(0, committed - applied) : null,
                     known ? a.lagMillis() : null,
-                    a.inSyncSet(), a.delayMillis());
+                    a.inSyncSet(), a.delayMillis(), a.rebuildsByCause().toString().replaceAll("[{}]", ""));
         }
         return rs;
     }

@@ -1,0 +1,154 @@
+package dev.lattice.replication;
+
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Tells a read on a replica whether the replica's schema changed under it, so that a read which
+ * overlapped a DDL apply or a rebuild is answered by another node instead (issue 17).
+ *
+ * <p>H2 2.5 does not isolate a query from DDL of another session: a query that found a table just
+ * before the applier dropped it (DROP TABLE, DROP ALL OBJECTS of a rebuild, the copy H2 makes to
+ * ALTER a table) fails with an internal error ({@code NullPointerException ... this.database is
+ * null}, SQLState HY000) or "table not found", and a read during a rebuild can see a half-restored
+ * table. So this is a sequence lock: the applier makes the version odd before it changes the
+ * schema and even again once the replica is whole; a read takes the version before it runs and
+ * its result stands only if the version is the same, even number after it. That costs a read two
+ * volatile reads and no lock, and costs the applier nothing while it applies rows.
+ */
+public final class ReadFence {
+
+    /** Tests only: false shows what reads see without the fence. */
+    static volatile boolean enabled = true;
+
+    private static final int MAX_ATTEMPTS = 10;
+    private static final long AWAIT_OPEN_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private volatile long version;
+    private final LongAdder rerouted = new LongAdder();
+
+    /** Before a read: a stamp to check afterwards, or -1 when the schema is changing now (read elsewhere). */
+    public long enter() {
+        long v = version;
+        if ((v & 1) == 0 || !enabled) {
+            return v;
+        }
+        rerouted.increment();
+        return -1;
+    }
+
+    /** After a read that returned: whether no schema change overlapped it, so its result stands. */
+    public boolean held(long stamp) {
+        if (version == stamp || !enabled) {
+            return true;
+        }
+        rerouted.increment();
+        return false;
+    }
+
+    /**
+     * After a read that failed: whether another node should answer it, because the failure came
+     * from what the replica was doing (a schema change overlapped the read) or from inside the
+     * replica (an internal error, a closed database), not from the statement.
+     */
+    public boolean reroute(long stamp, SQLException e) {
+        if (!enabled) {
+            return false;
+        }
+        if (version != stamp || isInternal(e)) {
+            rerouted.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /** A read to run again, on the same node. */
+    @FunctionalInterface
+    public interface Read<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs a read on the primary so that DDL running there meanwhile cannot spoil it: a read that
+     * overlapped a DDL statement (failed or not: H2 can also answer from an index still being
+     * built) is run again once the DDL is done, up to a few times.
+     */
+    public <T> T whole(Read<T> read) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            long stamp = version;
+            T result;
+            try {
+                result = read.run();
+            } catch (SQLException e) {
+                if (!enabled || clean(stamp) || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                rerouted.increment();
+                awaitOpen();
+                continue;
+            }
+            if (!enabled || clean(stamp) || attempt >= MAX_ATTEMPTS) {
+                return result;
+            }
+            rerouted.increment();
+            discard(result);
+            awaitOpen();
+        }
+    }
+
+    private boolean clean(long stamp) {
+        return version == stamp && (stamp & 1) == 0;
+    }
+
+    private void awaitOpen() {
+        long deadline = System.nanoTime() + AWAIT_OPEN_NANOS;
+        while ((version & 1) != 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(this, 100_000);
+        }
+    }
+
+    /** How many reads were sent to another node (or run again) because of this node's schema changes or internal errors. */
+    public long rerouted() {
+        return rerouted.sum();
+    }
+
+    /** Closes what the read was answered with, when it is thrown away for another node's answer. */
+    public static void discard(Object result) {
+        if (result instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // it is not used
+            }
+        }
+    }
+
+    /** H2's general error (any exception inside H2), a lock timeout, a closed or out-of-memory database. */
+    static boolean isInternal(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return true;
+        }
+        return state.startsWith("HY") || state.startsWith("08")
+                || switch (e.getErrorCode()) {
+                    case 90067, 90098, 90108, 90121 -> true;
+                    default -> false;
+                };
+    }
+
+    /** The applier is about to change the replica's schema: reads from now on go elsewhere. Idempotent. */
+    void close() {
+        if ((version & 1) == 0) {
+            version++;
+        }
+    }
+
+    /** The replica's schema is whole again. Idempotent. */
+    void open() {
+        if ((version & 1) != 0) {
+            version++;
+        }
+    }
+}

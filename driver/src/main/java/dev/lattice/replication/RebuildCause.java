@@ -1,0 +1,17 @@
+package dev.lattice.replication;
+
+/** Why a replica was rebuilt from a snapshot; SHOW REPLICAS counts each. */
+public enum RebuildCause {
+    /** The replica had no applied-LSN record: new, or its LATTICE schema is gone. */
+    INITIAL,
+    /** The replica's record says a DDL was cut off mid-way (the replica or Lattice stopped during it). */
+    RESTART,
+    /** A DDL failed to apply on the replica, so whether it half ran is unknown. */
+    APPLY_FAILED,
+    /** The replica needs an LSN the log no longer holds (it fell behind the retained log). */
+    LOG_TRUNCATED,
+    /** A statement Lattice could not read changed the primary's schema (a resynchronisation in the log). */
+    SCHEMA_CHANGED_UNSEEN,
+    /** Asked for (tests). */
+    REQUESTED
+}
