@@ -1,0 +1,271 @@
+package dev.lattice.backend.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.cluster.ClusterRegistry;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
+import dev.lattice.testing.PgCluster;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failover done by PostgreSQL's tools under a STRONG write load (SPEC §7): while no primary is
+ * reachable writes fail at once with 08006 and reads go on; once a standby is promoted, writes
+ * go there and every acknowledged write is on it; the old primary, restarted on its old
+ * timeline, is fenced and gets no writes; and a standby or the primary restarted is used again.
+ */
+class PgFailoverTest {
+
+    private static final int WRITERS = 3;
+
+    @Test
+    void promotingTheMostAdvancedStandbyLosesNoAcknowledgedStrongWrite() throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&consistency=STRONG&failureTimeout=1000&consistencyTimeout=200";
+            try {
+                run(pg, url);
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+        }
+    }
+
+    private static void run(PgCluster pg, String url) throws Exception {
+        try (Connection setup = DriverManager.getConnection(url); Statement s = setup.createStatement()) {
+            s.execute("CREATE TABLE acked (writer int, seq int, PRIMARY KEY (writer, seq))");
+        }
+        Map<Integer, Set<Integer>> acked = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong writeErrors = new AtomicLong();
+        AtomicLong wentBack = new AtomicLong();
+        AtomicInteger total = new AtomicInteger();
+        List<Thread> writers = new ArrayList<>();
+        List<Throwable> unexpected = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int writer = w;
+            acked.put(writer, ConcurrentHashMap.newKeySet());
+            Thread t = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection(url)) {
+                    int seq = 0;
+                    while (!stop.get()) {
+                        seq++;
+                        try (Statement s = c.createStatement()) {
+                            s.executeUpdate("INSERT INTO acked VALUES (" + writer + ", " + seq + ")");
+                            acked.get(writer).add(seq);
+                            total.incrementAndGet();
+                            // the session reads its own writes back: never fewer than it has acknowledged
+                            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM acked WHERE writer = " + writer)) {
+                                rs.next();
+                                if (rs.getInt(1) < acked.get(writer).size()) {
+                                    wentBack.incrementAndGet();
+                                }
+                            }
+                        } catch (SQLException e) {
+                            writeErrors.incrementAndGet();
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // a back-off between retries
+                        }
+                    }
+                } catch (SQLException e) {
+                    synchronized (unexpected) {
+                        unexpected.add(e);
+                    }
+                }
+            }, "writer-" + w);
+            t.start();
+            writers.add(t);
+        }
+        try {
+            Await.until("200 acknowledged writes", Duration.ofSeconds(60), () -> total.get() >= 200);
+            pg.kill(0);
+            long killed = System.nanoTime();
+            // writes fail at once with 08006 while no primary is reachable; reads go on
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                Await.until("the router to see the primary gone", Duration.ofSeconds(30), () -> {
+                    try {
+                        s.executeUpdate("INSERT INTO acked VALUES (99, 1)");
+                        return false;
+                    } catch (SQLException e) {
+                        return "08006".equals(e.getSQLState());
+                    }
+                });
+                System.out.printf("first 08006 %d ms after the kill%n", (System.nanoTime() - killed) / 1_000_000);
+                long t0 = System.nanoTime();
+                SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                        () -> s.executeUpdate("INSERT INTO acked VALUES (99, 2)"));
+                assertEquals("08006", e.getSQLState());
+                assertTrue(e.getMessage().contains("No PostgreSQL primary is reachable"), e.getMessage());
+                System.out.printf("a write with no primary failed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                s.execute("SET CONSISTENCY EVENTUAL");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM acked")) {
+                    assertTrue(rs.next(), "an EVENTUAL read is served by a standby while no primary is reachable");
+                }
+            }
+            int promoted = mostAdvancedStandby(pg);
+            int other = promoted == 1 ? 2 : 1;
+            long beforePromote = System.nanoTime();
+            pg.promote(promoted);
+            pg.follow(other, promoted);
+            int ackedAtPromotion = total.get();
+            Await.until("writers to resume on the new primary", Duration.ofSeconds(60),
+                    () -> total.get() >= ackedAtPromotion + 100);
+            System.out.printf("writes resumed %d ms after the promotion%n", (System.nanoTime() - beforePromote) / 1_000_000);
+
+            // the old primary comes back on its old timeline: fenced, no writes
+            pg.startNode(0);
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                Await.until("the restarted old primary to be reported FENCED", Duration.ofSeconds(30),
+                        () -> "FENCED".equals(state(s, "primary")));
+            }
+            int ackedAfterRestart = total.get();
+            Await.until("more writes after the old primary came back", Duration.ofSeconds(60),
+                    () -> total.get() >= ackedAfterRestart + 100);
+        } finally {
+            stop.set(true);
+            for (Thread t : writers) {
+                t.join(30_000);
+            }
+        }
+        assertTrue(unexpected.isEmpty(), "writers could not connect: " + unexpected);
+        assertEquals(0, wentBack.get(), "a session read fewer of its writes than it had acknowledged");
+        assertTrue(writeErrors.get() > 0, "writes failed while no primary was reachable");
+        int newPrimary = pg.primary();
+        Set<String> onNewPrimary = keys(pg, newPrimary);
+        int checked = 0;
+        for (Map.Entry<Integer, Set<Integer>> e : acked.entrySet()) {
+            for (int seq : e.getValue()) {
+                assertTrue(onNewPrimary.contains(e.getKey() + ":" + seq),
+                        "acknowledged write " + e.getKey() + ":" + seq + " is on the new primary");
+                checked++;
+            }
+        }
+        System.out.printf("%d acknowledged STRONG writes, all on the new primary; %d write errors during the failover%n",
+                checked, writeErrors.get());
+        // nothing written through Lattice after the old primary's restart reached it
+        Set<String> onOldPrimary = keys(pg, 0);
+        Set<String> extra = new HashSet<>(onOldPrimary);
+        extra.removeAll(onNewPrimary);
+        assertTrue(extra.size() <= WRITERS, "the fenced old primary got writes: " + extra.size()
+                + " rows it has are not on the new primary (at most one in-flight, unacknowledged write per writer"
+                + " may have reached it before it was killed)");
+        for (String key : extra) {
+            int writer = Integer.parseInt(key.substring(0, key.indexOf(':')));
+            int seq = Integer.parseInt(key.substring(key.indexOf(':') + 1));
+            assertTrue(!acked.get(writer).contains(seq), "a row only the old primary has was never acknowledged");
+        }
+    }
+
+    private static int mostAdvancedStandby(PgCluster pg) throws SQLException {
+        long best = -1;
+        int node = 1;
+        for (int i = 1; i <= 2; i++) {
+            try (Connection c = pg.connect(i); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
+                rs.next();
+                long at = WalPosition.parse(rs.getString(1));
+                if (at > best) {
+                    best = at;
+                    node = i;
+                }
+            }
+        }
+        return node;
+    }
+
+    private static String state(Statement s, String name) {
+        try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
+            while (rs.next()) {
+                if (rs.getString("NAME").equals(name)) {
+                    return rs.getString("STATE");
+                }
+            }
+            return null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private static Set<String> keys(PgCluster pg, int node) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        try (Connection c = pg.connect(node); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT writer, seq FROM acked")) {
+            while (rs.next()) {
+                keys.add(rs.getInt(1) + ":" + rs.getInt(2));
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void aStandbyAndThePrimaryRestartedAreUsedAgain() throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&consistencyTimeout=2000";
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE r (id int PRIMARY KEY)");
+                s.execute("INSERT INTO r VALUES (1)");
+                pg.kill(1);
+                Await.until("replica1 to be reported UNREACHABLE", Duration.ofSeconds(30),
+                        () -> "UNREACHABLE".equals(state(s, "replica1")));
+                s.execute("INSERT INTO r VALUES (2)");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM r")) {
+                    rs.next();
+                    assertEquals(2, rs.getInt(1), "CAUSAL reads its writes with one standby down");
+                }
+                pg.startNode(1);
+                Await.until("replica1 to be ONLINE again", Duration.ofSeconds(60),
+                        () -> "ONLINE".equals(state(s, "replica1")));
+                pg.restart(0);
+                Await.until("writes to go through again after the primary's restart", Duration.ofSeconds(60), () -> {
+                    try {
+                        s.execute("INSERT INTO r VALUES (3)");
+                        return true;
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                });
+                s.execute("SET CONSISTENCY STRONG");
+                s.execute("INSERT INTO r VALUES (4)");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM r")) {
+                    rs.next();
+                    assertEquals(4, rs.getInt(1));
+                }
+                assertTrue(c.unwrap(LatticeConnection.class).consistencyToken().contains(":1:"), "still timeline 1");
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+        }
+    }
+
+    @Test
+    void aWrongPasswordOrAnUnreachableNodeAtStartIsAnErrorNamingTheNode() throws Exception {
+        try (PgCluster pg = PgCluster.start(1)) {
+            String wrong = pg.latticeUrl().replace("password=lattice", "password=wrong");
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(wrong));
+            assertTrue(e.getMessage().contains("primary"), e.getMessage());
+            assertEquals("28P01", e.getSQLState(), e.getMessage());
+            pg.stop(1);
+            SQLException down = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(pg.latticeUrl()));
+            assertTrue(down.getMessage().contains("replica1"), down.getMessage());
+            assertTrue(down.getSQLState().startsWith("08"), down.getSQLState());
+        }
+    }
+}

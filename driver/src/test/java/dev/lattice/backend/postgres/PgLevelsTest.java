@@ -1,0 +1,444 @@
+package dev.lattice.backend.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.cluster.ClusterRegistry;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.PgCluster;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every level of SPEC §2 over a PostgreSQL primary and two streaming standbys (SPEC §7), with a
+ * standby paused or delayed; each guarantee is shown beside the anomaly a weaker level lets through.
+ */
+class PgLevelsTest {
+
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static PgCluster pg;
+    private static String url;
+
+    @BeforeAll
+    static void startCluster() {
+        pg = PgCluster.start(2);
+        url = pg.latticeUrl() + "&consistencyTimeout=300";
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        try {
+            ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+        } finally {
+            pg.close();
+        }
+    }
+
+    @AfterEach
+    void resumeStandbys() throws SQLException {
+        try (Connection c = connect("CAUSAL"); Statement s = c.createStatement()) {
+            for (String r : new String[] {"replica1", "replica2"}) {
+                s.execute("ALTER REPLICA " + r + " RESUME");
+                s.execute("ALTER REPLICA " + r + " SET DELAY 0");
+            }
+        }
+    }
+
+    static Connection connect(String level) throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET CONSISTENCY " + level);
+        }
+        return c;
+    }
+
+    /** A new table with one row (id 1, v 0), replayed by both standbys before it is returned. */
+    static String table(Connection c) throws SQLException {
+        String name = "t" + TABLES.incrementAndGet();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, v int NOT NULL)");
+            s.execute("INSERT INTO " + name + " VALUES (1, 0)");
+        }
+        pg.awaitReplayed(1, java.time.Duration.ofSeconds(30));
+        pg.awaitReplayed(2, java.time.Duration.ofSeconds(30));
+        return name;
+    }
+
+    static int read(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM " + table + " WHERE id = 1")) {
+            assertTrue(rs.next());
+            return rs.getInt(1);
+        }
+    }
+
+    static void write(Connection c, String table, int v) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            assertEquals(1, s.executeUpdate("UPDATE " + table + " SET v = " + v + " WHERE id = 1"));
+        }
+    }
+
+    static void admin(String sql) throws SQLException {
+        try (Connection c = connect("CAUSAL"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static long stat(Connection c, String level, String column) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW STATS")) {
+            while (rs.next()) {
+                if (rs.getString("LEVEL").equals(level)) {
+                    return rs.getLong(column);
+                }
+            }
+        }
+        throw new AssertionError("no SHOW STATS row for " + level);
+    }
+
+    @Test
+    void readYourWritesHoldsWithAPausedStandbyWhereEventualReadsStale() throws Exception {
+        try (Connection ryw = connect("READ_YOUR_WRITES"); Connection eventual = connect("EVENTUAL")) {
+            String t = table(ryw);
+            admin("ALTER REPLICA replica1 PAUSE");
+            write(ryw, t, 1);
+            for (int i = 0; i < 10; i++) {
+                assertEquals(1, read(ryw, t), "READ_YOUR_WRITES sees its own write");
+            }
+            write(eventual, t, 2);
+            boolean stale = false;
+            for (int i = 0; i < 10 && !stale; i++) {
+                stale = read(eventual, t) != 2;
+            }
+            assertTrue(stale, "EVENTUAL reads the paused standby and misses its own write");
+        }
+    }
+
+    @Test
+    void causalReadsServedByStandbysAndTokensCarryAcrossConnections() throws Exception {
+        try (Connection a = connect("CAUSAL"); Connection b = connect("CAUSAL"); Connection c = connect("CAUSAL")) {
+            String t = table(a);
+            long replicaReadsBefore = stat(a, "CAUSAL", "REPLICA_READS");
+            for (int i = 0; i < 20; i++) {
+                read(a, t);
+            }
+            assertTrue(stat(a, "CAUSAL", "REPLICA_READS") - replicaReadsBefore >= 20, "caught-up standbys serve CAUSAL reads");
+            admin("ALTER REPLICA replica1 PAUSE");
+            admin("ALTER REPLICA replica2 PAUSE");
+            write(a, t, 7);
+            String token = a.unwrap(LatticeConnection.class).consistencyToken();
+            assertTrue(token.startsWith("lt2:pg-"), token);
+            // c has no token: a fresh CAUSAL session may read the paused standbys and miss the write
+            assertEquals(0, read(c, t), "without the token, the write is not seen on paused standbys");
+            try (Statement s = b.createStatement()) {
+                s.execute("SET CONSISTENCY TOKEN '" + token + "'");
+            }
+            assertEquals(7, read(b, t), "with the token, the write is seen (from the primary, after the timeout)");
+        }
+    }
+
+    @Test
+    void aTokenFromAnotherClusterIsRefused() throws Exception {
+        try (Connection c = connect("CAUSAL"); Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> s.execute("SET CONSISTENCY TOKEN 'lt2:pg-1234:1:99'"));
+            assertEquals("22023", e.getSQLState());
+        }
+    }
+
+    @Test
+    void aHikariPoolWithSharedScopeReadsItsWrites() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url + "&sessionScope=shared");
+        config.setMaximumPoolSize(4);
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            String t;
+            try (Connection c = pool.getConnection()) {
+                t = table(c);
+            }
+            admin("ALTER REPLICA replica1 PAUSE");
+            for (int v = 1; v <= 20; v++) {
+                try (Connection w = pool.getConnection()) {
+                    write(w, t, v);
+                }
+                try (Connection r = pool.getConnection()) {
+                    assertEquals(v, read(r, t), "a pooled connection reads what another one wrote");
+                }
+            }
+        }
+    }
+
+    @Test
+    void monotonicReadsNeverGoBackWhereEventualDoes() throws Exception {
+        try (Connection w = connect("CAUSAL"); Connection mono = connect("MONOTONIC_READS");
+             Connection eventual = connect("EVENTUAL")) {
+            String t = table(w);
+            admin("ALTER REPLICA replica1 PAUSE");
+            write(w, t, 1);
+            pg.awaitReplayed(2, java.time.Duration.ofSeconds(30));
+            int last = -1;
+            for (int i = 0; i < 20; i++) {
+                int v = read(mono, t);
+                assertTrue(v >= last, "MONOTONIC_READS went back from " + last + " to " + v);
+                last = v;
+            }
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                seen.add(read(eventual, t));
+            }
+            assertTrue(seen.contains(0) && seen.contains(1), "EVENTUAL alternates between 0 and 1: " + seen);
+        }
+    }
+
+    @Test
+    void boundedStalenessSkipsADelayedStandbyWhereEventualReadsIt() throws Exception {
+        try (Connection w = connect("CAUSAL"); Connection bounded = connect("BOUNDED_STALENESS 100 MS");
+             Connection eventual = connect("EVENTUAL")) {
+            String t = table(w);
+            admin("ALTER REPLICA replica1 SET DELAY 60000");
+            write(w, t, 1);
+            pg.awaitReplayed(2, java.time.Duration.ofSeconds(30));
+            long start = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                int v = read(bounded, t);
+                if ((System.nanoTime() - start) / 1_000_000 > 100) {
+                    assertEquals(1, v, "a write older than the bound is seen");
+                }
+            }
+            // make sure the bound has passed, then read again
+            while ((System.nanoTime() - start) / 1_000_000 <= 150) {
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals(1, read(bounded, t), "a write older than the bound is seen");
+            }
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                seen.add(read(eventual, t));
+            }
+            assertTrue(seen.contains(0), "EVENTUAL reads the delayed standby: " + seen);
+            try (ResultSet rs = w.createStatement().executeQuery("SHOW REPLICAS")) {
+                boolean found = false;
+                while (rs.next()) {
+                    if (rs.getString("NAME").equals("replica1")) {
+                        assertEquals(60000, rs.getLong("DELAY_MS"));
+                        found = true;
+                    }
+                }
+                assertTrue(found);
+            }
+        }
+    }
+
+    @Test
+    void boundedStalenessInVersionsIsRefused() throws Exception {
+        try (Connection c = connect("CAUSAL"); Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> s.execute("SET CONSISTENCY BOUNDED_STALENESS 5 VERSIONS"));
+            assertEquals("0A000", e.getSQLState());
+            assertTrue(e.getMessage().contains("WAL"), e.getMessage());
+        }
+    }
+
+    @Test
+    void strongReadsEveryAcknowledgedWriteAndAPausedStandbyLeavesTheSyncSet() throws Exception {
+        try (Connection strong = connect("STRONG"); Connection other = connect("STRONG");
+             Connection eventual = connect("EVENTUAL")) {
+            String t = table(strong);
+            admin("ALTER REPLICA replica2 PAUSE");
+            for (int v = 1; v <= 5; v++) {
+                write(strong, t, v);
+                assertEquals(v, read(other, t), "another STRONG session sees every acknowledged write");
+            }
+            try (ResultSet rs = strong.createStatement().executeQuery("SHOW REPLICAS")) {
+                while (rs.next()) {
+                    if (rs.getString("NAME").equals("replica2")) {
+                        assertFalse(rs.getBoolean("IN_SYNC_SET"), "the paused standby left the synchronous set");
+                        assertEquals("PAUSED", rs.getString("STATE"));
+                    }
+                    if (rs.getString("NAME").equals("replica1")) {
+                        assertTrue(rs.getBoolean("IN_SYNC_SET"));
+                        assertNotNull(rs.getString("APPLIED_WAL"));
+                        assertEquals(1, rs.getLong("TIMELINE"));
+                    }
+                }
+            }
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                seen.add(read(eventual, t));
+            }
+            assertTrue(seen.contains(0), "EVENTUAL reads the paused standby: " + seen);
+        }
+    }
+
+    @Test
+    void quorumWithWPlusRAboveNSeesEveryAcknowledgedWrite() throws Exception {
+        try (Connection q = connect("QUORUM WRITE 1 READ 2"); Connection reader = connect("QUORUM WRITE 1 READ 2")) {
+            String t = table(q);
+            admin("ALTER REPLICA replica1 PAUSE");
+            for (int v = 1; v <= 5; v++) {
+                write(q, t, v);
+                assertEquals(v, read(reader, t), "w + r > N: the most advanced of r standbys has the write");
+            }
+        }
+        try (Connection q = connect("CAUSAL"); Statement s = q.createStatement()) {
+            s.execute("SET CONSISTENCY QUORUM WRITE 1 READ 1");
+            assertNotNull(s.getWarnings(), "w + r <= N gives a warning");
+        }
+    }
+
+    @Test
+    void quorumWaitsForWStandbysAndWarnsWhenTheyDoNotApplyInTime() throws Exception {
+        try (Connection q = connect("QUORUM WRITE 2 READ 1")) {
+            String t = table(q);
+            admin("ALTER REPLICA replica1 PAUSE");
+            write(q, t, 1);
+            SQLWarning w = q.getWarnings();
+            assertNotNull(w, "a QUORUM commit short of w warns");
+            assertTrue(w.getMessage().contains("durable on the primary"), w.getMessage());
+        }
+    }
+
+    @Test
+    void linearizableSeesWritesOfOtherSessionsWhereCausalWithoutATokenDoesNot() throws Exception {
+        try (Connection writer = connect("CAUSAL"); Connection lin = connect("LINEARIZABLE");
+             Connection causal = connect("CAUSAL")) {
+            String t = table(writer);
+            admin("ALTER REPLICA replica1 PAUSE");
+            admin("ALTER REPLICA replica2 PAUSE");
+            write(writer, t, 3);
+            assertEquals(3, read(lin, t), "LINEARIZABLE sees a write acknowledged before the read began");
+            assertEquals(0, read(causal, t), "CAUSAL without a token reads a paused standby");
+        }
+    }
+
+    @Test
+    void fallbackErrorFailsWithLt001NamingTheLevel() throws Exception {
+        try (Connection c = connect("READ_YOUR_WRITES"); Statement s = c.createStatement()) {
+            String t = table(c);
+            s.execute("SET CONSISTENCY FALLBACK ERROR");
+            admin("ALTER REPLICA replica1 PAUSE");
+            admin("ALTER REPLICA replica2 PAUSE");
+            write(c, t, 1);
+            SQLException e = assertThrows(SQLException.class, () -> read(c, t));
+            assertEquals("LT001", e.getSQLState());
+            assertTrue(e.getMessage().contains("READ_YOUR_WRITES"), e.getMessage());
+            s.execute("SET CONSISTENCY FALLBACK PRIMARY");
+            assertEquals(1, read(c, t), "with FALLBACK PRIMARY the primary answers");
+        }
+    }
+
+    @Test
+    void serializablePreventsWriteSkewThatTheDefaultLevelAllows() throws Exception {
+        try (Connection setup = connect("CAUSAL")) {
+            String t = "oncall" + TABLES.incrementAndGet();
+            try (Statement s = setup.createStatement()) {
+                s.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, on_call boolean NOT NULL)");
+            }
+            int[] retried = new int[1];
+            assertEquals(2, doctorsLeaving(t, "CAUSAL", retried), "READ COMMITTED: both doctors leave (write skew)");
+            assertEquals(0, retried[0]);
+            assertEquals(1, doctorsLeaving(t, "SERIALIZABLE", retried), "SERIALIZABLE: one doctor stays");
+            assertEquals(1, retried[0], "one transaction failed with 40001 and succeeded when retried");
+        }
+    }
+
+    /**
+     * Two doctors on call; each, in its own transaction, goes off call if the other is still on.
+     * Both read before either writes; a transaction that fails with 40001 is retried alone.
+     * Returns how many left; counts the retries in {@code retried[0]}.
+     */
+    private static int doctorsLeaving(String t, String level, int[] retried) throws SQLException {
+        retried[0] = 0;
+        try (Connection a = connect(level); Connection b = connect(level); Statement setup = a.createStatement()) {
+            setup.execute("DELETE FROM " + t);
+            setup.execute("INSERT INTO " + t + " VALUES (1, true), (2, true)");
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            boolean aLeaves = count(a, t) >= 2;
+            boolean bLeaves = count(b, t) >= 2;
+            boolean aDone = attempt(a, t, 1, aLeaves);
+            boolean bDone = attempt(b, t, 2, bLeaves);
+            for (Connection c : aDone && bDone ? new Connection[0] : aDone ? new Connection[] {b} : new Connection[] {a}) {
+                retried[0]++;
+                int id = c == a ? 1 : 2;
+                assertTrue(attempt(c, t, id, count(c, t) >= 2), "the retry succeeds");
+            }
+            a.setAutoCommit(true);
+            b.setAutoCommit(true);
+        }
+        try (Connection fresh = connect("LINEARIZABLE")) {
+            return 2 - count(fresh, t);
+        }
+    }
+
+    /** Goes off call (if leaving) and commits; false when the transaction failed with 40001 and was rolled back. */
+    private static boolean attempt(Connection c, String t, int id, boolean leaving) throws SQLException {
+        try {
+            if (leaving) {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE " + t + " SET on_call = false WHERE id = " + id);
+                }
+            }
+            c.commit();
+            return true;
+        } catch (SQLException e) {
+            assertEquals("40001", e.getSQLState(), e.getMessage());
+            c.rollback();
+            return false;
+        }
+    }
+
+    private static int count(Connection c, String t) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t + " WHERE on_call")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionIsOneSnapshotOnOneStandby() throws Exception {
+        try (Connection w = connect("CAUSAL"); Connection ro = connect("EVENTUAL")) {
+            String t = table(w);
+            long replicaReads = stat(ro, "EVENTUAL", "REPLICA_READS");
+            ro.setReadOnly(true);
+            ro.setAutoCommit(false);
+            int first = read(ro, t);
+            write(w, t, 42);
+            pg.awaitReplayed(1, java.time.Duration.ofSeconds(30));
+            pg.awaitReplayed(2, java.time.Duration.ofSeconds(30));
+            assertEquals(first, read(ro, t), "the second read of the transaction sees the same snapshot");
+            ro.commit();
+            ro.setAutoCommit(true);
+            ro.setReadOnly(false);
+            assertEquals(42, read(ro, t), "after the transaction, the write is visible");
+            assertTrue(stat(ro, "EVENTUAL", "REPLICA_READS") > replicaReads, "a standby served it");
+        }
+    }
+
+    @Test
+    void showConsistencyAndShowStatsAnswer() throws Exception {
+        try (Connection c = connect("CAUSAL"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW CONSISTENCY")) {
+            assertTrue(rs.next());
+            assertEquals("CAUSAL", rs.getString("LEVEL"));
+            assertTrue(rs.getString("TOKEN").startsWith("lt2:pg-"));
+            assertEquals("PostgreSQL", c.getMetaData().getDatabaseProductName());
+        }
+    }
+}
