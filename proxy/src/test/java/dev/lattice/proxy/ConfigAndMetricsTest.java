@@ -113,6 +113,7 @@ class ConfigAndMetricsTest {
             assertTrue(body.contains("lattice_routing_replica_reads_total{level=\"CAUSAL\"}"), body);
             assertTrue(body.contains("lattice_replica_lag_lsn{replica=\"replica1\""), body);
             assertTrue(body.contains("lattice_committed_lsn"), body);
+            assertTrue(body.contains("lattice_replica_rebuilds_total{replica=\"replica1\",cause=\"INITIAL\"} 1"), body);
         }
     }
 

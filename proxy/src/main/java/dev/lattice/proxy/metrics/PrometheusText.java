@@ -1,12 +1,16 @@
 package dev.lattice.proxy.metrics;
 
+import dev.lattice.backend.h2.H2Backend;
+import dev.lattice.backend.h2.Replica;
 import dev.lattice.cluster.Cluster;
+import dev.lattice.replication.RebuildCause;
 
 import dev.lattice.proxy.server.ProxyStats;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The metrics in Prometheus' text exposition format: the proxy's connections and sessions, the
@@ -34,6 +38,9 @@ public final class PrometheusText {
         gauge(out, "lattice_committed_lsn", "The primary's highest committed LSN.", cluster.committedLsn());
         routingStats(out, cluster.routingStats().show());
         replicas(out, cluster.backend().showReplicas());
+        if (cluster.backend() instanceof H2Backend h2) {
+            rebuilds(out, h2);
+        }
         return out.toString();
     }
 
@@ -94,6 +101,18 @@ public final class PrometheusText {
                 .append(lagMs);
         header(out, "lattice_replica_in_sync_set", "1 when the replica is in STRONG's synchronous set.", "gauge")
                 .append(inSync);
+    }
+
+    /** Snapshot rebuilds of each H2 replica, by cause (readable DDL never causes one). */
+    private static void rebuilds(StringBuilder out, H2Backend h2) {
+        header(out, "lattice_replica_rebuilds_total", "Times the replica was rebuilt from a snapshot, by cause.",
+                "counter");
+        for (Replica r : h2.replicas()) {
+            for (Map.Entry<RebuildCause, Long> e : r.applier().rebuildsByCause().entrySet()) {
+                out.append("lattice_replica_rebuilds_total{replica=\"").append(r.node().name()).append("\",cause=\"")
+                        .append(e.getKey().name()).append("\"} ").append(e.getValue()).append('\n');
+            }
+        }
     }
 
     private static void sample(StringBuilder out, String name, String labels, ResultSet rs, String column)
