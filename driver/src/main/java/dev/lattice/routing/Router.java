@@ -246,7 +246,7 @@ final class Router {
         };
     }
 
-    private String lagReport() {
+    String lagReport() {
         long committed = backend.committedLsn();
         StringBuilder out = new StringBuilder("primary at LSN " + committed);
         for (ReplicaNode a : replicas) {

@@ -163,8 +163,9 @@ public final class SessionConsistency {
         unbounded = 0; // a commit's position is past everything read before it
         ConsistencyLevel level = spec.getLevel();
         if (level == ConsistencyLevel.STRONG) {
-            awaitSyncSet(lsn);
+            SQLWarning warning = awaitSyncSet(lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
+            return warning;
         } else if (level == ConsistencyLevel.QUORUM && !backend.replicas().isEmpty()) {
             SQLWarning warning = awaitQuorum(lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
@@ -173,14 +174,23 @@ public final class SessionConsistency {
         return null;
     }
 
-    private void awaitSyncSet(long lsn) throws SQLException {
+    /**
+     * Waits for every replica of the synchronous set; one that has not applied the commit by the
+     * failure timeout leaves the set. When no replica is left in the set, the commit is durable on
+     * the primary alone: that is said (a warning, or LT001 with FALLBACK ERROR), never acknowledged
+     * as STRONG in silence.
+     */
+    private SQLWarning awaitSyncSet(long lsn) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
+        int applied = 0;
         for (ReplicaNode r : backend.replicas()) {
             if (!r.inSyncSet()) {
                 continue;
             }
             try {
-                if (!r.awaitApplied(lsn, deadline - System.nanoTime()) && r.applied() < lsn) {
+                if (r.awaitApplied(lsn, deadline - System.nanoTime()) || r.applied() >= lsn) {
+                    applied++;
+                } else {
                     r.leaveSyncSet();
                 }
             } catch (InterruptedException e) {
@@ -188,6 +198,21 @@ public final class SessionConsistency {
                 throw new SQLException("Interrupted while waiting for the synchronous set", "57014", e);
             }
         }
+        if (applied > 0 || backend.replicas().isEmpty()) {
+            return null;
+        }
+        return shortOfReplicas(ConsistencyLevel.STRONG, "COMMIT is durable on the primary (LSN " + lsn
+                + ") but no replica is in STRONG's synchronous set to have applied it (" + router.lagReport() + ")");
+    }
+
+    /** A commit that reached fewer replicas than its level promises: a warning, or LT001 with FALLBACK ERROR. */
+    private SQLWarning shortOfReplicas(ConsistencyLevel level, String message) throws SQLException {
+        if (fallback == Fallback.ERROR) {
+            cluster.routingStats().increment(level, Counter.ERRORS);
+            throw new SQLException(message, Router.NO_REPLICA_IN_TIME);
+        }
+        cluster.routingStats().increment(level, Counter.FALLBACKS);
+        return new SQLWarning(message, "01000");
     }
 
     private SQLWarning awaitQuorum(long lsn) throws SQLException {
@@ -212,14 +237,8 @@ public final class SessionConsistency {
         if (applied >= w) {
             return null;
         }
-        String message = "COMMIT is durable on the primary (LSN " + lsn + ") but only " + applied + " of the " + w
-                + " replicas of " + spec + " applied it within " + timeoutMillis + " ms";
-        if (fallback == Fallback.ERROR) {
-            cluster.routingStats().increment(ConsistencyLevel.QUORUM, Counter.ERRORS);
-            throw new SQLException(message, Router.NO_REPLICA_IN_TIME);
-        }
-        cluster.routingStats().increment(ConsistencyLevel.QUORUM, Counter.FALLBACKS);
-        return new SQLWarning(message, "01000");
+        return shortOfReplicas(ConsistencyLevel.QUORUM, "COMMIT is durable on the primary (LSN " + lsn + ") but only "
+                + applied + " of the " + w + " replicas of " + spec + " applied it within " + timeoutMillis + " ms");
     }
 
     private int appliedCount(long lsn) {

@@ -86,4 +86,34 @@ class SyncCommitTest {
             assertFalse(cluster.h2().replicas().isEmpty());
         }
     }
+
+    @Test
+    void strongWithAnEmptySynchronousSetSaysSoInsteadOfAcknowledgingInSilence() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("strong-empty", 0, 0);
+             Connection c = DriverManager.getConnection(lc.url() + "&failureTimeout=200");
+             Statement s = c.createStatement()) {
+            Cluster cluster = lc.cluster();
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            s.execute("SET CONSISTENCY STRONG");
+            Await.until("both replicas in the synchronous set", Duration.ofSeconds(10),
+                    () -> cluster.h2().replicas().stream().allMatch(r -> r.applier().inSyncSet()));
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            assertEquals(null, c.getWarnings(), "a commit the synchronous set applied gives no warning");
+
+            lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
+            s.executeUpdate("INSERT INTO t VALUES (2)");
+            SQLWarning warning = c.getWarnings();
+            assertTrue(warning != null && warning.getMessage().contains("no replica is in STRONG's synchronous set"),
+                    String.valueOf(warning));
+            assertFalse(cluster.h2().replicas().stream().anyMatch(r -> r.applier().inSyncSet()), "both left the set");
+
+            c.clearWarnings();
+            s.execute("SET CONSISTENCY FALLBACK ERROR");
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> s.executeUpdate("INSERT INTO t VALUES (3)"));
+            assertEquals("LT001", e.getSQLState());
+            assertTrue(e.getMessage().contains("durable on the primary"), e.getMessage());
+            lc.alter("ALTER REPLICA replica1 RESUME", "ALTER REPLICA replica2 RESUME");
+        }
+    }
 }
