@@ -59,8 +59,11 @@ public interface ClusterBackend extends AutoCloseable {
     /** A session's transaction on the primary. */
     PrimaryTransaction transaction(SessionContext session, PrimaryLink link, SessionLocks locks);
 
-    /** Prepares a new connection to a replica for a session's reads. */
-    void openedReplica(Connection replica) throws SQLException;
+    /** Prepares a new connection to a replica for a session's reads: autocommit, read-only. */
+    default void openedReplica(Connection replica) throws SQLException {
+        replica.setAutoCommit(true);
+        replica.setReadOnly(true);
+    }
 
     /** SHOW REPLICAS. */
     ResultSet showReplicas() throws SQLException;

@@ -234,12 +234,6 @@ public final class H2Backend implements ClusterBackend {
     }
 
     @Override
-    public void openedReplica(Connection replica) throws SQLException {
-        replica.setAutoCommit(true);
-        replica.setReadOnly(true);
-    }
-
-    @Override
     public ResultSet showReplicas() {
         return ReplicaAdmin.showReplicas(this);
     }

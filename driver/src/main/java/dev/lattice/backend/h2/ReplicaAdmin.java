@@ -2,6 +2,7 @@ package dev.lattice.backend.h2;
 
 import dev.lattice.cluster.Node;
 import dev.lattice.replication.ReplicaApplier;
+import dev.lattice.backend.ReplicaRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -15,16 +16,7 @@ final class ReplicaAdmin {
 
     /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms, rebuilds. */
     static ResultSet showReplicas(H2Backend cluster) {
-        SimpleResultSet rs = new SimpleResultSet();
-        rs.addColumn("NAME", Types.VARCHAR, 64, 0);
-        rs.addColumn("ROLE", Types.VARCHAR, 16, 0);
-        rs.addColumn("URL", Types.VARCHAR, 1024, 0);
-        rs.addColumn("STATE", Types.VARCHAR, 16, 0);
-        rs.addColumn("APPLIED_LSN", Types.BIGINT, 19, 0);
-        rs.addColumn("LAG_LSN", Types.BIGINT, 19, 0);
-        rs.addColumn("LAG_MS", Types.BIGINT, 19, 0);
-        rs.addColumn("IN_SYNC_SET", Types.BOOLEAN, 1, 0);
-        rs.addColumn("DELAY_MS", Types.BIGINT, 19, 0);
+        SimpleResultSet rs = ReplicaRows.columns();
         rs.addColumn("REBUILDS", Types.VARCHAR, 256, 0); // rebuilds from a snapshot by cause, e.g. "INITIAL=1"
         long committed = cluster.committedLsn();
         Node primary = cluster.primary();

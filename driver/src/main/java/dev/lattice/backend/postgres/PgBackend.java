@@ -317,12 +317,6 @@ public final class PgBackend implements ClusterBackend {
     }
 
     @Override
-    public void openedReplica(Connection replica) throws SQLException {
-        replica.setAutoCommit(true);
-        replica.setReadOnly(true);
-    }
-
-    @Override
     public ResultSet showReplicas() {
         return StandbyAdmin.showReplicas(this, nodes);
     }

@@ -1,6 +1,7 @@
 package dev.lattice.backend.postgres;
 
 import java.sql.Connection;
+import dev.lattice.backend.ReplicaRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,16 +24,7 @@ final class StandbyAdmin {
 
     /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms, applied_wal, timeline. */
     static ResultSet showReplicas(PgBackend backend, List<PgNode> nodes) {
-        SimpleResultSet rs = new SimpleResultSet();
-        rs.addColumn("NAME", Types.VARCHAR, 64, 0);
-        rs.addColumn("ROLE", Types.VARCHAR, 16, 0);
-        rs.addColumn("URL", Types.VARCHAR, 1024, 0);
-        rs.addColumn("STATE", Types.VARCHAR, 16, 0);
-        rs.addColumn("APPLIED_LSN", Types.BIGINT, 19, 0);
-        rs.addColumn("LAG_LSN", Types.BIGINT, 19, 0);
-        rs.addColumn("LAG_MS", Types.BIGINT, 19, 0);
-        rs.addColumn("IN_SYNC_SET", Types.BOOLEAN, 1, 0);
-        rs.addColumn("DELAY_MS", Types.BIGINT, 19, 0);
+        SimpleResultSet rs = ReplicaRows.columns();
         rs.addColumn("APPLIED_WAL", Types.VARCHAR, 32, 0);
         rs.addColumn("TIMELINE", Types.BIGINT, 19, 0);
         long committed = backend.committedLsn();
