@@ -233,6 +233,9 @@ public final class ReplicaApplier implements Runnable {
 
     private void joinSyncSetIfCaughtUp() {
         if (!inSyncSet && !paused && applied >= log.committed()) {
+            // Join first, then read C (a commit that did not see this replica in the set has already
+            // raised it); until then no STRONG read may come here.
+            joinedAtLsn = Long.MAX_VALUE;
             inSyncSet = true;
             joinedAtLsn = log.committed();
             progress.signal();

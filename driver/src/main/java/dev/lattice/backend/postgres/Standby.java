@@ -92,8 +92,11 @@ final class Standby implements ReplicaNode {
         if (at < 0) {
             leaveSyncSet();
         } else if (!inSyncSet && !node.paused() && at >= committed) {
-            joinedAtLsn = committed;
+            // Join first, then read C: a commit that did not see this standby in the set has already
+            // raised C, so no STRONG read is served here before it has that commit too.
+            joinedAtLsn = Long.MAX_VALUE;
             inSyncSet = true;
+            joinedAtLsn = backend.committedLsn();
         }
     }
 
