@@ -23,7 +23,7 @@ public final class ClusterConfig {
     private final long logRetention;
     private final long lockTimeoutMillis;
     private int nodePoolSize = 50;
-    private long pollIntervalMillis = 2;
+    private long pollIntervalMillis = 5;
 
     private ClusterConfig(Kind kind, String location, String primaryUrl, List<String> replicaUrls, String user,
                           String password, long logRetention, long lockTimeoutMillis) {

@@ -31,7 +31,7 @@ public enum LatticeProperty {
             + "PostgreSQL primary (jdbc:postgresql://host:port/db).", null),
     REPLICA("replica", null, "nodes: only, repeatable. JDBC URL of a replica: an H2 database (embedded or a "
             + "jdbc:h2:tcp: server) or a PostgreSQL hot standby of the primary.", null),
-    POLL_INTERVAL("pollInterval", "2", "PostgreSQL nodes: milliseconds between polls of each node's WAL position "
+    POLL_INTERVAL("pollInterval", "5", "PostgreSQL nodes: milliseconds between polls of each node's WAL position "
             + "(a read that waits polls at once).", null),
     NODE_POOL_SIZE("nodePoolSize", "50", "Remote nodes: the most pooled connections to one node; each session "
             + "holds one per node it uses.", null);
