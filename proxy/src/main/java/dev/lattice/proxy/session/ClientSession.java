@@ -508,7 +508,8 @@ public final class ClientSession implements AutoCloseable {
      */
     private boolean startCopy(PreparedQuery q, boolean amongOthers) throws SQLException {
         if (q.copy == CopyRelay.Direction.OUT) {
-            BackendMessages.commandComplete(out.buf(), CopyRelay.out(session, q.analysis, q.sql, out));
+            String tag = CopyRelay.out(session, q.analysis, q.sql, out); // flushes as it streams
+            BackendMessages.commandComplete(out.buf(), tag);
             return false;
         }
         if (amongOthers) {

@@ -28,6 +28,11 @@ public final class ServerValues {
     private ServerValues() {
     }
 
+    /** The element type of an array type the proxy encodes in binary, 0 for any other type. */
+    public static int elementOf(int arrayOid) {
+        return ARRAYS.getOrDefault(arrayOid, 0);
+    }
+
     /** Whether a column of this type can go out in binary format. */
     public static boolean hasBinary(int oid) {
         PgType t = PgType.byOid(oid);
