@@ -34,6 +34,10 @@ public final class Node {
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
         this.h2 = url.startsWith("jdbc:h2:");
+        if (!h2) {
+            // Values in PostgreSQL's own text form: the proxy relays them to its clients as they are.
+            credentials.setProperty("binaryTransfer", "false");
+        }
         this.embedded = h2 && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:");
         this.poolSize = poolSize;
     }
@@ -69,6 +73,9 @@ public final class Node {
                     config.setUsername(credentials.getProperty("user"));
                     config.setPassword(credentials.getProperty("password"));
                     config.setPoolName("lattice-" + name);
+                    if (!h2) {
+                        config.addDataSourceProperty("binaryTransfer", "false");
+                    }
                     config.setInitializationFailTimeout(-1);
                     config.setConnectionTimeout(5_000);
                     config.setMaximumPoolSize(poolSize);

@@ -139,7 +139,33 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
     @Override
     public void close() {
         for (int i = 0; i < open.length; i++) {
+            if (!settings.isEmpty()) {
+                resetSettings(open[i]);
+            }
             drop(i);
+        }
+    }
+
+    /**
+     * A pooled PostgreSQL connection goes back to its pool with the server's defaults, so the
+     * session's SETs (search_path, TimeZone, ...) never reach the next session that borrows it.
+     */
+    private static void resetSettings(Connection c) {
+        try {
+            if (c == null || c.isClosed() || !c.isWrapperFor(org.postgresql.PGConnection.class)) {
+                return;
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("RESET ALL");
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException ignored) {
+            // a broken connection is evicted by its pool
         }
     }
 }

@@ -92,7 +92,7 @@ class NodePostgresTest {
     }
 
     /** Runs {@code npm ci} when node_modules lacks the pg version package.json pins. */
-    private static void installPg() throws Exception {
+    static void installPg() throws Exception {
         String pinned = version(Files.readString(NODE_DIR.resolve("package.json")), "\"pg\"\\s*:\\s*\"([^\"]+)\"");
         Path installed = NODE_DIR.resolve("node_modules/pg/package.json");
         if (Files.exists(installed)
@@ -134,7 +134,7 @@ class NodePostgresTest {
         return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
-    private static Path onPath(String program) {
+    static Path onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;

@@ -157,6 +157,22 @@ final class PgTransaction implements PrimaryTransaction {
         session.committed(w);
     }
 
+    /**
+     * A SET outside a transaction block takes effect at once, as in PostgreSQL: it must not leave
+     * the connection inside a transaction (a later BEGIN could then not set its isolation).
+     */
+    @Override
+    public void settingApplied() {
+        Connection c = link.ifOpen();
+        try {
+            if (c != null && session.autoCommit() && !c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            failed(e);
+        }
+    }
+
     @Override
     public boolean writing() {
         return mayHaveWritten;

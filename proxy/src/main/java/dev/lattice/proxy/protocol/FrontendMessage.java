@@ -46,6 +46,15 @@ public sealed interface FrontendMessage {
     /** 'H': Flush. */
     record Flush() implements FrontendMessage { }
 
+    /** 'd': CopyData, a chunk of COPY FROM STDIN's data. */
+    record CopyData(byte[] data) implements FrontendMessage { }
+
+    /** 'c': CopyDone. */
+    record CopyDone() implements FrontendMessage { }
+
+    /** 'f': CopyFail, with the client's reason. */
+    record CopyFail(String message) implements FrontendMessage { }
+
     /** 'X': Terminate. */
     record Terminate() implements FrontendMessage { }
 }

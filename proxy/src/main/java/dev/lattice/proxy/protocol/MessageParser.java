@@ -21,6 +21,9 @@ final class MessageParser {
             case 'S' -> new FrontendMessage.Sync();
             case 'H' -> new FrontendMessage.Flush();
             case 'X' -> new FrontendMessage.Terminate();
+            case 'd' -> new FrontendMessage.CopyData(Bytes.bytes(body, body.readableBytes()));
+            case 'c' -> new FrontendMessage.CopyDone();
+            case 'f' -> new FrontendMessage.CopyFail(Bytes.cstring(body));
             case 'p' -> new FrontendMessage.Password(Bytes.bytes(body, body.readableBytes()));
             default -> throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
         };

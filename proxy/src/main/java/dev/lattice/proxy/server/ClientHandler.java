@@ -206,7 +206,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (!(m instanceof FrontendMessage.Query || m instanceof FrontendMessage.Parse
                 || m instanceof FrontendMessage.Bind || m instanceof FrontendMessage.Describe
                 || m instanceof FrontendMessage.Execute || m instanceof FrontendMessage.Close
-                || m instanceof FrontendMessage.Sync || m instanceof FrontendMessage.Flush)) {
+                || m instanceof FrontendMessage.Sync || m instanceof FrontendMessage.Flush
+                || m instanceof FrontendMessage.CopyData || m instanceof FrontendMessage.CopyDone
+                || m instanceof FrontendMessage.CopyFail)) {
             server.stats().protocolErrors.increment();
             fatal(ctx, "08P01", "unexpected " + m.getClass().getSimpleName() + " message after start-up");
             return;
@@ -247,6 +249,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             size += 2L * q.sql().length();
         } else if (m instanceof FrontendMessage.Parse p) {
             size += 2L * p.sql().length() + 4L * p.parameterTypes().length;
+        } else if (m instanceof FrontendMessage.CopyData d) {
+            size += d.data().length;
         } else if (m instanceof FrontendMessage.Bind b) {
             for (byte[] v : b.values()) {
                 size += v == null ? 8 : v.length + 16;

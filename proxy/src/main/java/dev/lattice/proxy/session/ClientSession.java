@@ -4,8 +4,6 @@ import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
 import dev.lattice.proxy.protocol.Outbound.ClientGoneException;
-import dev.lattice.proxy.types.ValueDecoder;
-import dev.lattice.proxy.types.ValueEncoder;
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
 import dev.lattice.routing.Session;
@@ -43,18 +41,27 @@ public final class ClientSession implements AutoCloseable {
     private boolean discarding;
     private long reportedToken = Long.MIN_VALUE;
     private volatile java.sql.Statement running;
+    // In front of a PostgreSQL cluster: the server's settings, COPY through pgjdbc.
+    private final boolean postgres;
+    private final ServerSettings serverSettings = new ServerSettings();
+    private final CopyRelay copy = new CopyRelay();
 
     public ClientSession(Session session, Outbound out, PgSettings settings) {
         this.session = session;
         this.out = out;
         this.settings = settings;
+        this.postgres = session.cluster().config().postgres();
     }
 
     /** Completes start-up: reported settings, the causal token, the cancel key, ReadyForQuery. */
-    public void start(int processId, int secretKey) {
+    public void start(int processId, int secretKey) throws SQLException {
         ByteBuf buf = out.buf();
-        for (String name : PgSettings.REPORTED) {
-            BackendMessages.parameterStatus(buf, name, settings.get(name));
+        if (postgres) {
+            serverSettings.start(buf, session, settings);
+        } else {
+            for (String name : PgSettings.REPORTED) {
+                BackendMessages.parameterStatus(buf, name, settings.get(name));
+            }
         }
         reportToken();
         BackendMessages.backendKeyData(out.buf(), processId, secretKey);
@@ -64,6 +71,13 @@ public final class ClientSession implements AutoCloseable {
 
     /** Handles one message; returns normally unless the client went away mid-result. */
     public void handle(FrontendMessage message) throws ClientGoneException {
+        if (copy.copyingIn() && copyIn(message)) {
+            return;
+        }
+        if (message instanceof FrontendMessage.CopyData || message instanceof FrontendMessage.CopyDone
+                || message instanceof FrontendMessage.CopyFail) {
+            return; // outside copy-in mode PostgreSQL ignores them too
+        }
         if (discarding && !(message instanceof FrontendMessage.Sync)) {
             return;
         }
@@ -123,6 +137,13 @@ public final class ClientSession implements AutoCloseable {
                 PreparedQuery q = PreparedQuery.of(session, part, null);
                 if (q.parameterCount() > 0) {
                     throw new SQLException("there is no parameter $1", "42P02");
+                }
+                if (q.copy != null && postgres) {
+                    if (startCopy(q, parts.size() > 1)) {
+                        out.flush();
+                        return; // CopyData follows; ReadyForQuery after CopyDone
+                    }
+                    continue;
                 }
                 try (Result r = run(q, NO_PARAMETERS)) {
                     if (r.hasRows()) {
@@ -229,7 +250,7 @@ public final class ClientSession implements AutoCloseable {
             if (type == 0 && q.parameterTypes != null) {
                 type = q.parameterTypes[i];
             }
-            values[i] = ValueDecoder.decode(b.values().get(i), type, binary);
+            values[i] = NodeParameters.decode(b.values().get(i), type, binary, postgres);
         }
         if (b.portal().isEmpty()) {
             closePortal("");
@@ -258,6 +279,7 @@ public final class ClientSession implements AutoCloseable {
             p.result = run(p.query, p.parameters);
         }
         if (p.result != null && p.result.hasRows()) {
+            p.result.columns.checkFormats(p.resultFormats);
             p.result.columns.writeDescription(out.buf(), p.resultFormats);
         } else {
             BackendMessages.noData(out.buf());
@@ -325,6 +347,11 @@ public final class ClientSession implements AutoCloseable {
             }
             return o.rows() != null ? Result.rows(o.rows(), null, -1, null, null) : Result.done(o.tag());
         }
+        if (q.copy != null) {
+            throw new SQLException(postgres ? "COPY FROM STDIN / TO STDOUT through the Lattice proxy works in the"
+                    + " simple query protocol only" : "COPY FROM STDIN / TO STDOUT through the Lattice proxy works"
+                    + " only in front of a PostgreSQL cluster", "0A000");
+        }
         StatementAnalysis a = q.analysis;
         boolean endsTransaction = a.command() instanceof SqlCommit || a.command() instanceof SqlRollback;
         if (failedTransaction) {
@@ -366,7 +393,7 @@ public final class ClientSession implements AutoCloseable {
             boolean handedOver = false;
             try {
                 for (int i = 0; i < q.markerParameters.length; i++) {
-                    ps.setObject(i + 1, parameters[q.markerParameters[i]]);
+                    NodeParameters.set(ps, i + 1, parameters[q.markerParameters[i]]);
                 }
                 running = ps;
                 if (ps.execute()) {
@@ -406,6 +433,13 @@ public final class ClientSession implements AutoCloseable {
         if (a.kind() != StatementKind.QUERY) {
             reportToken();
         }
+        if (postgres && a.kind() == StatementKind.SESSION_SETTING) {
+            try {
+                serverSettings.report(out.buf(), session);
+            } catch (SQLException e) {
+                // reported with the next setting
+            }
+        }
     }
 
     /** ParameterStatus lattice_token whenever the session's causal token moved (after commits). */
@@ -435,6 +469,7 @@ public final class ClientSession implements AutoCloseable {
         int n = columns.size();
         ZoneId zone = settings.zone();
         int count = 0;
+        columns.checkFormats(formats);
         while (maxRows <= 0 || count < maxRows) {
             if (!rs.next()) {
                 r.exhausted = true;
@@ -445,7 +480,7 @@ public final class ClientSession implements AutoCloseable {
             try {
                 buf.writeShort(n);
                 for (int i = 0; i < n; i++) {
-                    ValueEncoder.write(buf, rs, i + 1, columns.types()[i], columns.binary(formats, i), zone);
+                    columns.write(buf, rs, i, formats, zone);
                 }
             } catch (SQLException | RuntimeException e) {
                 buf.writerIndex(at - 1);
@@ -464,7 +499,65 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void error(SQLException e) {
-        BackendMessages.error(out.buf(), SqlStates.of(e), e.getMessage());
+        ServerErrors.write(out.buf(), e);
+    }
+
+    /**
+     * COPY in a simple query, in front of PostgreSQL: TO STDOUT streams now; FROM STDIN answers
+     * CopyInResponse and returns true, the data then arriving in CopyData messages.
+     */
+    private boolean startCopy(PreparedQuery q, boolean amongOthers) throws SQLException {
+        if (q.copy == CopyRelay.Direction.OUT) {
+            String tag = CopyRelay.out(session, q.analysis, q.sql, out); // flushes as it streams
+            BackendMessages.commandComplete(out.buf(), tag);
+            return false;
+        }
+        if (amongOthers) {
+            throw new SQLException("COPY FROM STDIN must be the only statement of its query", "0A000");
+        }
+        if (failedTransaction) {
+            throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
+                    "25P02");
+        }
+        try {
+            copy.beginIn(session, q.analysis, q.sql, out.buf());
+            return true;
+        } catch (SQLException e) {
+            failedTransaction = !session.effectiveAutoCommit();
+            throw e;
+        }
+    }
+
+    /** A message in copy-in mode; false when it ends the copy and is then handled as usual. */
+    private boolean copyIn(FrontendMessage message) {
+        try {
+            if (message instanceof FrontendMessage.CopyData d) {
+                copy.data(d.data());
+                return true;
+            }
+            if (message instanceof FrontendMessage.Sync || message instanceof FrontendMessage.Flush) {
+                return true; // ignored in copy-in mode, as PostgreSQL does
+            }
+            if (message instanceof FrontendMessage.CopyDone) {
+                BackendMessages.commandComplete(out.buf(), copy.done(session));
+                reportToken();
+            } else {
+                copy.fail(session);
+                throw new SQLException(message instanceof FrontendMessage.CopyFail f
+                        ? "COPY from stdin failed: " + f.message()
+                        : "unexpected message type during COPY from stdin", message instanceof FrontendMessage.CopyFail
+                        ? "57014" : "08P01");
+            }
+        } catch (SQLException e) {
+            if (copy.copyingIn()) {
+                copy.fail(session);
+            }
+            failedTransaction = !session.effectiveAutoCommit();
+            error(e);
+        }
+        readyForQuery();
+        out.flush();
+        return message instanceof FrontendMessage.CopyDone || message instanceof FrontendMessage.CopyFail;
     }
 
     private void readyForQuery() {

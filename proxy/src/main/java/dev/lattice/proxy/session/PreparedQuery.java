@@ -23,6 +23,8 @@ final class PreparedQuery {
     final int[] declaredTypes;
     /** Whether it is a SHOW, whose CommandComplete tag is "SHOW" rather than "SELECT n". */
     final boolean show;
+    /** A COPY FROM STDIN or TO STDOUT: which way its data moves; null for any other statement. */
+    final CopyRelay.Direction copy;
     /** Filled in by the first Describe of the statement. */
     int[] parameterTypes;
     Columns columns;
@@ -35,6 +37,7 @@ final class PreparedQuery {
         this.empty = sql.isBlank();
         String[] first = CommandTags.words(sql, 1);
         this.show = first.length > 0 && first[0].equals("SHOW");
+        this.copy = first.length > 0 && first[0].equals("COPY") ? CopyRelay.direction(sql) : null;
         this.declaredTypes = declaredTypes == null ? new int[0] : declaredTypes;
         if (analysis == null) {
             this.h2Sql = sql;
@@ -60,7 +63,8 @@ final class PreparedQuery {
         if (sql.isBlank()) {
             return new PreparedQuery(sql, null, false, declaredTypes);
         }
-        if (PgSettings.recognizes(sql)) {
+        // In front of PostgreSQL the server answers SET and SHOW; over H2 the proxy does.
+        if (!session.cluster().config().postgres() && PgSettings.recognizes(sql)) {
             return new PreparedQuery(sql, null, true, declaredTypes);
         }
         return new PreparedQuery(sql, session.analyze(sql), false, declaredTypes);

@@ -33,7 +33,7 @@ final class Result implements AutoCloseable {
 
     static Result rows(ResultSet rs, PreparedStatement owner, int node, String ownerSql, NodeStatements cache)
             throws SQLException {
-        return new Result(rs, Columns.of(rs.getMetaData()), null, owner, node, ownerSql, cache);
+        return new Result(rs, Columns.of(rs), null, owner, node, ownerSql, cache);
     }
 
     static Result done(String tag) {

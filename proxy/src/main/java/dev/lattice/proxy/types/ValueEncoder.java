@@ -127,7 +127,7 @@ public final class ValueEncoder {
         return new String(out, StandardCharsets.US_ASCII);
     }
 
-    private static void writeBinary(ByteBuf out, ResultSet rs, int column, PgType type) throws SQLException {
+    static void writeBinary(ByteBuf out, ResultSet rs, int column, PgType type) throws SQLException {
         switch (type) {
             case BOOL -> {
                 boolean v = rs.getBoolean(column);

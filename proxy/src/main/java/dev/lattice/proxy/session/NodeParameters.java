@@ -1,0 +1,105 @@
+package dev.lattice.proxy.session;
+
+import dev.lattice.proxy.types.PgType;
+import dev.lattice.proxy.types.ServerValues;
+import dev.lattice.proxy.types.ValueDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.util.PGobject;
+
+/**
+ * Bind parameters on their way to a node. Over H2 they are decoded into Java values; over a
+ * PostgreSQL node a text parameter goes on as text with the client's type OID (or none, so the
+ * server infers it, as it would have for the client), so every PostgreSQL type passes through.
+ */
+final class NodeParameters {
+
+    /** A text parameter for a PostgreSQL node, of the type the client named (0: let the server infer). */
+    record ServerText(int oid, String text) { }
+
+    private NodeParameters() {
+    }
+
+    static Object decode(byte[] value, int oid, boolean binary, boolean postgres) throws SQLException {
+        if (!postgres || value == null) {
+            return ValueDecoder.decode(value, oid, binary);
+        }
+        if (!binary) {
+            return new ServerText(oid, new String(value, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (ServerValues.elementOf(oid) != 0) {
+            return new ServerText(oid, arrayText(value, oid));
+        }
+        PgType type = PgType.byOid(oid);
+        if (type == null || type == PgType.UNKNOWN) {
+            throw new SQLException("binary format is not supported by the Lattice proxy for parameters of type oid "
+                    + oid + "; send it in text format", "0A000");
+        }
+        return ValueDecoder.decode(value, oid, true);
+    }
+
+    /** A one-dimensional array in binary format, as the text literal the server reads ({@code {"a",NULL}}). */
+    private static String arrayText(byte[] value, int oid) throws SQLException {
+        try {
+            ByteBuf in = Unpooled.wrappedBuffer(value);
+            int dimensions = in.readInt();
+            in.readInt(); // has-nulls flag
+            int element = in.readInt();
+            if (dimensions == 0) {
+                return "{}";
+            }
+            if (dimensions != 1 || element != ServerValues.elementOf(oid)) {
+                throw new SQLException("binary format of multidimensional arrays (or of an array of type oid " + element
+                        + ") is not supported by the Lattice proxy; send it in text format", "0A000");
+            }
+            int length = in.readInt();
+            in.readInt(); // lower bound
+            StringBuilder text = new StringBuilder("{");
+            for (int i = 0; i < length; i++) {
+                if (i > 0) {
+                    text.append(',');
+                }
+                int size = in.readInt();
+                if (size < 0) {
+                    text.append("NULL");
+                    continue;
+                }
+                byte[] bytes = new byte[size];
+                in.readBytes(bytes);
+                Object v = ValueDecoder.decode(bytes, element, true);
+                String s = v instanceof byte[] b ? "\\x" + java.util.HexFormat.of().formatHex(b) : String.valueOf(v);
+                text.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+            if (in.isReadable()) {
+                throw new SQLException("invalid binary array parameter: " + in.readableBytes() + " bytes left over",
+                        "22P03");
+            }
+            return text.append('}').toString();
+        } catch (IndexOutOfBoundsException e) {
+            throw new SQLException("invalid binary array parameter: " + e.getMessage(), "22P03", e);
+        }
+    }
+
+    static void set(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (!(value instanceof ServerText t)) {
+            ps.setObject(index, value);
+            return;
+        }
+        if (t.oid() == 0 || t.oid() == PgType.UNKNOWN.oid()) {
+            ps.setObject(index, t.text(), Types.OTHER);
+            return;
+        }
+        String name = ps.getConnection().unwrap(BaseConnection.class).getTypeInfo().getPGType(t.oid());
+        if (name == null) {
+            throw new SQLException("type with OID " + t.oid() + " does not exist", "42704");
+        }
+        PGobject o = new PGobject();
+        o.setType(name);
+        o.setValue(t.text());
+        ps.setObject(index, o);
+    }
+}
