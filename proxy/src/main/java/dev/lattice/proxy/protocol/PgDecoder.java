@@ -90,6 +90,11 @@ public final class PgDecoder extends ByteToMessageDecoder {
             if (in.readableBytes() < length + 1) {
                 return;
             }
+            if (type == 'd' || type == 'c' || type == 'f') {
+                // CopyData, CopyDone, CopyFail outside COPY: PostgreSQL ignores them, per the protocol
+                in.skipBytes(length + 1);
+                continue;
+            }
             in.skipBytes(5);
             ByteBuf body = in.readSlice(length - 4);
             out.add(MessageParser.parse(type, body));

@@ -22,6 +22,8 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client of the proxy: one engine {@link Session} driven by protocol v3 messages, in order,
@@ -32,6 +34,7 @@ import java.util.Map;
 public final class ClientSession implements AutoCloseable {
 
     private static final Object[] NO_PARAMETERS = new Object[0];
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final Session session;
     private final Outbound out;
@@ -43,11 +46,17 @@ public final class ClientSession implements AutoCloseable {
     private boolean discarding;
     private long reportedToken = Long.MIN_VALUE;
     private volatile java.sql.Statement running;
+    private final int maxStatementLength;
 
-    public ClientSession(Session session, Outbound out, PgSettings settings) {
+    /**
+     * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
+     *        accepted; longer ones are refused with 54000 before anything reads them
+     */
+    public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength) {
         this.session = session;
         this.out = out;
         this.settings = settings;
+        this.maxStatementLength = maxStatementLength;
     }
 
     /** Completes start-up: reported settings, the causal token, the cancel key, ReadyForQuery. */
@@ -64,11 +73,14 @@ public final class ClientSession implements AutoCloseable {
 
     /** Handles one message; returns normally unless the client went away mid-result. */
     public void handle(FrontendMessage message) throws ClientGoneException {
-        if (discarding && !(message instanceof FrontendMessage.Sync)) {
+        if (discarding && !(message instanceof FrontendMessage.Sync
+                || message instanceof FrontendMessage.Malformed m && m.type() == 'S')) {
             return;
         }
         try {
-            if (message instanceof FrontendMessage.Query q) {
+            if (message instanceof FrontendMessage.Malformed m) {
+                malformed(m);
+            } else if (message instanceof FrontendMessage.Query q) {
                 simpleQuery(q.sql());
             } else if (message instanceof FrontendMessage.Parse p) {
                 parse(p);
@@ -93,6 +105,44 @@ public final class ClientSession implements AutoCloseable {
         } catch (SQLException e) {
             error(e);
             discarding = true;
+        } catch (RuntimeException | StackOverflowError e) {
+            error(internal(e));
+            discarding = true;
+        }
+    }
+
+    /**
+     * A message whose frame is intact but whose body is not: an ERROR, as in PostgreSQL, then
+     * ReadyForQuery for a Query or a Sync, the discard until Sync for the extended protocol.
+     */
+    private void malformed(FrontendMessage.Malformed m) {
+        BackendMessages.error(out.buf(), m.sqlState(), m.message());
+        if (m.type() == 'Q' || m.type() == 'S') {
+            discarding = false;
+            readyForQuery();
+            out.flush();
+        } else {
+            discarding = true;
+        }
+    }
+
+    /**
+     * What failed inside our code or a library's on a statement's path, as an ERROR of that
+     * statement: the session goes on. A stack overflow is what PostgreSQL calls 54001; anything else
+     * is logged at DEBUG only, so a hostile client cannot fill the log.
+     */
+    static SQLException internal(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return new SQLException("stack depth limit exceeded", "54001");
+        }
+        LOG.debug("Internal error on a statement's path", e);
+        return new SQLException("internal error: " + e, "XX000", e);
+    }
+
+    private void checkLength(String sql) throws SQLException {
+        if (sql.length() > maxStatementLength) {
+            throw new SQLException("statement too long: " + sql.length() + " characters, more than the maximum of "
+                    + maxStatementLength + " (maxStatementLength)", "54000");
         }
     }
 
@@ -112,7 +162,16 @@ public final class ClientSession implements AutoCloseable {
     private void simpleQuery(String sql) throws ClientGoneException {
         closePortal("");
         prepared.remove("");
-        List<String> parts = SqlSplitter.split(sql);
+        List<String> parts;
+        try {
+            checkLength(sql);
+            parts = SqlSplitter.split(sql);
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
+            error(e instanceof SQLException s ? s : internal(e));
+            readyForQuery();
+            out.flush();
+            return;
+        }
         if (parts.isEmpty()) {
             BackendMessages.emptyQueryResponse(out.buf());
         }
@@ -135,6 +194,10 @@ public final class ClientSession implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 error(e);
+                failed = true;
+                break;
+            } catch (RuntimeException | StackOverflowError e) {
+                error(internal(e));
                 failed = true;
                 break;
             }
@@ -182,6 +245,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void parse(FrontendMessage.Parse p) throws SQLException {
+        checkLength(p.sql());
         if (!p.name().isEmpty() && prepared.containsKey(p.name())) {
             throw new SQLException("prepared statement \"" + p.name() + "\" already exists", "42P05");
         }
@@ -339,10 +403,15 @@ public final class ClientSession implements AutoCloseable {
             }
         }
         try {
-            Result r = switch (a.kind()) {
-                case QUERY, DML, DDL, OTHER -> onNode(q, parameters);
-                default -> command(q);
-            };
+            Result r;
+            try {
+                r = switch (a.kind()) {
+                    case QUERY, DML, DDL, OTHER -> onNode(q, parameters);
+                    default -> command(q);
+                };
+            } catch (RuntimeException | StackOverflowError e) {
+                throw internal(e);
+            }
             if (endsTransaction) {
                 failedTransaction = false;
             }
