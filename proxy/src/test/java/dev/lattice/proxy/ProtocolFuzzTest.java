@@ -273,7 +273,7 @@ class ProtocolFuzzTest {
                 case 3 -> b = concat(b, randomBytes(random, 1 + random.nextInt(16)));
                 default -> {
                     if (b.length >= 4) {
-                        ByteBuffer.wrap(b).putInt(random.nextInt(4) * (b.length / 4), random.nextInt());
+                        ByteBuffer.wrap(b).putInt(random.nextInt(b.length - 3), random.nextInt());
                     }
                 }
             }

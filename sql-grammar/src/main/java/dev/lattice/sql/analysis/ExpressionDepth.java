@@ -16,9 +16,11 @@ import java.util.Set;
  * and runs of prefix operators ({@code NOT}, unary {@code -}, {@code +}, {@code ~}), each of
  * which nests its operand one level deeper. A chain of binary operators at one level ({@code 1 +
  * 1 + …}, {@code a || b || …}, {@code … UNION …}) is a left-deep tree as deep as the chain is
- * long. AND and OR chains are flat in H2, so they are not refused; past
- * {@link #MAX_PARSED_BOOLEAN_CHAIN} they are only kept from Calcite, whose tree they would make
- * as deep, and the statement is then analyzed by its tokens (routed conservatively).
+ * long. AND and OR chains are flat in H2: past {@link #MAX_PARSED_BOOLEAN_CHAIN} they are only
+ * kept from Calcite, whose tree they would make as deep, and the statement is analyzed by its
+ * tokens (routed conservatively); past {@link #MAX_BOOLEAN_CHAIN} they are refused, as H2's cost
+ * grows faster than their length. Lists of more than {@link #MAX_PARSED_LIST_ITEMS} items are
+ * kept from Calcite too.
  */
 final class ExpressionDepth {
   /** Nesting levels allowed: H2 overflows a 1 MB stack at ~250 nested subqueries. */
@@ -27,6 +29,16 @@ final class ExpressionDepth {
   static final int MAX_OPERATOR_CHAIN = 1_000;
   /** AND/OR chained at one level that Calcite's tree walk still takes on a 1 MB stack. */
   static final int MAX_PARSED_BOOLEAN_CHAIN = 1_000;
+  /**
+   * AND/OR chained at one level at all: H2 takes time superlinear in the chain's length (4 s for
+   * 140,000 ORs, 40 s for four times as many), so longer chains are refused (54001).
+   */
+  static final int MAX_BOOLEAN_CHAIN = 10_000;
+  /**
+   * Items of one parenthesized list (an IN list, a function's arguments) that Calcite parses in
+   * time about linear in the list; longer lists are analyzed by their tokens instead.
+   */
+  static final int MAX_PARSED_LIST_ITEMS = 10_000;
 
   /** Words after which a {@code -} or {@code +} is a sign, not a binary operator. */
   private static final Set<String> SIGN_AFTER = Set.of("SELECT", "WHERE", "AND", "OR", "NOT",
@@ -56,6 +68,7 @@ final class ExpressionDepth {
     int[] booleans = new int[MAX_DEPTH + 2];
     int[] setOps = new int[MAX_DEPTH + 2];
     int[] carried = new int[MAX_DEPTH + 2];
+    int[] items = new int[MAX_DEPTH + 2];
     int prefixRun = 0;
     boolean parseable = true;
     SqlToken previous = null;
@@ -68,6 +81,7 @@ final class ExpressionDepth {
             throw tooDeep();
           }
           carried[depth] = prefixRun;
+          items[depth] = 0;
           chain[depth] = 0;
           booleans[depth] = 0;
           setOps[depth] = 0;
@@ -81,6 +95,9 @@ final class ExpressionDepth {
           }
           prefixRun = 0;
         } else if (c == ',' || c == ';') {
+          if (c == ',' && depth > 0 && ++items[depth] > MAX_PARSED_LIST_ITEMS) {
+            parseable = false;
+          }
           chain[depth] = 0;
           booleans[depth] = 0;
           prefixRun = 0;
@@ -129,7 +146,11 @@ final class ExpressionDepth {
         } else if (w.equals("END") && depth > 0 && carried[depth] == -1) {
           depth--;
         } else if (w.equals("AND") || w.equals("OR")) {
-          if (++booleans[depth] > MAX_PARSED_BOOLEAN_CHAIN) {
+          if (++booleans[depth] > MAX_BOOLEAN_CHAIN) {
+            throw new SQLException("stack depth limit exceeded: the statement chains more than "
+                + MAX_BOOLEAN_CHAIN + " AND/OR in one expression", "54001");
+          }
+          if (booleans[depth] > MAX_PARSED_BOOLEAN_CHAIN) {
             parseable = false;
           }
         } else if (w.equals("UNION") || w.equals("INTERSECT") || w.equals("EXCEPT")) {
