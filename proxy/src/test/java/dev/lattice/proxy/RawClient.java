@@ -33,6 +33,66 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Ends what this client sends (the server sees end of stream); reading goes on. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    /** A start-up packet with these name/value pairs, protocol version and terminator as given. */
+    static byte[] startup(int version, boolean terminator, String... pairs) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(ByteBuffer.allocate(4).putInt(version).array());
+        for (String s : pairs) {
+            body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+            body.write(0);
+        }
+        if (terminator) {
+            body.write(0);
+        }
+        byte[] b = body.toByteArray();
+        return ByteBuffer.allocate(4 + b.length).putInt(4 + b.length).put(b).array();
+    }
+
+    /** A Parse of an unnamed statement with these declared parameter types. */
+    static byte[] parse(String sql, int... types) {
+        byte[] s = sql.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1 + s.length + 1 + 2 + 4 * types.length).put((byte) 0).put(s).put((byte) 0)
+                .putShort((short) types.length);
+        for (int t : types) {
+            b.putInt(t);
+        }
+        return message('P', b.array());
+    }
+
+    /** A Bind of the unnamed statement to the unnamed portal, all parameters in one format. */
+    static byte[] bind(short format, byte[]... values) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(0);
+        body.write(0);
+        body.writeBytes(ByteBuffer.allocate(4).putShort((short) 1).putShort(format).array());
+        body.writeBytes(ByteBuffer.allocate(2).putShort((short) values.length).array());
+        for (byte[] v : values) {
+            body.writeBytes(ByteBuffer.allocate(4).putInt(v == null ? -1 : v.length).array());
+            if (v != null) {
+                body.writeBytes(v);
+            }
+        }
+        body.writeBytes(new byte[] {0, 0});
+        return message('B', body.toByteArray());
+    }
+
+    static byte[] execute() {
+        return message('E', new byte[] {0, 0, 0, 0, 0});
+    }
+
+    static byte[] sync() {
+        return message('S', new byte[0]);
+    }
+
     void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();

@@ -136,13 +136,19 @@ class RobustnessTest {
     }
 
     @Test
-    void aMessageShorterThanItsFieldsIsRefused() throws Exception {
+    void aMessageShorterThanItsFieldsIsAnErrorAndTheConnectionGoesOn() throws Exception {
         try (RawClient c = new RawClient(proxy.port())) {
             c.sendStartup("lattice");
             assertNotNull(c.readUntil('Z'));
-            // Bind claiming 5 parameter values but carrying none
+            // Bind claiming 5 parameter values but carrying none: the frame is intact, so as in
+            // PostgreSQL an ERROR, then the discard until Sync
             c.send(RawClient.message('B', new byte[] {0, 0, 0, 0, 0, 5}));
-            assertFatal(c.readToEnd(), "08P01");
+            c.send(RawClient.sync());
+            RawClient.Message error = c.readUntil('E');
+            assertTrue(error.text().contains("SERROR") && error.text().contains("C08P01"), error.text());
+            assertNotNull(c.readUntil('Z'));
+            c.send(RawClient.query("select 1"));
+            assertNotNull(c.readUntil('D'), "the connection is usable after Sync");
         }
     }
 

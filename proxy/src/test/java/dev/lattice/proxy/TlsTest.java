@@ -140,6 +140,73 @@ class TlsTest {
     }
 
     @Test
+    void withTlsRequiredAClearTextStartupIsRefusedAndTlsIsServed() throws Exception {
+        try (RunningProxy required = RunningProxy.start("tls-required", Map.of("tls", Map.of("certificate",
+                pem.certificate().toString(), "key", pem.key().toString(), "required", true)))) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> required.connect(RunningProxy.props("sslmode", "disable")).close());
+            assertEquals("28000", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("no encryption"), e.getMessage());
+            try (RawClient raw = new RawClient(required.port())) {
+                raw.sendStartup("lattice");
+                List<RawClient.Message> got = raw.readToEnd();
+                assertTrue(got.size() == 1 && got.get(0).text().contains("SFATAL") && got.get(0).text().contains("C28000"),
+                        got.toString());
+            }
+            try (Connection c = required.connect(RunningProxy.props("sslmode", "require")); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select 1")) {
+                assertTrue(rs.next());
+            }
+        }
+    }
+
+    @Test
+    void onlyTls12And13WithForwardSecretAeadSuitesAreOffered() throws Exception {
+        for (String old : new String[] {"TLSv1.1", "TLSv1"}) {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, new javax.net.ssl.TrustManager[] {trustingManager()}, null);
+            try (java.net.Socket plainSocket = new java.net.Socket("127.0.0.1", tls.port())) {
+                plainSocket.getOutputStream().write(RawClient.sslRequest());
+                assertEquals('S', plainSocket.getInputStream().read());
+                SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket(plainSocket, "localhost", tls.port(), false);
+                socket.setEnabledProtocols(new String[] {old});
+                socket.setSoTimeout(10_000);
+                assertThrows(java.io.IOException.class, socket::startHandshake, old + " must be refused");
+            } catch (IllegalArgumentException notInThisJdk) {
+                // the JDK itself no longer knows the protocol: nothing to check
+            }
+        }
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {trustingManager()}, null);
+        try (java.net.Socket plainSocket = new java.net.Socket("127.0.0.1", tls.port())) {
+            plainSocket.getOutputStream().write(RawClient.sslRequest());
+            assertEquals('S', plainSocket.getInputStream().read());
+            SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket(plainSocket, "localhost", tls.port(), false);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {"TLS_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"});
+            socket.setSoTimeout(10_000);
+            assertThrows(java.io.IOException.class, socket::startHandshake, "RSA key exchange and CBC must be refused");
+        }
+    }
+
+    private static javax.net.ssl.X509TrustManager trustingManager() {
+        return new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+    }
+
+    @Test
     void verifyFullAgainstAnotherRootCertificateIsRefusedAndTheProxyGoesOn() throws Exception {
         TestCertificates.Pem other = TestCertificates.selfSigned(dir, "other");
         long failures = tls.server.stats().tlsFailures();

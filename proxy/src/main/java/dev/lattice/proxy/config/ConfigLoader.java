@@ -30,7 +30,7 @@ public final class ConfigLoader {
 
     static final Set<String> KEYS = Set.of("host", "port", "metricsPort", "auth", "users", "tls", "cluster",
             "consistency", "consistencyTimeout", "consistencyFallback", "maxConnections", "idleTimeout",
-            "maxMessageSize");
+            "maxMessageSize", "maxConnectionsPerAddress", "authenticationTimeout", "maxStatementLength");
     public static final String USAGE_TEXT = """
             usage: java -jar lattice-proxy.jar [--config FILE] [--host ADDR] [--port N] [--metrics-port N] [--cluster URL]
               --config FILE      YAML configuration (see README, "Proxy")
@@ -135,15 +135,18 @@ public final class ConfigLoader {
         }
         Path cert = null;
         Path key = null;
+        boolean tlsRequired = false;
         if (values.get("tls") != null) {
             Map<String, Object> tls = map(values.get("tls"), "tls");
             for (String k : tls.keySet()) {
-                if (!k.equals("certificate") && !k.equals("key")) {
-                    throw new ConfigException("unknown setting 'tls." + k + "'; the settings are tls.certificate, tls.key");
+                if (!k.equals("certificate") && !k.equals("key") && !k.equals("required")) {
+                    throw new ConfigException("unknown setting 'tls." + k + "'; the settings are tls.certificate, "
+                            + "tls.key, tls.required");
                 }
             }
             cert = readable(tls, "certificate");
             key = readable(tls, "key");
+            tlsRequired = bool(tls, "required", false);
         }
         String clusterUrl = ProxyConfig.DEFAULT_CLUSTER;
         if (values.get("cluster") != null) {
@@ -169,8 +172,12 @@ public final class ConfigLoader {
         int maxConnections = integer(values, "maxConnections", 100, 1, 100_000);
         int idleTimeout = integer(values, "idleTimeout", 0, 0, 86_400 * 365);
         int maxMessageSize = integer(values, "maxMessageSize", 16 * 1024 * 1024, 1024, 1 << 30);
+        int perAddress = integer(values, "maxConnectionsPerAddress", maxConnections, 1, 100_000);
+        int authenticationTimeout = integer(values, "authenticationTimeout", 60, 1, 600);
+        int maxStatementLength = integer(values, "maxStatementLength", maxMessageSize, 1, 1 << 30);
         return new ProxyConfig(host, port, metricsPort, auth, Map.copyOf(users), usersConfigured, cert, key, clusterUrl,
-                session, maxConnections, idleTimeout, maxMessageSize);
+                session, maxConnections, idleTimeout, maxMessageSize, tlsRequired, Math.min(perAddress, maxConnections),
+                authenticationTimeout, maxStatementLength);
     }
 
     private static void copy(Map<String, Object> values, String key, Properties session) {
@@ -269,6 +276,21 @@ public final class ConfigLoader {
             throw new ConfigException(key + ": must be between " + min + " and " + max + ", not " + n);
         }
         return (int) n;
+    }
+
+    private static boolean bool(Map<String, Object> values, String key, boolean fallback) throws ConfigException {
+        Object v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String text = String.valueOf(v).trim();
+        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new ConfigException("tls." + key + ": must be true or false, not '" + v + "'");
     }
 
     private static Path readable(Map<String, Object> tls, String key) throws ConfigException {

@@ -16,11 +16,16 @@ import java.util.Properties;
  *        (consistency, consistencyTimeout, consistencyFallback, ...)
  * @param metricsPort 0 for no metrics endpoint
  * @param idleTimeoutSeconds 0 for none
+ * @param tlsRequired whether a client must use TLS (a clear-text start-up is refused)
+ * @param maxConnectionsPerAddress connections one client address may hold (open or starting)
+ * @param authenticationTimeoutSeconds how long a connection may take from accept to authenticated
+ * @param maxStatementLength the longest statement text accepted, in characters
  */
 public record ProxyConfig(String host, int port, int metricsPort, AuthMethod authMethod,
                           Map<String, UserCredentials> users, boolean usersConfigured, Path tlsCertificate,
                           Path tlsKey, String clusterUrl, Properties sessionProperties, int maxConnections,
-                          int idleTimeoutSeconds, int maxMessageSize) {
+                          int idleTimeoutSeconds, int maxMessageSize, boolean tlsRequired,
+                          int maxConnectionsPerAddress, int authenticationTimeoutSeconds, int maxStatementLength) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5433;
@@ -35,18 +40,22 @@ public record ProxyConfig(String host, int port, int metricsPort, AuthMethod aut
     /** A copy listening elsewhere (tests bind port 0). */
     public ProxyConfig withListen(String newHost, int newPort, int newMetricsPort) {
         return new ProxyConfig(newHost, newPort, newMetricsPort, authMethod, users, usersConfigured, tlsCertificate,
-                tlsKey, clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize);
+                tlsKey, clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, tlsRequired,
+                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength);
     }
 
     /** A copy with another connection limit and message size limit. */
     public ProxyConfig withLimits(int newMaxConnections, int newMaxMessageSize) {
         return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
-                clusterUrl, sessionProperties, newMaxConnections, idleTimeoutSeconds, newMaxMessageSize);
+                clusterUrl, sessionProperties, newMaxConnections, idleTimeoutSeconds, newMaxMessageSize, tlsRequired,
+                Math.min(maxConnectionsPerAddress, newMaxConnections), authenticationTimeoutSeconds,
+                Math.min(maxStatementLength, newMaxMessageSize));
     }
 
     /** A copy over another cluster. */
     public ProxyConfig withCluster(String url) {
         return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
-                url, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize);
+                url, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, tlsRequired,
+                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength);
     }
 }

@@ -26,9 +26,11 @@ public final class PrometheusText {
         gauge(out, "lattice_proxy_connections", "Open client connections.", stats.connections());
         gauge(out, "lattice_proxy_sessions", "Authenticated client sessions (one engine session each).", stats.sessions());
         counter(out, "lattice_proxy_connections_accepted_total", "Client connections accepted.", stats.accepted());
-        counter(out, "lattice_proxy_connections_rejected_total", "Connections refused over maxConnections.",
+        counter(out, "lattice_proxy_connections_rejected_total", "Connections refused over maxConnections or maxConnectionsPerAddress.",
                 stats.rejected());
         counter(out, "lattice_proxy_auth_failures_total", "Failed authentications.", stats.authFailures());
+        counter(out, "lattice_proxy_authentication_timeouts_total",
+                "Connections closed for not authenticating within authenticationTimeout.", stats.authenticationTimeouts());
         counter(out, "lattice_proxy_protocol_errors_total", "Connections closed for a bad message.",
                 stats.protocolErrors());
         counter(out, "lattice_proxy_cancel_requests_total", "CancelRequests received.", stats.cancelRequests());

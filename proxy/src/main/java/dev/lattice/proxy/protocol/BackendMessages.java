@@ -46,6 +46,17 @@ public final class BackendMessages {
         end(out, at);
     }
 
+    /** NegotiateProtocolVersion: the newest minor version of 3 the server speaks, and the options it does not know. */
+    public static void negotiateProtocolVersion(ByteBuf out, int newestMinor, java.util.List<String> unsupported) {
+        int at = begin(out, 'v');
+        out.writeInt(newestMinor);
+        out.writeInt(unsupported.size());
+        for (String option : unsupported) {
+            cstring(out, option);
+        }
+        end(out, at);
+    }
+
     public static void backendKeyData(ByteBuf out, int processId, int secret) {
         int at = begin(out, 'K');
         out.writeInt(processId);

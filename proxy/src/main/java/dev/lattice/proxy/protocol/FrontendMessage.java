@@ -6,8 +6,18 @@ import java.util.Map;
 /** A message from the client, one small record per kind of message of protocol v3. */
 public sealed interface FrontendMessage {
 
-    /** The untyped StartupMessage of protocol 3.0, with its parameters (user, database, ...). */
-    record Startup(Map<String, String> parameters) implements FrontendMessage { }
+    /**
+     * The untyped StartupMessage of protocol 3.x, with its parameters (user, database, ...), the
+     * minor version asked for, and the protocol options ({@code _pq_.*}) the server does not know.
+     */
+    record Startup(Map<String, String> parameters, int minorVersion, List<String> unsupportedOptions)
+            implements FrontendMessage {
+
+        /** Whether the client must be told (NegotiateProtocolVersion) that it gets 3.0 without its options. */
+        public boolean needsNegotiation() {
+            return minorVersion > 0 || !unsupportedOptions.isEmpty();
+        }
+    }
 
     /** SSLRequest: the client asks whether to switch to TLS. */
     record SslRequest() implements FrontendMessage { }
@@ -54,6 +64,13 @@ public sealed interface FrontendMessage {
 
     /** 'f': CopyFail, with the client's reason. */
     record CopyFail(String message) implements FrontendMessage { }
+    /**
+     * A well-framed message of a known type whose body is malformed (fields overrunning the frame,
+     * bad counts or codes, text that is not UTF-8). As in PostgreSQL it fails with an ERROR, not
+     * the connection: a Query is answered with ReadyForQuery, an extended-protocol message starts
+     * the discard until Sync.
+     */
+    record Malformed(byte type, String sqlState, String message) implements FrontendMessage { }
 
     /** 'X': Terminate. */
     record Terminate() implements FrontendMessage { }

@@ -4,13 +4,34 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads one typed frontend message from its frame; a frame that does not fit its type is a protocol error. */
+/**
+ * Reads one typed frontend message from its frame. An unknown type is a protocol error that ends
+ * the connection; a known type whose body does not fit its frame is {@link FrontendMessage.Malformed}.
+ */
 final class MessageParser {
 
     private MessageParser() {
     }
 
     static FrontendMessage parse(byte type, ByteBuf body) {
+        if (!known(type)) {
+            throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
+        }
+        try {
+            return parseKnown(type, body);
+        } catch (ProtocolException e) {
+            return new FrontendMessage.Malformed(type, e.sqlState(), e.getMessage());
+        }
+    }
+
+    private static boolean known(byte type) {
+        return switch (type) {
+            case 'Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'X', 'p', 'd', 'c', 'f' -> true;
+            default -> false;
+        };
+    }
+
+    private static FrontendMessage parseKnown(byte type, ByteBuf body) {
         FrontendMessage message = switch (type) {
             case 'Q' -> new FrontendMessage.Query(Bytes.cstring(body));
             case 'P' -> parseStatement(body);
@@ -20,16 +41,18 @@ final class MessageParser {
             case 'C' -> new FrontendMessage.Close(target(body), Bytes.cstring(body));
             case 'S' -> new FrontendMessage.Sync();
             case 'H' -> new FrontendMessage.Flush();
-            case 'X' -> new FrontendMessage.Terminate();
+            case 'X' -> {
+                body.skipBytes(body.readableBytes()); // PostgreSQL does not look inside a Terminate
+                yield new FrontendMessage.Terminate();
+            }
             case 'd' -> new FrontendMessage.CopyData(Bytes.bytes(body, body.readableBytes()));
             case 'c' -> new FrontendMessage.CopyDone();
             case 'f' -> new FrontendMessage.CopyFail(Bytes.cstring(body));
             case 'p' -> new FrontendMessage.Password(Bytes.bytes(body, body.readableBytes()));
-            default -> throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
+            default -> throw new IllegalStateException("not a known type: " + type);
         };
         if (body.isReadable()) {
-            throw new ProtocolException("invalid message format: " + body.readableBytes()
-                    + " bytes left over in message '" + (char) type + "'");
+            throw new ProtocolException("invalid message format");
         }
         return message;
     }

@@ -23,6 +23,10 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,7 +52,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final AtomicLong pendingBytes = new AtomicLong();
     private Phase phase = Phase.STARTUP;
     private boolean counted;
-    private boolean overLimit;
+    /** Why this connection got no slot (connection limits), answered to its start-up; null if it got one. */
+    private String refusal;
+    private InetAddress address;
+    private ScheduledFuture<?> authenticationTimer;
+    private boolean tlsUp;
     private boolean sslRequested;
     private boolean gssEncRequested;
     private Authenticator authenticator;
@@ -56,8 +64,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Outbound out;
     private CancelRegistry.Key key;
-    /** Written and read on the worker only. */
-    private ClientSession session;
+    /** Written on the worker; read on the event loop only to cancel what it runs when the client goes. */
+    private volatile ClientSession session;
 
     ClientHandler(ProxyServer server) {
         this.server = server;
@@ -68,8 +76,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
         out = new Outbound(channel);
-        overLimit = !server.acquireConnection();
-        counted = !overLimit;
+        address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        refusal = server.acquireConnection(address);
+        counted = refusal == null;
+        // As PostgreSQL's authentication_timeout: a connection that never completes start-up and
+        // authentication (a silent socket holding a slot, a stalled TLS handshake) is closed.
+        authenticationTimer = ctx.executor().schedule(() -> authenticationTimedOut(ctx),
+                server.config().authenticationTimeoutSeconds(), TimeUnit.SECONDS);
         super.channelActive(ctx);
     }
 
@@ -83,6 +96,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             default -> {
             }
         }
+    }
+
+    private void authenticationTimedOut(ChannelHandlerContext ctx) {
+        if (phase != Phase.STARTUP && phase != Phase.AUTHENTICATING) {
+            return;
+        }
+        server.stats().authenticationTimeouts.increment();
+        if (sslRequested && ctx.pipeline().get("tls") != null && !tlsUp) {
+            // mid-handshake: nothing can be said in the clear
+            phase = Phase.CLOSED;
+            ctx.close();
+            return;
+        }
+        fatal(ctx, "08P01", "canceling authentication due to timeout (authenticationTimeout "
+                + server.config().authenticationTimeoutSeconds() + " s)");
     }
 
     private void startup(ChannelHandlerContext ctx, FrontendMessage m) {
@@ -114,16 +142,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             server.cancels().cancel(c.processId(), c.secretKey());
             ctx.close();
         } else if (m instanceof FrontendMessage.Startup s) {
-            if (overLimit) {
+            if (refusal != null) {
                 server.stats().rejected.increment();
-                fatal(ctx, "53300", "sorry, too many clients already (maxConnections " + server.config().maxConnections()
-                        + ")");
+                fatal(ctx, "53300", refusal);
                 return;
             }
             startup = s.parameters();
             String user = startup.get("user");
             if (user == null || user.isEmpty()) {
                 fatal(ctx, "28000", "no PostgreSQL user name specified in startup packet");
+                return;
+            }
+            if (server.config().tlsRequired() && ctx.pipeline().get("tls") == null) {
+                server.stats().authFailures.increment();
+                fatal(ctx, "28000", "no pg_hba.conf entry for host \"" + (address == null ? "?" : address.getHostAddress())
+                        + "\", user \"" + user + "\", database \"" + startup.getOrDefault("database", user)
+                        + "\", no encryption (the proxy requires SSL: tls.required)");
                 return;
             }
             UserCredentials credentials = server.config().users().get(user);
@@ -133,6 +167,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 case SCRAM_SHA_256 -> new ScramAuthenticator(user, credentials == null ? null : credentials.scram());
             };
             ByteBuf buf = ctx.alloc().buffer();
+            if (s.needsNegotiation()) {
+                // As PostgreSQL 15: protocol 3.0, none of the _pq_ options; the client decides whether to go on.
+                BackendMessages.negotiateProtocolVersion(buf, 0, s.unsupportedOptions());
+            }
             authenticator.start(buf);
             if (authenticator.done()) {
                 authenticated(ctx, buf);
@@ -167,6 +205,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticated(ChannelHandlerContext ctx, ByteBuf buf) {
+        authenticationTimer.cancel(false);
         BackendMessages.authenticationOk(buf);
         ctx.writeAndFlush(buf);
         phase = Phase.READY;
@@ -185,12 +224,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             PgSettings settings = new PgSettings(user);
             parameters.forEach(settings::startup);
             Session engine = new Session(server.cluster(), server.sessionOptions());
-            session = new ClientSession(engine, out, settings);
+            session = new ClientSession(engine, out, settings, server.config().maxStatementLength());
             server.stats().sessions.incrementAndGet();
             server.cancels().register(key, session);
             session.start(key.processId(), key.secret());
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("Could not open a session for {}", user, e);
+            LOG.warn("Could not open a session for {}: {}", user, e.toString());
+            LOG.debug("Could not open a session", e);
             ByteBuf buf = channel.alloc().buffer();
             BackendMessages.fatal(buf, e instanceof SQLException s ? SqlStates.of(s) : "XX000", String.valueOf(e.getMessage()));
             channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
@@ -208,7 +248,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 || m instanceof FrontendMessage.Execute || m instanceof FrontendMessage.Close
                 || m instanceof FrontendMessage.Sync || m instanceof FrontendMessage.Flush
                 || m instanceof FrontendMessage.CopyData || m instanceof FrontendMessage.CopyDone
-                || m instanceof FrontendMessage.CopyFail)) {
+                || m instanceof FrontendMessage.CopyFail || m instanceof FrontendMessage.Malformed)) {
             server.stats().protocolErrors.increment();
             fatal(ctx, "08P01", "unexpected " + m.getClass().getSimpleName() + " message after start-up");
             return;
@@ -230,7 +270,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             } catch (Outbound.ClientGoneException e) {
                 channel.close();
             } catch (RuntimeException | Error e) {
-                LOG.warn("Session failed; closing its connection", e);
+                // The session answers a statement's failures itself; this is a bug of ours. No stack
+                // trace at WARN: a client that can provoke it could fill the log.
+                LOG.warn("Session failed; closing its connection: {}", e.toString());
+                LOG.debug("Session failure", e);
                 ByteBuf buf = channel.alloc().buffer();
                 BackendMessages.fatal(buf, "XX000", "internal error: " + e);
                 channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
@@ -268,11 +311,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         phase = Phase.CLOSED;
+        authenticationTimer.cancel(false);
         if (counted) {
             counted = false;
-            server.releaseConnection();
+            server.releaseConnection(address);
         }
         server.cancels().remove(key);
+        // Stop what the worker runs for this client now, not when it would have finished.
+        ClientSession running = session;
+        if (running != null) {
+            running.cancel();
+        }
         if (out != null) {
             out.wakeWriters();
         }
@@ -292,6 +341,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SslHandshakeCompletionEvent handshake) {
             if (handshake.isSuccess()) {
+                tlsUp = true;
                 server.stats().tlsConnections.increment();
             } else {
                 // The TLS handler closes the connection; a failed handshake is no protocol error of ours to answer.

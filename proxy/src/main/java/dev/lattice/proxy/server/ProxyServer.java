@@ -31,7 +31,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The listening proxy: a Netty server whose every connection is one Lattice session on one cluster. */
 public final class ProxyServer implements AutoCloseable {
 
+    /**
+     * Session threads get a larger stack than the JVM's default 1 MB: the statement path (H2's
+     * recursive parser and optimizer) fits in 1 MB within the nesting bounds the analysis enforces,
+     * and this leaves a wide margin. It is address space, committed only as far as it is used.
+     */
+    static final long SESSION_STACK_SIZE = 16L * 1024 * 1024;
+    /** Thread names of the session workers (tests look for them). */
+    public static final String SESSION_THREAD_PREFIX = "lattice-session-";
+
     private final ProxyConfig config;
+    /** Connections per client address, counted under the map's per-key lock; absent means none. */
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perAddress =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Cluster cluster;
     private final SessionOptions sessionOptions;
     private final SslContext sslContext;
@@ -47,7 +59,7 @@ public final class ProxyServer implements AutoCloseable {
         this.cluster = cluster;
         this.sessionOptions = options;
         this.sslContext = sslContext;
-        this.workers = Executors.newCachedThreadPool(daemons("lattice-session-"));
+        this.workers = Executors.newCachedThreadPool(daemons("lattice-session-", SESSION_STACK_SIZE));
         this.boss = new MultiThreadIoEventLoopGroup(1, daemons("lattice-accept-"), NioIoHandler.newFactory());
         this.io = new MultiThreadIoEventLoopGroup(0, daemons("lattice-io-"), NioIoHandler.newFactory());
     }
@@ -133,17 +145,39 @@ public final class ProxyServer implements AutoCloseable {
         return workers;
     }
 
-    boolean acquireConnection() {
+    /** Why a connection was not given a slot, or null when it was. */
+    String acquireConnection(java.net.InetAddress address) {
         stats.accepted.increment();
         if (stats.connections.incrementAndGet() > config.maxConnections()) {
             stats.connections.decrementAndGet();
-            return false;
+            return "sorry, too many clients already (maxConnections " + config.maxConnections() + ")";
         }
-        return true;
+        if (address != null) {
+            int limit = config.maxConnectionsPerAddress();
+            boolean[] refused = new boolean[1];
+            perAddress.compute(address, (a, n) -> {
+                int held = n == null ? 0 : n;
+                refused[0] = held >= limit;
+                return refused[0] ? n : held + 1;
+            });
+            if (refused[0]) {
+                stats.connections.decrementAndGet();
+                return "sorry, too many clients already from " + address.getHostAddress() + " (maxConnectionsPerAddress "
+                        + config.maxConnectionsPerAddress() + ")";
+            }
+        }
+        return null;
     }
 
-    void releaseConnection() {
+    void releaseConnection(java.net.InetAddress address) {
         stats.connections.decrementAndGet();
+        if (address != null) {
+            releaseAddress(address);
+        }
+    }
+
+    private void releaseAddress(java.net.InetAddress address) {
+        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Stops listening and closes every connection (their sessions roll back). The cluster keeps running. */
@@ -158,9 +192,13 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private static ThreadFactory daemons(String prefix) {
+        return daemons(prefix, 0);
+    }
+
+    private static ThreadFactory daemons(String prefix, long stackSize) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            Thread t = new Thread(null, r, prefix + n.incrementAndGet(), stackSize);
             t.setDaemon(true);
             return t;
         };

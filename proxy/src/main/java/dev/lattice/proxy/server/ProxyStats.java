@@ -15,6 +15,7 @@ public final class ProxyStats {
     final LongAdder cancelRequests = new LongAdder();
     final LongAdder tlsConnections = new LongAdder();
     final LongAdder tlsFailures = new LongAdder();
+    final LongAdder authenticationTimeouts = new LongAdder();
 
     /** Open client connections, authenticated or not. */
     public int connections() {
@@ -30,7 +31,12 @@ public final class ProxyStats {
         return accepted.sum();
     }
 
-    /** Connections refused for being over maxConnections. */
+    /** Connections closed for not completing start-up and authentication within authenticationTimeout. */
+    public long authenticationTimeouts() {
+        return authenticationTimeouts.sum();
+    }
+
+    /** Connections refused for being over maxConnections or maxConnectionsPerAddress. */
     public long rejected() {
         return rejected.sum();
     }

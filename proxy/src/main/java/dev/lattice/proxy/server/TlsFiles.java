@@ -3,6 +3,7 @@ package dev.lattice.proxy.server;
 import dev.lattice.proxy.config.ConfigException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +42,19 @@ final class TlsFiles {
     private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
     private static final String[] KEY_ALGORITHMS = {"RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA"};
 
+    /** TLS 1.3 and 1.2 only: older versions have no AEAD suites and known downgrade attacks. */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * TLS 1.3's suites, then TLS 1.2's with forward secrecy (ECDHE) and authenticated encryption
+     * (GCM, ChaCha20-Poly1305) only: no CBC, no RSA key exchange, no SHA-1 MACs. Suites the JDK
+     * lacks are left out, not refused.
+     */
+    static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     private record Block(String label, String body) { }
 
     private TlsFiles() {
@@ -54,7 +68,10 @@ final class TlsFiles {
                     + certificateFile + " (" + chain.get(0).getSubjectX500Principal() + ")");
         }
         try {
-            return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new)).build();
+            return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                    .protocols(PROTOCOLS)
+                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .build();
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("tls: cannot use certificate " + certificateFile + " and key " + keyFile + ": "
                     + e.getMessage(), e);

@@ -20,6 +20,8 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client of the proxy: one engine {@link Session} driven by protocol v3 messages, in order,
@@ -30,6 +32,7 @@ import java.util.Map;
 public final class ClientSession implements AutoCloseable {
 
     private static final Object[] NO_PARAMETERS = new Object[0];
+    private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final Session session;
     private final Outbound out;
@@ -41,15 +44,21 @@ public final class ClientSession implements AutoCloseable {
     private boolean discarding;
     private long reportedToken = Long.MIN_VALUE;
     private volatile java.sql.Statement running;
+    private final int maxStatementLength;
     // In front of a PostgreSQL cluster: the server's settings, COPY through pgjdbc.
     private final boolean postgres;
     private final ServerSettings serverSettings = new ServerSettings();
     private final CopyRelay copy = new CopyRelay();
 
-    public ClientSession(Session session, Outbound out, PgSettings settings) {
+    /**
+     * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
+     *        accepted; longer ones are refused with 54000 before anything reads them
+     */
+    public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength) {
         this.session = session;
         this.out = out;
         this.settings = settings;
+        this.maxStatementLength = maxStatementLength;
         this.postgres = session.cluster().config().postgres();
     }
 
@@ -78,11 +87,14 @@ public final class ClientSession implements AutoCloseable {
                 || message instanceof FrontendMessage.CopyFail) {
             return; // outside copy-in mode PostgreSQL ignores them too
         }
-        if (discarding && !(message instanceof FrontendMessage.Sync)) {
+        if (discarding && !(message instanceof FrontendMessage.Sync
+                || message instanceof FrontendMessage.Malformed m && m.type() == 'S')) {
             return;
         }
         try {
-            if (message instanceof FrontendMessage.Query q) {
+            if (message instanceof FrontendMessage.Malformed m) {
+                malformed(m);
+            } else if (message instanceof FrontendMessage.Query q) {
                 simpleQuery(q.sql());
             } else if (message instanceof FrontendMessage.Parse p) {
                 parse(p);
@@ -107,6 +119,44 @@ public final class ClientSession implements AutoCloseable {
         } catch (SQLException e) {
             error(e);
             discarding = true;
+        } catch (RuntimeException | StackOverflowError e) {
+            error(internal(e));
+            discarding = true;
+        }
+    }
+
+    /**
+     * A message whose frame is intact but whose body is not: an ERROR, as in PostgreSQL, then
+     * ReadyForQuery for a Query or a Sync, the discard until Sync for the extended protocol.
+     */
+    private void malformed(FrontendMessage.Malformed m) {
+        BackendMessages.error(out.buf(), m.sqlState(), m.message());
+        if (m.type() == 'Q' || m.type() == 'S') {
+            discarding = false;
+            readyForQuery();
+            out.flush();
+        } else {
+            discarding = true;
+        }
+    }
+
+    /**
+     * What failed inside our code or a library's on a statement's path, as an ERROR of that
+     * statement: the session goes on. A stack overflow is what PostgreSQL calls 54001; anything else
+     * is logged at DEBUG only, so a hostile client cannot fill the log.
+     */
+    static SQLException internal(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return new SQLException("stack depth limit exceeded", "54001");
+        }
+        LOG.debug("Internal error on a statement's path", e);
+        return new SQLException("internal error: " + e, "XX000", e);
+    }
+
+    private void checkLength(String sql) throws SQLException {
+        if (sql.length() > maxStatementLength) {
+            throw new SQLException("statement too long: " + sql.length() + " characters, more than the maximum of "
+                    + maxStatementLength + " (maxStatementLength)", "54000");
         }
     }
 
@@ -126,7 +176,16 @@ public final class ClientSession implements AutoCloseable {
     private void simpleQuery(String sql) throws ClientGoneException {
         closePortal("");
         prepared.remove("");
-        List<String> parts = SqlSplitter.split(sql);
+        List<String> parts;
+        try {
+            checkLength(sql);
+            parts = SqlSplitter.split(sql);
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
+            error(e instanceof SQLException s ? s : internal(e));
+            readyForQuery();
+            out.flush();
+            return;
+        }
         if (parts.isEmpty()) {
             BackendMessages.emptyQueryResponse(out.buf());
         }
@@ -156,6 +215,10 @@ public final class ClientSession implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 error(e);
+                failed = true;
+                break;
+            } catch (RuntimeException | StackOverflowError e) {
+                error(internal(e));
                 failed = true;
                 break;
             }
@@ -203,6 +266,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void parse(FrontendMessage.Parse p) throws SQLException {
+        checkLength(p.sql());
         if (!p.name().isEmpty() && prepared.containsKey(p.name())) {
             throw new SQLException("prepared statement \"" + p.name() + "\" already exists", "42P05");
         }
@@ -366,10 +430,15 @@ public final class ClientSession implements AutoCloseable {
             }
         }
         try {
-            Result r = switch (a.kind()) {
-                case QUERY, DML, DDL, OTHER -> onNode(q, parameters);
-                default -> command(q);
-            };
+            Result r;
+            try {
+                r = switch (a.kind()) {
+                    case QUERY, DML, DDL, OTHER -> onNode(q, parameters);
+                    default -> command(q);
+                };
+            } catch (RuntimeException | StackOverflowError e) {
+                throw internal(e);
+            }
             if (endsTransaction) {
                 failedTransaction = false;
             }

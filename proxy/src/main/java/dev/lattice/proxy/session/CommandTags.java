@@ -1,14 +1,14 @@
 package dev.lattice.proxy.session;
 
 import dev.lattice.sql.analysis.StatementAnalysis;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** CommandComplete tags as PostgreSQL writes them: "INSERT 0 3", "SELECT 5", "CREATE TABLE", ... */
 final class CommandTags {
 
-    private static final Pattern NOT_A_WORD = Pattern.compile("[^A-Za-z_]+");
     private static final Set<String> OBJECT_WORDS = Set.of("TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA",
             "FUNCTION", "PROCEDURE", "TRIGGER", "DOMAIN", "TYPE", "CONSTANT", "ALIAS", "USER", "ROLE", "REPLICA",
             "DATABASE", "EXTENSION", "MATERIALIZED", "AGGREGATE", "SYNONYM");
@@ -72,19 +72,53 @@ final class CommandTags {
         return first;
     }
 
-    /** The first n words, upper-cased, after comments. */
+    /**
+     * The first n words, upper-cased, after comments: runs of letters and '_' between runs of
+     * anything else. One scan over the text's head (a statement may begin with many comments).
+     */
     static String[] words(String sql, int n) {
-        String s = sql.strip();
-        while (s.startsWith("--") || s.startsWith("/*")) {
-            int end = s.startsWith("--") ? s.indexOf('\n') : s.indexOf("*/");
-            s = end < 0 ? "" : s.substring(end + (s.startsWith("--") ? 1 : 2)).strip();
+        int i = 0;
+        int end = sql.length();
+        while (end > 0 && Character.isWhitespace(sql.charAt(end - 1))) {
+            end--;
         }
-        String[] parts = NOT_A_WORD.split(s, n + 1);
-        int count = Math.min(n, parts.length);
-        String[] out = new String[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = parts[i].toUpperCase(Locale.ROOT);
+        while (true) {
+            while (i < end && Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            }
+            if (sql.startsWith("--", i)) {
+                int eol = sql.indexOf('\n', i);
+                i = eol < 0 ? end : eol + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int close = sql.indexOf("*/", i + 2);
+                i = close < 0 ? end : close + 2;
+            } else {
+                break;
+            }
         }
-        return count == 1 && out[0].isEmpty() ? new String[0] : out;
+        if (i >= end) {
+            return new String[0];
+        }
+        List<String> out = new ArrayList<>(n);
+        int at = i;
+        while (out.size() < n) {
+            int wordEnd = at;
+            while (wordEnd < end && isWordChar(sql.charAt(wordEnd))) {
+                wordEnd++;
+            }
+            out.add(sql.substring(at, wordEnd).toUpperCase(Locale.ROOT));
+            if (wordEnd >= end) {
+                break;
+            }
+            at = wordEnd;
+            while (at < end && !isWordChar(sql.charAt(at))) {
+                at++;
+            }
+        }
+        return out.size() == 1 && out.get(0).isEmpty() ? new String[0] : out.toArray(String[]::new);
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_';
     }
 }

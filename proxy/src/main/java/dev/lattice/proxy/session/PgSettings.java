@@ -8,8 +8,6 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.h2.tools.SimpleResultSet;
 
 /**
@@ -21,18 +19,6 @@ public final class PgSettings {
 
     /** What the proxy says it is: pgjdbc and psql pick their features by it. */
     public static final String SERVER_VERSION = "15.0 (Lattice)";
-
-    private static final Pattern SET = Pattern.compile(
-            "SET\\s+(?:SESSION\\s+|LOCAL\\s+)?([A-Za-z_][\\w.]*)\\s*(?:=|\\s+TO\\s+|\\s)\\s*(.*?)\\s*;?\\s*",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern SET_TIME_ZONE = Pattern.compile(
-            "SET\\s+(?:SESSION\\s+|LOCAL\\s+)?TIME\\s+ZONE\\s+(.*?)\\s*;?\\s*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern SET_NAMES = Pattern.compile("SET\\s+NAMES\\s+(.*?)\\s*;?\\s*",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern RESET = Pattern.compile("RESET\\s+([A-Za-z_][\\w.]*)\\s*;?\\s*",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern SHOW = Pattern.compile("SHOW\\s+([A-Za-z_][\\w.]*(?:\\s+[A-Za-z_]+)*)\\s*;?\\s*",
-            Pattern.CASE_INSENSITIVE);
 
     /** Settings by lower-case name: PostgreSQL's spelling and default value. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
@@ -120,61 +106,51 @@ public final class PgSettings {
 
     /** Whether the statement is a SET, RESET or SHOW of a setting this class answers. */
     public static boolean recognizes(String sql) {
-        String s = sql.strip();
-        if (!startsWithWord(s, "SET") && !startsWithWord(s, "RESET") && !startsWithWord(s, "SHOW")) {
+        SettingStatement st = SettingStatement.parse(sql);
+        if (st == null) {
             return false;
         }
-        Matcher m;
-        if (SET_TIME_ZONE.matcher(s).matches() || SET_NAMES.matcher(s).matches()) {
-            return true;
-        }
-        if ((m = SET.matcher(s)).matches() || (m = RESET.matcher(s)).matches()) {
-            return isKnown(m.group(1)) || m.group(1).equalsIgnoreCase("all") && s.toUpperCase(Locale.ROOT).startsWith("RESET");
-        }
-        if ((m = SHOW.matcher(s)).matches()) {
-            String name = m.group(1).replaceAll("\\s+", " ");
-            return isKnown(name) || name.equalsIgnoreCase("transaction isolation level")
-                    || name.equalsIgnoreCase("time zone") || name.equalsIgnoreCase("all");
-        }
-        return false;
+        return switch (st.form()) {
+            case TIME_ZONE, NAMES -> true;
+            case SET -> isKnown(st.name());
+            case RESET -> isKnown(st.name()) || st.name().equalsIgnoreCase("all");
+            case SHOW -> isKnown(st.name()) || st.name().equalsIgnoreCase("transaction isolation level")
+                    || st.name().equalsIgnoreCase("time zone") || st.name().equalsIgnoreCase("all");
+        };
     }
 
     private static boolean isKnown(String name) {
         return KNOWN.containsKey(name.toLowerCase(Locale.ROOT));
     }
 
-    /** Whether the text begins with the word, in any case: a cheap test before the patterns. */
-    private static boolean startsWithWord(String s, String word) {
-        return s.regionMatches(true, 0, word, 0, word.length())
-                && (s.length() == word.length() || !Character.isLetterOrDigit(s.charAt(word.length())));
-    }
-
     /** Runs a statement that {@link #recognizes} accepted. */
     public Outcome execute(String sql) throws SQLException {
-        String s = sql.strip();
-        Matcher m;
-        if ((m = SET_TIME_ZONE.matcher(s)).matches()) {
-            return set("TimeZone", m.group(1));
-        }
-        if ((m = SET_NAMES.matcher(s)).matches()) {
-            return set("client_encoding", m.group(1));
-        }
-        if ((m = RESET.matcher(s)).matches()) {
-            if (m.group(1).equalsIgnoreCase("all")) {
-                values.keySet().removeIf(k -> !k.equals("session_authorization"));
-                zone = ZoneId.systemDefault();
-                return new Outcome("RESET", null, null, null);
-            }
-            return set(m.group(1), "DEFAULT");
-        }
-        if ((m = SHOW.matcher(s)).matches()) {
-            return show(m.group(1).replaceAll("\\s+", " "));
-        }
-        m = SET.matcher(s);
-        if (!m.matches()) {
+        SettingStatement st = SettingStatement.parse(sql);
+        if (st == null) {
             throw new SQLException("syntax error in " + sql, "42601");
         }
-        return set(m.group(1), m.group(2));
+        switch (st.form()) {
+            case TIME_ZONE -> {
+                return set("TimeZone", st.value());
+            }
+            case NAMES -> {
+                return set("client_encoding", st.value());
+            }
+            case RESET -> {
+                if (st.name().equalsIgnoreCase("all")) {
+                    values.keySet().removeIf(k -> !k.equals("session_authorization"));
+                    zone = ZoneId.systemDefault();
+                    return new Outcome("RESET", null, null, null);
+                }
+                return set(st.name(), "DEFAULT");
+            }
+            case SHOW -> {
+                return show(st.name());
+            }
+            default -> {
+                return set(st.name(), st.value());
+            }
+        }
     }
 
     private Outcome show(String name) {

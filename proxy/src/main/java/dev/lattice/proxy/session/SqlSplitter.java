@@ -36,7 +36,7 @@ public final class SqlSplitter {
                 i = blockComment(sql, i);
             } else if (c == '$' && dollarTag(sql, i) != null && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
                 String tag = dollarTag(sql, i);
-                int end = sql.indexOf(tag, i + tag.length());
+                int end = indexOfDelimiter(sql, tag, i + tag.length());
                 i = end < 0 ? n : end + tag.length();
                 content = true;
             } else if (c == ';') {
@@ -112,6 +112,18 @@ public final class SqlSplitter {
             j++;
         }
         return j < sql.length() ? sql.substring(i, j + 1) : null;
+    }
+
+    /** Where the tag next occurs, tried at each '$' only: linear, where String.indexOf is not for long tags. */
+    private static int indexOfDelimiter(String s, String tag, int from) {
+        int i = s.indexOf('$', from);
+        while (i >= 0) {
+            if (s.startsWith(tag, i)) {
+                return i;
+            }
+            i = s.indexOf('$', i + 1);
+        }
+        return -1;
     }
 
     private static boolean isIdentifierPart(char c) {

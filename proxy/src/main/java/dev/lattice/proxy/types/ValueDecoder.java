@@ -1,5 +1,7 @@
 package dev.lattice.proxy.types;
 
+import dev.lattice.proxy.protocol.ProtocolException;
+import dev.lattice.proxy.protocol.Utf8;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.math.BigDecimal;
@@ -29,6 +31,16 @@ public final class ValueDecoder {
             return null;
         }
         PgType type = PgType.byOid(oid);
+        if (!binary || isText(type)) {
+            try {
+                Utf8.check(value);
+            } catch (ProtocolException e) {
+                throw new SQLException(e.getMessage(), e.sqlState());
+            }
+        }
+        if (binary && type != null) {
+            checkRange(value, type);
+        }
         try {
             return binary ? binary(value, type, oid) : text(new String(value, StandardCharsets.UTF_8), type);
         } catch (RuntimeException e) {
@@ -37,6 +49,57 @@ public final class ValueDecoder {
                     binary ? "22P03" : "22P02", e);
         }
     }
+
+    private static boolean isText(PgType type) {
+        return type == null || type == PgType.TEXT || type == PgType.VARCHAR || type == PgType.BPCHAR
+                || type == PgType.JSON || type == PgType.UNKNOWN;
+    }
+
+    /** PostgreSQL's bounds of binary date/time values (date_recv, time_recv, timestamp_recv): 22008 outside. */
+    private static void checkRange(byte[] value, PgType type) throws SQLException {
+        switch (type) {
+            case DATE -> {
+                if (value.length == 4) {
+                    int days = Unpooled.wrappedBuffer(value).readInt();
+                    if (days < MIN_DAYS || days >= END_DAYS) {
+                        throw new SQLException("date out of range", "22008");
+                    }
+                }
+            }
+            case TIME -> {
+                if (value.length == 8) {
+                    long micros = Unpooled.wrappedBuffer(value).readLong();
+                    if (micros < 0 || micros > MICROS_PER_DAY) {
+                        throw new SQLException("time out of range", "22008");
+                    }
+                }
+            }
+            case TIMESTAMP, TIMESTAMPTZ -> {
+                if (value.length == 8) {
+                    long micros = Unpooled.wrappedBuffer(value).readLong();
+                    if (micros == Long.MIN_VALUE || micros == Long.MAX_VALUE) {
+                        throw new SQLException("timestamp out of range: Lattice does not store -infinity or infinity",
+                                "22008");
+                    }
+                    if (micros < MIN_TIMESTAMP || micros >= END_TIMESTAMP) {
+                        throw new SQLException("timestamp out of range", "22008");
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** 4714-11-24 BC, PostgreSQL's first date, in days from 2000-01-01. */
+    private static final int MIN_DAYS = -2_451_545;
+    /** The first day past PostgreSQL's last date (5874897-12-31). */
+    private static final int END_DAYS = 2_147_483_494 - 2_451_545;
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+    /** 4714-11-24 00:00 BC in microseconds from 2000-01-01. */
+    private static final long MIN_TIMESTAMP = -211_813_488_000_000_000L;
+    /** 294277-01-01 00:00, the first timestamp past PostgreSQL's range. */
+    private static final long END_TIMESTAMP = 9_223_371_331_200_000_000L;
 
     private static Object text(String s, PgType type) {
         if (type == null) {

@@ -131,7 +131,7 @@ final class SqlLexer {
     }
     if (i < sql.length() && sql.charAt(i) == '$') {
       String delimiter = sql.substring(start, i + 1);
-      int close = sql.indexOf(delimiter, i + 1);
+      int close = indexOfDelimiter(sql, delimiter, i + 1);
       int end = close < 0 ? sql.length() : close + delimiter.length();
       String body = sql.substring(i + 1, close < 0 ? sql.length() : close);
       pos = end;
@@ -140,6 +140,21 @@ final class SqlLexer {
     }
     add(SqlToken.Type.SYMBOL, start, start + 1, "$", 0);
     pos++;
+  }
+
+  /**
+   * Where {@code $tag$} next occurs: String.indexOf compares naively (length × tag length on a
+   * crafted text), while a tag holds no {@code $}, so trying it only at each {@code $} is linear.
+   */
+  static int indexOfDelimiter(String s, String delimiter, int from) {
+    int i = s.indexOf('$', from);
+    while (i >= 0) {
+      if (s.startsWith(delimiter, i)) {
+        return i;
+      }
+      i = s.indexOf('$', i + 1);
+    }
+    return -1;
   }
 
   private static boolean isTagChar(char c, boolean first) {

@@ -43,7 +43,9 @@ public final class StatementAnalyzer {
    * The analysis of {@code sql}, from the cache when the same text was analyzed before.
    *
    * @throws SQLException only for a statement that is a Lattice statement but malformed
-   *     (SQLState 42601, with the parser's message); anything else is classified, never rejected
+   *     (SQLState 42601, with the parser's message), or one whose expressions nest or chain too deep
+   *     for any recursive parser (SQLState 54001, as PostgreSQL's "stack depth limit exceeded");
+   *     anything else is classified, never rejected
    */
   public StatementAnalysis analyze(String sql) throws SQLException {
     StatementAnalysis cached = cache.get(sql);

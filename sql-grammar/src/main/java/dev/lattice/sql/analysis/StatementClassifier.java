@@ -50,10 +50,14 @@ final class StatementClassifier {
     if (text.statements.isEmpty()) {
       return b.build();
     }
+    boolean parseable = ExpressionDepth.check(text.tokens);
     if (text.statements.size() > 1) {
       return scanned(b, text.tokens, StatementKind.OTHER);
     }
     List<SqlToken> tokens = text.statements.get(0);
+    if (!parseable) {
+      return unparsed(b, tokens);
+    }
     SqlNode node = grammar.parse(text.forParser(List.of()), tokens);
     if (node == null && PostgresAliases.isEndOrAbort(tokens)) {
       node = grammar.parse(PostgresAliases.asCommitOrRollback(tokens), tokens);
