@@ -18,8 +18,6 @@ public final class CommitSequencer {
     private final TransactionLog log;
     private final Runnable onPublish;
     private volatile long schemaChanges;
-    private volatile long ddlStarted;
-    private volatile long ddlFinished;
     private final ReadFence primaryFence = new ReadFence();
     /** The LSN of a commit or DDL that may be visible on the primary before it is published, else 0. */
     private volatile long inFlight;
@@ -103,12 +101,6 @@ public final class CommitSequencer {
     public void ddlStarting() {
         inFlight = log.committed() + 1;
         primaryFence.close();
-        ddlStarted++;
-    }
-
-    /** Called (under the commit lock) once it has run, or failed. */
-    public void ddlFinished() {
-        ddlFinished++;
     }
 
     /**
@@ -125,16 +117,6 @@ public final class CommitSequencer {
     /** What a read on the primary checks to know whether DDL ran there meanwhile (issue 17). */
     public ReadFence primaryFence() {
         return primaryFence;
-    }
-
-    /** How many DDL statements have begun to run on the primary. */
-    public long ddlStarted() {
-        return ddlStarted;
-    }
-
-    /** Whether a DDL statement is running on the primary now. */
-    public boolean ddlRunning() {
-        return ddlStarted != ddlFinished;
     }
 
     /** How many DDL statements and resynchronisations have been logged since start. */

@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import java.util.regex.Pattern;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 
@@ -39,9 +38,6 @@ import org.h2.jdbc.JdbcConnection;
  * its commit given an LSN by the sequencer, DDL ordered through the schema gate and logged as text.
  */
 final class H2Transaction implements PrimaryTransaction {
-
-    private static final Pattern DDL_WORD = Pattern.compile(
-            "(?i)\\b(CREATE|ALTER|DROP|TRUNCATE|RENAME|COMMENT|GRANT|REVOKE)\\b");
 
     private final H2Backend backend;
     private final SessionContext session;
@@ -94,8 +90,8 @@ final class H2Transaction implements PrimaryTransaction {
         }
         Connection primary = link.get();
         lock(analysis, primary, parameters);
-        long schemaVersion = kind == StatementKind.OTHER ? schemaVersion(primary) : 0;
-        long ddlSeen = kind == StatementKind.OTHER ? sequencer.ddlStarted() : 0;
+        boolean unseenDdl = kind == StatementKind.OTHER && analysis.mayChangeSchema();
+        long fingerprint = unseenDdl ? fingerprint(primary) : 0;
         int mark = capture.mark();
         T result;
         try {
@@ -107,8 +103,7 @@ final class H2Transaction implements PrimaryTransaction {
             }
             throw e;
         }
-        if (kind == StatementKind.OTHER && schemaVersion(primary) != schemaVersion
-                && changedTheSchemaItself(analysis, ddlSeen)) {
+        if (unseenDdl && fingerprint(primary) != fingerprint) {
             schemaChangedUnseen(primary);
         } else if (session.autoCommit()) {
             commit();
@@ -162,18 +157,6 @@ final class H2Transaction implements PrimaryTransaction {
     @Override
     public void settingApplied() {
         currentSchema = null;
-    }
-
-    /**
-     * H2's schema counter is the database's: it also moves for DDL of other sessions. When another
-     * DDL ran meanwhile, only a statement that could be DDL (several statements, or a DDL word in
-     * it) is taken to have changed the schema itself.
-     */
-    private boolean changedTheSchemaItself(StatementAnalysis analysis, long ddlSeen) {
-        if (sequencer.ddlStarted() == ddlSeen && !sequencer.ddlRunning()) {
-            return true;
-        }
-        return analysis.statementCount() > 1 || DDL_WORD.matcher(analysis.sql()).find();
     }
 
     /**
@@ -233,7 +216,6 @@ final class H2Transaction implements PrimaryTransaction {
             throw e;
         } finally {
             capture.truncate(mark);
-            sequencer.ddlFinished();
         }
         if (remotePrimary) {
             CaptureTable.discard(primary);
@@ -446,6 +428,16 @@ final class H2Transaction implements PrimaryTransaction {
             }
             logInsert = null;
         }
+    }
+
+    /**
+     * Whether a statement Lattice could not read changed the schema: only one whose text may
+     * (a schema-changing verb begins one of its statements) is checked, by the user schema's
+     * fingerprint around it, so other sessions' DDL or settings meanwhile are not taken for its own.
+     * With a remote primary, the count of DDL Lattice has logged (an unseen change is not detected).
+     */
+    private long fingerprint(Connection primary) throws SQLException {
+        return remotePrimary ? sequencer.schemaChanges() : SchemaFingerprint.of(primary);
     }
 
     /**

@@ -33,6 +33,7 @@ public final class StatementAnalysis {
   private final boolean mayTouchAnything;
   private final boolean callsPrimaryOnlyFunction;
   private final int statementCount;
+  private final boolean mayChangeSchema;
   private final SqlNode command;
   private final boolean mustRunOnPrimary;
   private final boolean isWrite;
@@ -60,6 +61,7 @@ public final class StatementAnalysis {
     this.mayTouchAnything = b.mayTouchAnything;
     this.callsPrimaryOnlyFunction = b.callsPrimaryOnlyFunction;
     this.statementCount = b.statementCount;
+    this.mayChangeSchema = kind == StatementKind.DDL || b.mayChangeSchema;
     this.command = b.command;
     this.isWrite = kind == StatementKind.DML || kind == StatementKind.DDL
         || kind == StatementKind.OTHER || callsPrimaryOnlyFunction;
@@ -184,6 +186,15 @@ public final class StatementAnalysis {
   }
 
   /**
+   * Whether running it may change the schema: DDL, or text in which some statement begins with a
+   * schema-changing verb or a call that can run anything (judged from tokens, so words in string
+   * literals and comments never count).
+   */
+  public boolean mayChangeSchema() {
+    return mayChangeSchema;
+  }
+
+  /**
    * The parsed Lattice or transaction-control statement for the driver to execute, or
    * {@code null} for every other kind.
    */
@@ -236,6 +247,7 @@ public final class StatementAnalysis {
     boolean mayTouchAnything;
     boolean callsPrimaryOnlyFunction;
     int statementCount = 1;
+    boolean mayChangeSchema;
     SqlNode command;
 
     private Builder(String sql) {

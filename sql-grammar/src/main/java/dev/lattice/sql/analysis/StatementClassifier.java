@@ -50,6 +50,7 @@ final class StatementClassifier {
     if (text.statements.isEmpty()) {
       return b.build();
     }
+    b.mayChangeSchema = mayChangeSchema(text.statements);
     boolean parseable = ExpressionDepth.check(text.tokens);
     if (text.statements.size() > 1) {
       return scanned(b, text.tokens, StatementKind.OTHER);
@@ -133,6 +134,20 @@ final class StatementClassifier {
       b.readOnly = set.getReadOnly();
       b.isolation = set.getIsolation();
     }
+  }
+
+  /** Words that begin a statement which may change the schema (or run anything that does). */
+  private static final java.util.Set<String> SCHEMA_VERBS = java.util.Set.of("CREATE", "ALTER", "DROP",
+      "TRUNCATE", "RENAME", "COMMENT", "GRANT", "REVOKE", "CALL", "EXECUTE", "RUNSCRIPT", "DO");
+
+  private static boolean mayChangeSchema(List<List<SqlToken>> statements) {
+    for (List<SqlToken> statement : statements) {
+      SqlToken first = statement.isEmpty() ? null : statement.get(0);
+      if (first != null && first.type == SqlToken.Type.WORD && SCHEMA_VERBS.contains(first.text)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A statement no grammar accepts: kind by its first word, tables by a token scan. */
