@@ -16,17 +16,33 @@ import java.util.Properties;
  *        (consistency, consistencyTimeout, consistencyFallback, ...)
  * @param metricsPort 0 for no metrics endpoint
  * @param idleTimeoutSeconds 0 for none
+ * @param httpPort the console's HTTP port ({@code http.port}), 0 for none
  */
 public record ProxyConfig(String host, int port, int metricsPort, AuthMethod authMethod,
                           Map<String, UserCredentials> users, boolean usersConfigured, Path tlsCertificate,
                           Path tlsKey, String clusterUrl, Properties sessionProperties, int maxConnections,
-                          int idleTimeoutSeconds, int maxMessageSize) {
+                          int idleTimeoutSeconds, int maxMessageSize, int httpPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5433;
     public static final String DEFAULT_USER = "lattice";
     public static final String DEFAULT_PASSWORD = "lattice";
     public static final String DEFAULT_CLUSTER = "jdbc:lattice:mem:proxy?replicas=2";
+
+    /** Settings without the console's HTTP port. */
+    public ProxyConfig(String host, int port, int metricsPort, AuthMethod authMethod,
+                       Map<String, UserCredentials> users, boolean usersConfigured, Path tlsCertificate,
+                       Path tlsKey, String clusterUrl, Properties sessionProperties, int maxConnections,
+                       int idleTimeoutSeconds, int maxMessageSize) {
+        this(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey, clusterUrl,
+                sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, 0);
+    }
+
+    /** A copy whose console listens on another HTTP port (tests bind port 0). */
+    public ProxyConfig withHttpPort(int newHttpPort) {
+        return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
+                clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, newHttpPort);
+    }
 
     public boolean tls() {
         return tlsCertificate != null;
@@ -35,18 +51,18 @@ public record ProxyConfig(String host, int port, int metricsPort, AuthMethod aut
     /** A copy listening elsewhere (tests bind port 0). */
     public ProxyConfig withListen(String newHost, int newPort, int newMetricsPort) {
         return new ProxyConfig(newHost, newPort, newMetricsPort, authMethod, users, usersConfigured, tlsCertificate,
-                tlsKey, clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize);
+                tlsKey, clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, httpPort);
     }
 
     /** A copy with another connection limit and message size limit. */
     public ProxyConfig withLimits(int newMaxConnections, int newMaxMessageSize) {
         return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
-                clusterUrl, sessionProperties, newMaxConnections, idleTimeoutSeconds, newMaxMessageSize);
+                clusterUrl, sessionProperties, newMaxConnections, idleTimeoutSeconds, newMaxMessageSize, httpPort);
     }
 
     /** A copy over another cluster. */
     public ProxyConfig withCluster(String url) {
         return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
-                url, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize);
+                url, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, httpPort);
     }
 }
