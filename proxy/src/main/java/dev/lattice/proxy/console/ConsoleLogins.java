@@ -111,10 +111,14 @@ final class ConsoleLogins {
         if (header == null || header.length() > 8192) {
             return null;
         }
-        for (String part : header.split(";")) {
+        // browsers send "a=1; b=2"; RFC 2965 clients (java.net.CookieManager) send $Version="1", a="1"
+        for (String part : header.split("[;,]")) {
             String p = part.trim();
             if (p.startsWith(COOKIE + "=")) {
                 String v = p.substring(COOKIE.length() + 1);
+                if (v.length() == 34 && v.charAt(0) == '"' && v.charAt(33) == '"') {
+                    v = v.substring(1, 33);
+                }
                 return v.length() == 32 ? v : null;
             }
         }

@@ -209,7 +209,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
         ConsoleLogins.Login login = logins.find(r.cookie());
         if (login == null) {
-            return Reply.error(HttpResponseStatus.UNAUTHORIZED, "log in first (POST /api/login with user and password)");
+            return Reply.error(HttpResponseStatus.UNAUTHORIZED, "log in first: POST /api/login");
         }
         if (get) {
             return switch (path) {
