@@ -352,8 +352,8 @@ function renderSessions(s) {
     st.appendChild(el("span", "pill " + x.state, x.state));
     const sql = cell(tr, x.statement || "", "sql mono");
     sql.title = x.statement || "";
-    cell(tr, x.waits_for ? x.waits_for.lock + " held by #" + x.waits_for.held_by.join(", #") : "", "mono");
-    cell(tr, x.running_ms === null ? "" : duration(x.running_ms));
+    cell(tr, x.waits_for ? x.waits_for.lock + " held by #" + x.waits_for.held_by.join(", #") : "", "mono wait");
+    cell(tr, x.running_ms === null ? "" : duration(x.running_ms), "nowrap");
     body.appendChild(tr);
   }
 }

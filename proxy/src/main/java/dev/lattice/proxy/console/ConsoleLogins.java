@@ -112,7 +112,7 @@ final class ConsoleLogins {
             return null;
         }
         // browsers send "a=1; b=2"; RFC 2965 clients (java.net.CookieManager) send $Version="1", a="1"
-        for (String part : header.split("[;,]")) {
+        for (String part : header.replace(',', ';').split(";")) {
             String p = part.trim();
             if (p.startsWith(COOKIE + "=")) {
                 String v = p.substring(COOKIE.length() + 1);

@@ -69,7 +69,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final ExecutorService api;
     private final Channel listener;
 
-    private record Cached(long at, String body) { }
+    private record Cached(long at, byte[] body) { }
 
     /** What a handler needs of a request, copied off the event loop's buffer. */
     private record Request(HttpMethod method, String path, String cookie, String csrf, String body) { }
@@ -277,10 +277,10 @@ public final class ConsoleServer implements AutoCloseable {
         Cached c = ref.get();
         long now = System.nanoTime() / 1_000_000;
         if (c.body() == null || now - c.at() >= CACHE_MILLIS) {
-            c = new Cached(now, document.build());
+            c = new Cached(now, document.build().getBytes(StandardCharsets.UTF_8));
             ref.set(c);
         }
-        return Reply.json(HttpResponseStatus.OK, c.body());
+        return new Reply(HttpResponseStatus.OK, "application/json; charset=utf-8", c.body(), null);
     }
 
     private static String first(Map<String, List<String>> form, String key) {
