@@ -194,6 +194,9 @@ final class ClusterView {
                 b.append(c);
             }
         }
+        if (b.length() > STATEMENT_CHARS) {
+            b.setLength(STATEMENT_CHARS); // a folded space and a character may pass the limit by one
+        }
         return i < s.length() ? b.append('…').toString() : b.toString();
     }
 }
