@@ -3,6 +3,7 @@ package dev.lattice.proxy;
 import dev.lattice.proxy.config.ConfigException;
 import dev.lattice.proxy.config.ConfigLoader;
 import dev.lattice.proxy.config.ProxyConfig;
+import dev.lattice.proxy.console.ConsoleServer;
 import dev.lattice.proxy.metrics.MetricsServer;
 import dev.lattice.proxy.server.ProxyServer;
 import java.util.concurrent.CountDownLatch;
@@ -20,10 +21,15 @@ public final class LatticeProxy {
         }
         ProxyServer server;
         MetricsServer metrics = null;
+        ConsoleServer console = null;
         try {
             ProxyConfig config = ConfigLoader.fromArgs(args);
             server = ProxyServer.start(config);
-            if (config.metricsPort() > 0) {
+            if (config.httpPort() > 0) {
+                console = ConsoleServer.start(server, config.host(), config.httpPort());
+            }
+            // The console serves /metrics too, so one port may do for both.
+            if (config.metricsPort() > 0 && config.metricsPort() != config.httpPort()) {
                 metrics = MetricsServer.start(server, config.host(), config.metricsPort());
             }
         } catch (ConfigException e) {
@@ -31,10 +37,14 @@ public final class LatticeProxy {
             System.exit(2);
             return;
         }
-        System.out.println(banner(server, metrics));
+        System.out.println(banner(server, metrics, console));
         CountDownLatch stopped = new CountDownLatch(1);
         MetricsServer m = metrics;
+        ConsoleServer web = console;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (web != null) {
+                web.close();
+            }
             if (m != null) {
                 m.close();
             }
@@ -44,8 +54,12 @@ public final class LatticeProxy {
         stopped.await();
     }
 
-    /** What the proxy tells its operator at start: where it listens, over what, and how to connect. */
     static String banner(ProxyServer server, MetricsServer metrics) {
+        return banner(server, metrics, null);
+    }
+
+    /** What the proxy tells its operator at start: where it listens, over what, and how to connect. */
+    static String banner(ProxyServer server, MetricsServer metrics, ConsoleServer console) {
         ProxyConfig c = server.config();
         StringBuilder b = new StringBuilder();
         b.append("Lattice proxy listening on ").append(c.host()).append(':').append(server.port())
@@ -62,6 +76,11 @@ public final class LatticeProxy {
         b.append('\n');
         if (metrics != null) {
             b.append("  metrics: http://").append(c.host()).append(':').append(metrics.port()).append("/metrics\n");
+        }
+        if (console != null) {
+            b.append("  console: http://").append(c.host()).append(':').append(console.port())
+                    .append("/ (log in with a proxy user").append(metrics == null && c.metricsPort() > 0
+                            ? "; /metrics there too" : "").append(")\n");
         }
         String user = c.usersConfigured() ? "<user>" : ProxyConfig.DEFAULT_USER;
         b.append("Connect:  ").append(c.usersConfigured() ? "" : "PGPASSWORD=" + ProxyConfig.DEFAULT_PASSWORD + " ")

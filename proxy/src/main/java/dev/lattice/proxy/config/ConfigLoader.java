@@ -30,13 +30,14 @@ public final class ConfigLoader {
 
     static final Set<String> KEYS = Set.of("host", "port", "metricsPort", "auth", "users", "tls", "cluster",
             "consistency", "consistencyTimeout", "consistencyFallback", "maxConnections", "idleTimeout",
-            "maxMessageSize", "maxConnectionsPerAddress", "authenticationTimeout", "maxStatementLength");
+            "maxMessageSize", "maxConnectionsPerAddress", "authenticationTimeout", "maxStatementLength", "http");
     public static final String USAGE_TEXT = """
-            usage: java -jar lattice-proxy.jar [--config FILE] [--host ADDR] [--port N] [--metrics-port N] [--cluster URL]
+            usage: java -jar lattice-proxy.jar [--config FILE] [--host ADDR] [--port N] [--metrics-port N] [--http-port N] [--cluster URL]
               --config FILE      YAML configuration (see README, "Proxy")
               --host ADDR        listen address (default 127.0.0.1)
               --port N           listen port (default 5433)
               --metrics-port N   serve Prometheus metrics on this port (default: off)
+              --http-port N      serve the web console and its JSON API on this port (default: off)
               --cluster URL      a jdbc:lattice: URL (default jdbc:lattice:mem:proxy?replicas=2)""";
 
     private ConfigLoader() {
@@ -60,6 +61,7 @@ public final class ConfigLoader {
                 case "--host" -> "host";
                 case "--port" -> "port";
                 case "--metrics-port" -> "metricsPort";
+                case "--http-port" -> "httpPort";
                 case "--cluster" -> "cluster";
                 default -> throw new ConfigException("unknown option " + arg + "\n" + USAGE_TEXT);
             };
@@ -77,6 +79,9 @@ public final class ConfigLoader {
         }
         if (flags.containsKey("cluster")) {
             values.put("cluster", Map.of("url", flags.remove("cluster")));
+        }
+        if (flags.containsKey("httpPort")) {
+            values.put("http", Map.of("port", flags.remove("httpPort")));
         }
         values.putAll(flags);
         return fromMap(values);
@@ -175,9 +180,10 @@ public final class ConfigLoader {
         int perAddress = integer(values, "maxConnectionsPerAddress", maxConnections, 1, 100_000);
         int authenticationTimeout = integer(values, "authenticationTimeout", 60, 1, 600);
         int maxStatementLength = integer(values, "maxStatementLength", maxMessageSize, 1, 1 << 30);
+        int httpPort = dev.lattice.proxy.console.ConsoleServer.configuredPort(values.get("http"));
         return new ProxyConfig(host, port, metricsPort, auth, Map.copyOf(users), usersConfigured, cert, key, clusterUrl,
                 session, maxConnections, idleTimeout, maxMessageSize, tlsRequired, Math.min(perAddress, maxConnections),
-                authenticationTimeout, maxStatementLength);
+                authenticationTimeout, maxStatementLength, httpPort);
     }
 
     private static void copy(Map<String, Object> values, String key, Properties session) {

@@ -20,18 +20,27 @@ import java.util.Properties;
  * @param maxConnectionsPerAddress connections one client address may hold (open or starting)
  * @param authenticationTimeoutSeconds how long a connection may take from accept to authenticated
  * @param maxStatementLength the longest statement text accepted, in characters
+ * @param httpPort the console's HTTP port ({@code http.port}), 0 for none
  */
 public record ProxyConfig(String host, int port, int metricsPort, AuthMethod authMethod,
                           Map<String, UserCredentials> users, boolean usersConfigured, Path tlsCertificate,
                           Path tlsKey, String clusterUrl, Properties sessionProperties, int maxConnections,
                           int idleTimeoutSeconds, int maxMessageSize, boolean tlsRequired,
-                          int maxConnectionsPerAddress, int authenticationTimeoutSeconds, int maxStatementLength) {
+                          int maxConnectionsPerAddress, int authenticationTimeoutSeconds, int maxStatementLength,
+                          int httpPort) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5433;
     public static final String DEFAULT_USER = "lattice";
     public static final String DEFAULT_PASSWORD = "lattice";
     public static final String DEFAULT_CLUSTER = "jdbc:lattice:mem:proxy?replicas=2";
+
+    /** A copy whose console listens on another HTTP port (tests bind port 0). */
+    public ProxyConfig withHttpPort(int newHttpPort) {
+        return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
+                clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, tlsRequired,
+                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength, newHttpPort);
+    }
 
     public boolean tls() {
         return tlsCertificate != null;
@@ -41,7 +50,7 @@ public record ProxyConfig(String host, int port, int metricsPort, AuthMethod aut
     public ProxyConfig withListen(String newHost, int newPort, int newMetricsPort) {
         return new ProxyConfig(newHost, newPort, newMetricsPort, authMethod, users, usersConfigured, tlsCertificate,
                 tlsKey, clusterUrl, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, tlsRequired,
-                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength);
+                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength, httpPort);
     }
 
     /** A copy with another connection limit and message size limit. */
@@ -49,13 +58,13 @@ public record ProxyConfig(String host, int port, int metricsPort, AuthMethod aut
         return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
                 clusterUrl, sessionProperties, newMaxConnections, idleTimeoutSeconds, newMaxMessageSize, tlsRequired,
                 Math.min(maxConnectionsPerAddress, newMaxConnections), authenticationTimeoutSeconds,
-                Math.min(maxStatementLength, newMaxMessageSize));
+                Math.min(maxStatementLength, newMaxMessageSize), httpPort);
     }
 
     /** A copy over another cluster. */
     public ProxyConfig withCluster(String url) {
         return new ProxyConfig(host, port, metricsPort, authMethod, users, usersConfigured, tlsCertificate, tlsKey,
                 url, sessionProperties, maxConnections, idleTimeoutSeconds, maxMessageSize, tlsRequired,
-                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength);
+                maxConnectionsPerAddress, authenticationTimeoutSeconds, maxStatementLength, httpPort);
     }
 }

@@ -5,6 +5,7 @@ import dev.lattice.proxy.auth.Md5Authenticator;
 import dev.lattice.proxy.auth.ScramAuthenticator;
 import dev.lattice.proxy.auth.TrustAuthenticator;
 import dev.lattice.proxy.auth.UserCredentials;
+import dev.lattice.proxy.console.LiveSession;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
@@ -66,6 +67,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private CancelRegistry.Key key;
     /** Written on the worker; read on the event loop only to cancel what it runs when the client goes. */
     private volatile ClientSession session;
+    /** The console's view of the session: written and read on the worker only. */
+    private LiveSession live;
 
     ClientHandler(ProxyServer server) {
         this.server = server;
@@ -227,6 +230,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             session = new ClientSession(engine, out, settings, server.config().maxStatementLength());
             server.stats().sessions.incrementAndGet();
             server.cancels().register(key, session);
+            live = server.liveSessions().open(user, channel.remoteAddress(), engine);
             session.start(key.processId(), key.secret());
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Could not open a session for {}: {}", user, e.toString());
@@ -265,7 +269,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             try {
                 ClientSession s = session;
                 if (s != null && channel.isActive()) {
-                    s.handle(m);
+                    LiveSession l = live;
+                    if (l != null) {
+                        l.before(m);
+                    }
+                    try {
+                        s.handle(m);
+                    } finally {
+                        if (l != null) {
+                            l.after(m);
+                        }
+                    }
                 }
             } catch (Outbound.ClientGoneException e) {
                 channel.close();
@@ -329,6 +343,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         worker.execute(() -> {
             ClientSession s = session;
             session = null;
+            server.liveSessions().close(live);
+            live = null;
             if (s != null) {
                 server.stats().sessions.decrementAndGet();
                 s.close();

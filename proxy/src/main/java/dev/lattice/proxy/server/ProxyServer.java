@@ -6,6 +6,7 @@ import dev.lattice.jdbc.LatticeUrl;
 import dev.lattice.proxy.config.ConfigException;
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.config.SessionOptionsFactory;
+import dev.lattice.proxy.console.LiveSessions;
 import dev.lattice.proxy.protocol.PgDecoder;
 import dev.lattice.routing.SessionOptions;
 import io.netty.bootstrap.ServerBootstrap;
@@ -49,6 +50,7 @@ public final class ProxyServer implements AutoCloseable {
     private final SslContext sslContext;
     private final ProxyStats stats = new ProxyStats();
     private final CancelRegistry cancels = new CancelRegistry();
+    private final LiveSessions liveSessions = new LiveSessions();
     private final ExecutorService workers;
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
@@ -127,6 +129,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    /** The open client sessions, as the console lists them. */
+    public LiveSessions liveSessions() {
+        return liveSessions;
     }
 
     SessionOptions sessionOptions() {
