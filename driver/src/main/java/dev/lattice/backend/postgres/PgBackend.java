@@ -130,13 +130,21 @@ public final class PgBackend implements ClusterBackend {
         }
     }
 
-    /** After a commit through Lattice: its upper bound, read on the primary after COMMIT. */
-    void committedAt(long sentNanos, long at) {
-        raiseCommitted(sentNanos, at);
+    /**
+     * After a commit through Lattice: its W. It raises C but is no sample of the commit clock: the
+     * flush position W usually is may lie below another session's asynchronous commit.
+     */
+    void committedAt(long w) {
+        raise(w);
     }
 
+    /** C was at most {@code at} (an insert position) when it was asked for at {@code sentNanos}. */
     private void raiseCommitted(long sentNanos, long at) {
         clock.sample(sentNanos, at);
+        raise(at);
+    }
+
+    private void raise(long at) {
         if (at > committed) {
             synchronized (this) {
                 if (at > committed) {

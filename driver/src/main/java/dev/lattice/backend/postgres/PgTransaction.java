@@ -17,13 +17,21 @@ import java.util.function.IntFunction;
 
 /**
  * A session's transaction on the PostgreSQL primary. PostgreSQL orders and replicates it; after a
- * COMMIT that may have written, W is read on the same connection: {@code pg_current_wal_insert_lsn()},
- * at or past the end of the commit record even with {@code synchronous_commit = off}. SERIALIZABLE
+ * COMMIT that may have written, W is read on the same connection (see {@link #COMMIT_POSITION}). SERIALIZABLE
  * is PostgreSQL's own (its serialization failures are 40001, to be retried).
  */
 final class PgTransaction implements PrimaryTransaction {
 
-    private static final String INSERT_POSITION = "SELECT pg_current_wal_insert_lsn()::text";
+    /**
+     * W after a COMMIT: the flush position when the session commits synchronously (COMMIT returned
+     * once its record was flushed, so the flush position is past it, and the standbys receive
+     * everything up to it without waiting for anyone else's commit); the insert position when
+     * {@code synchronous_commit = off} (the record may not be flushed yet). The insert position
+     * alone would also cover other sessions' records not yet flushed, and a read of the session's
+     * own write would then wait for their flush.
+     */
+    private static final String COMMIT_POSITION = "SELECT (CASE WHEN current_setting('synchronous_commit') = 'off'"
+            + " THEN pg_current_wal_insert_lsn() ELSE pg_current_wal_flush_lsn() END)::text";
 
     private final PgBackend backend;
     private final SessionContext session;
@@ -143,9 +151,8 @@ final class PgTransaction implements PrimaryTransaction {
         if (!auto) {
             c.setAutoCommit(true); // so reading the position opens no transaction
         }
-        long sent = System.nanoTime();
         long w;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INSERT_POSITION)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(COMMIT_POSITION)) {
             rs.next();
             w = WalPosition.parse(rs.getString(1));
         } finally {
@@ -153,7 +160,7 @@ final class PgTransaction implements PrimaryTransaction {
                 c.setAutoCommit(false);
             }
         }
-        backend.committedAt(sent, w);
+        backend.committedAt(w);
         session.committed(w);
     }
 
