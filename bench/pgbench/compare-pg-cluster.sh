@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # pgbench select-by-key (-n -f, 2 clients, 10,000 rows) straight to a PostgreSQL 15 primary and through
 # the Lattice proxy over that primary and its two hot standbys (--cluster 'jdbc:lattice:nodes?...'), in
-# one run, taking turns, in -M simple and -M prepared, ROUNDS rounds each. Prints tps, p50/p99 latency
+# one run, taking turns, in -M simple and -M prepared, ROUNDS rounds each after an unmeasured warm-up of
+# WARMUP seconds per target (the proxy's JIT). Prints tps, p50/p99 latency
 # and the proxy's ratio to the primary from the same round. Starts its own cluster with
 # bin/pg-local-cluster (PORT_BASE, default 25640) in a temporary folder and stops it at the end.
 # If the proxy cannot start or serve over PostgreSQL, says why and still measures the primary.
 # Needs Debian's postgresql-15 and postgresql-client, root (or the postgres user), and the proxy jar:
 #   mvn -B -q -pl proxy -am package -DskipTests && sudo bench/pgbench/compare-pg-cluster.sh
-#   SECONDS_PER_RUN=10 ROUNDS=3 CLIENTS=2 PORT_BASE=25640 by default
+#   SECONDS_PER_RUN=10 ROUNDS=3 WARMUP=5 CLIENTS=2 PORT_BASE=25640 by default; PROXY_JAVA_OPTS is passed to the
+#   proxy's JVM (e.g. -XX:StartFlightRecording=filename=/tmp/proxy.jfr to profile it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-5}
 CLIENTS=${CLIENTS:-2}
 PORT_BASE=${PORT_BASE:-25640}
 LT_PORT=$((PORT_BASE + 3))
@@ -52,7 +55,8 @@ PROXY=ok
 if [ ! -f "$PROXY_JAR" ]; then
   PROXY="not built ($PROXY_JAR missing: mvn -B -q -pl proxy -am package -DskipTests)"
 else
-  java -jar "$PROXY_JAR" --port "$LT_PORT" --cluster "$URL" > "$WORK/proxy.log" 2>&1 &
+  # shellcheck disable=SC2086
+  java ${PROXY_JAVA_OPTS:-} -jar "$PROXY_JAR" --port "$LT_PORT" --cluster "$URL" > "$WORK/proxy.log" 2>&1 &
   LT_PID=$!
   for _ in $(seq 1 150); do
     if ! kill -0 "$LT_PID" 2>/dev/null; then PROXY="exited at start"; break; fi
@@ -75,7 +79,7 @@ run() {
   mkdir -p "$dir" && chmod 777 "$dir"
   if ! (cd "$dir" && pgbench -n -f "$WORK/select.sql" -c "$CLIENTS" -j "$CLIENTS" -T "$SECONDS_PER_RUN" -M "$mode" -l \
       -h 127.0.0.1 -p "$port" -U lattice lattice > out.txt 2>&1); then
-    echo "  $name $mode FAILED:"; tail -n 5 "$dir/out.txt" | sed 's/^/  | /'
+    echo "  $name $mode FAILED:"; { grep -m 3 -i "error" "$dir/out.txt" || tail -n 5 "$dir/out.txt"; } | sed "s/^/  | /"
     echo "0 0 0" > "$WORK/last"
     return
   fi
@@ -93,6 +97,10 @@ echo "pgbench select-by-key, $CLIENTS clients, ${SECONDS_PER_RUN}s per run, $ROU
   "(load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "primary: PostgreSQL $(psql -X -Atq -h 127.0.0.1 -p "$PG_PORT" -U lattice lattice -c 'SHOW server_version') on 127.0.0.1:$PG_PORT;" \
   "lattice: the proxy on :$LT_PORT over $URL"
+for port in "$PG_PORT" $([ "$PROXY" = ok ] && echo "$LT_PORT"); do
+  pgbench -n -f "$WORK/select.sql" -c "$CLIENTS" -j "$CLIENTS" -T "$WARMUP" -M simple -h 127.0.0.1 -p "$port" \
+    -U lattice lattice >/dev/null 2>&1 || true
+done
 declare -A RATIOS
 for mode in simple prepared; do
   for round in $(seq 1 "$ROUNDS"); do
@@ -106,8 +114,8 @@ for mode in simple prepared; do
         run lattice "$mode" "$LT_PORT"; lt=$(cat "$WORK/last")
       fi
     done
-    if [ -n "$lt" ]; then
-      ratio=$(awk -v a="${lt%% *}" -v b="${pg%% *}" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+    if [ -n "$lt" ] && [ "${lt%% *}" != 0 ]; then
+      ratio=$(awk -v a="${lt%% *}" -v b="${pg%% *}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
       RATIOS[$mode]="${RATIOS[$mode]:-}$ratio "
       echo "  round $round $mode: lattice / primary = $ratio"
     fi

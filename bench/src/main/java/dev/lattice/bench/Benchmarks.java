@@ -66,7 +66,7 @@ public final class Benchmarks {
             PgSuite.Result pg = PgSuite.run(options, log);
             Report report = PgSuite.report(new Report(options, machine + "; " + pg.cluster().replaceFirst(" under .*", "")
                     + " (PostgreSQL 15, the same machine)", started, pg.cells(), List.of(), List.of(), List.of()),
-                    pg.share());
+                    pg.share(), pg.replay());
             report.finished((System.nanoTime() - begin) / 1e9, pg.othersCpu());
             return report;
         }

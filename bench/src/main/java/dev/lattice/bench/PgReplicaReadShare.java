@@ -69,11 +69,19 @@ final class PgReplicaReadShare {
         return rows;
     }
 
-    private static Row measure(Target writer, Target target, Variant v, BenchOptions options) throws Exception {
-        AtomicLong stop = new AtomicLong();
-        AtomicLong commits = new AtomicLong();
-        AtomicReference<SQLException> failure = new AtomicReference<>();
-        Thread background = new Thread(() -> {
+    /** The steady background commits through Lattice, on a thread of their own until closed. */
+    private static final class Background implements AutoCloseable {
+        final AtomicLong stop = new AtomicLong();
+        final AtomicLong commits = new AtomicLong();
+        final AtomicReference<SQLException> failure = new AtomicReference<>();
+        final Thread thread;
+
+        Background(Target writer, BenchOptions options) {
+            thread = new Thread(() -> run(writer, options), "bench-pg-share-writer");
+            thread.start();
+        }
+
+        private void run(Target writer, BenchOptions options) {
             SplittableRandom random = new SplittableRandom(options.seed() + 1);
             try (Connection c = writer.open(); PreparedStatement update = c.prepareStatement(Workloads.UPDATE)) {
                 long interval = TimeUnit.SECONDS.toNanos(1) / BACKGROUND_RATE;
@@ -88,13 +96,27 @@ final class PgReplicaReadShare {
                     update.setInt(2, random.nextInt(options.rows() / 2)); // the lower half: clients write the upper
                     update.executeUpdate();
                     commits.incrementAndGet();
-                    next += interval;
+                    // after a stall, no burst to catch up beyond a few commits: the load stays steady
+                    next = Math.max(next + interval, System.nanoTime() - 4 * interval);
                 }
             } catch (SQLException e) {
                 failure.set(e);
             }
-        }, "bench-pg-share-writer");
-        background.start();
+        }
+
+        @Override
+        public void close() throws SQLException, InterruptedException {
+            stop.set(1);
+            thread.join();
+            if (failure.get() != null) {
+                throw new SQLException("background writer failed: " + failure.get().getMessage(), failure.get());
+            }
+        }
+    }
+
+    private static Row measure(Target writer, Target target, Variant v, BenchOptions options) throws Exception {
+        Background background = new Background(writer, options);
+        AtomicLong commits = background.commits;
         List<Client> clients = new ArrayList<>();
         SplittableRandom seeds = new SplittableRandom(options.seed());
         Window.Result result;
@@ -120,11 +142,7 @@ final class PgReplicaReadShare {
             for (Client c : clients) {
                 c.close();
             }
-            stop.set(1);
-            background.join();
-        }
-        if (failure.get() != null) {
-            throw new SQLException("background writer failed: " + failure.get().getMessage(), failure.get());
+            background.close();
         }
         double seconds = result.elapsedNanos() / 1e9;
         return new Row(v, result.operations() / seconds,
@@ -132,6 +150,73 @@ final class PgReplicaReadShare {
                 result.latencyNanos().getValueAtPercentile(99) / 1000.0,
                 after[0] - before[0], after[1] - before[1], after[2] - before[2], (after[3] - before[3]) / 1000.0,
                 after[4] - before[4], result.errors(), (commitsAfter - commitsBefore) / seconds, result.firstError());
+    }
+
+    /**
+     * PostgreSQL's own delay, without Lattice, under the same background load: pgjdbc updates a row
+     * on the primary, reads {@code pg_current_wal_insert_lsn()} (as Lattice reads W), then asks a
+     * standby for {@code pg_last_wal_replay_lsn()} until it has passed it. The floor under any wait
+     * of READ_YOUR_WRITES, CAUSAL or STRONG.
+     */
+    record Replay(long samples, double p50Micros, double p90Micros, double p99Micros, double maxMicros,
+                  double backgroundRate) {
+    }
+
+    static Replay replayDelay(PgLocalCluster cluster, BenchOptions options) throws Exception {
+        Target writer = new PgTargets.Lattice("writer", cluster, "CAUSAL", "");
+        org.HdrHistogram.Histogram h = Window.newHistogram();
+        SplittableRandom random = new SplittableRandom(options.seed() + 2);
+        Background background = new Background(writer, options);
+        long began = System.nanoTime();
+        long commitsBefore = 0;
+        long ended;
+        try (Connection primary = cluster.open(0); Connection standby = cluster.open(1);
+             PreparedStatement update = primary.prepareStatement(Workloads.UPDATE);
+             PreparedStatement insertLsn = primary.prepareStatement("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn");
+             PreparedStatement replayed = standby.prepareStatement(
+                     "SELECT coalesce(pg_last_wal_replay_lsn() - '0/0'::pg_lsn, 0)")) {
+            Thread.sleep(200);
+            commitsBefore = background.commits.get();
+            began = System.nanoTime();
+            long end = began + TimeUnit.MILLISECONDS.toNanos(options.shareMillis());
+            while (System.nanoTime() - end < 0) {
+                update.setLong(1, random.nextLong());
+                update.setInt(2, options.rows() / 2 + random.nextInt(options.rows() - options.rows() / 2));
+                update.executeUpdate();
+                long committed = System.nanoTime();
+                long w = number(insertLsn);
+                while (number(replayed) < w) {
+                    Thread.onSpinWait();
+                }
+                h.recordValue(Math.min(System.nanoTime() - committed, Window.MAX_LATENCY_NANOS));
+            }
+            ended = System.nanoTime();
+        } finally {
+            background.close();
+        }
+        return new Replay(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                (background.commits.get() - commitsBefore) / ((ended - began) / 1e9));
+    }
+
+    private static long number(PreparedStatement query) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return rs.getBigDecimal(1).longValueExact();
+        }
+    }
+
+    static TextTable replayTable(Replay r) {
+        TextTable t = new TextTable(">samples", ">p50 µs", ">p90 µs", ">p99 µs", ">max µs", ">background tx/s");
+        t.row(r.samples(), Report.micros(r.p50Micros()), Report.micros(r.p90Micros()), Report.micros(r.p99Micros()),
+                Report.micros(r.maxMicros()), String.format(Locale.ROOT, "%.0f", r.backgroundRate()));
+        return t;
+    }
+
+    static List<List<Object>> replayCsv(Replay r) {
+        return List.of(List.of("samples", "p50_us", "p90_us", "p99_us", "max_us", "background_tx_per_s", "cores"),
+                List.of(r.samples(), r.p50Micros(), r.p90Micros(), r.p99Micros(), r.maxMicros(), r.backgroundRate(),
+                        Machine.cores()));
     }
 
     /**

@@ -28,7 +28,8 @@ final class PgSuite {
      * returns. {@code othersCpu}: share of the machine's CPU that processes other than this JVM and its
      * PostgreSQL servers took while they ran.
      */
-    record Result(List<Cell> cells, List<PgReplicaReadShare.Row> share, String cluster, double othersCpu) {
+    record Result(List<Cell> cells, List<PgReplicaReadShare.Row> share, PgReplicaReadShare.Replay replay,
+                  String cluster, double othersCpu) {
     }
 
     static Result run(BenchOptions options, PrintStream log) throws Exception {
@@ -58,10 +59,14 @@ final class PgSuite {
                 }
                 List<Cell> cells = new ThroughputSuite(targets, options, log).run();
                 List<PgReplicaReadShare.Row> share = new ArrayList<>();
+                PgReplicaReadShare.Replay replay = null;
                 if (options.extras() && options.shareMillis() > 0) {
                     share = PgReplicaReadShare.run(cluster, options, log);
+                    replay = PgReplicaReadShare.replayDelay(cluster, options);
+                    log.printf(java.util.Locale.ROOT, "PostgreSQL's own commit-to-replay delay: p50 %.0f µs, p99 %.0f µs%n",
+                            replay.p50Micros(), replay.p99Micros());
                 }
-                return new Result(cells, share, cluster.toString(), Machine.othersShare(cpuBefore, Machine.cpu()));
+                return new Result(cells, share, replay, cluster.toString(), Machine.othersShare(cpuBefore, Machine.cpu()));
             } finally {
                 targets.forEach(Target::close);
                 Machine.countAsOurs(() -> 0);
@@ -70,7 +75,7 @@ final class PgSuite {
     }
 
     /** The run's report: ratios to pg-direct, the goals of issue 11, and the replica-read table. */
-    static Report report(Report report, List<PgReplicaReadShare.Row> share) {
+    static Report report(Report report, List<PgReplicaReadShare.Row> share, PgReplicaReadShare.Replay replay) {
         report.baseline(PgTargets.BASELINE, "pgjdbc straight to the PostgreSQL primary (pg-direct)", GOALS);
         if (!share.isEmpty()) {
             report.extra(new Report.Extra("Reads served by standbys: " + PgReplicaReadShare.CLIENTS
@@ -82,6 +87,13 @@ final class PgSuite {
                     + "served, reads that waited for a standby to replay and the time they waited, fallbacks to "
                     + "the primary after the timeout.",
                     PgReplicaReadShare.table(share), "standby-reads", PgReplicaReadShare.csv(share)));
+        }
+        if (replay != null) {
+            report.extra(new Report.Extra("PostgreSQL's own commit-to-replay delay (no Lattice), same background load",
+                    "pgjdbc updates a row on the primary, reads pg_current_wal_insert_lsn() as Lattice reads W, then "
+                    + "asks a standby for pg_last_wal_replay_lsn() until it has passed it, one commit after another: "
+                    + "the floor under every wait of READ_YOUR_WRITES, CAUSAL and STRONG.",
+                    PgReplicaReadShare.replayTable(replay), "replay-delay", PgReplicaReadShare.replayCsv(replay)));
         }
         return report;
     }

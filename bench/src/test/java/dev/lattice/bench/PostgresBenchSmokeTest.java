@@ -66,10 +66,13 @@ class PostgresBenchSmokeTest {
             assertEquals("0", row[12], "errors (a stale read is one) of " + String.join(" ", row) + "\n" + all);
         }
 
+        assertEquals(1, BenchmarksSmokeTest.tableRows(text, "== PostgreSQL's own commit-to-replay delay").size(), all);
+
         List<Path> files = report.write(dir, "smoke");
         assertTrue(files.contains(dir.resolve("smoke-postgres-throughput.csv")), files.toString());
         assertEquals(1 + 8, Files.readAllLines(dir.resolve("smoke-postgres-throughput.csv")).size());
         assertEquals(1 + share.size(), Files.readAllLines(dir.resolve("smoke-postgres-standby-reads.csv")).size());
+        assertEquals(2, Files.readAllLines(dir.resolve("smoke-postgres-replay-delay.csv")).size());
         assertTrue(Files.readString(dir.resolve("smoke-postgres.md")).contains("| lattice-pg-causal |"));
         assertFalse(Files.exists(dir.resolve("smoke-postgres-ratios.svg")));
         try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
