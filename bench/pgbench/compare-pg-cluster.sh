@@ -123,7 +123,7 @@ for mode in simple prepared; do
 done
 if [ "$PROXY" = ok ]; then
   for mode in simple prepared; do
-    echo "$mode: ratios per round ${RATIOS[$mode]}(target ≥ 0.8)"
+    echo "$mode: ratios per round ${RATIOS[$mode]:-none (failed) }(target ≥ 0.8)"
   done
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
