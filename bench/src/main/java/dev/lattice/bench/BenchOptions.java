@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What to run and for how long: {@code --quick} (under two minutes), {@code --full}, or
  * {@code --postgres} (Lattice over a throwaway PostgreSQL primary and two standbys against pgjdbc
- * straight to the primary, about 3 minutes), then any override. Every window length is in milliseconds.
+ * straight to the primary, about 3.5 minutes), then any override. Every window length is in milliseconds.
  *
  * @param pgScript {@code --postgres}: the script that starts the PostgreSQL cluster; null to find
  *     {@code bin/pg-local-cluster} of the checkout
@@ -41,7 +41,7 @@ public record BenchOptions(
             usage: java -jar bench/target/lattice-bench.jar [--quick | --full | --postgres] [options]
               --quick               under 2 minutes: 4 rounds of 60 ms windows (the default)
               --full                15 rounds of 250 ms windows, longer warm-up (15-20 minutes)
-              --postgres            Lattice over PostgreSQL 15 (~3 minutes): starts a throwaway primary and
+              --postgres            Lattice over PostgreSQL 15 (~3.5 minutes): starts a throwaway primary and
                                     2 standbys with bin/pg-local-cluster (free ports, temporary folder,
                                     stopped at the end), measures point-select and point-update at 1, 2
                                     and 8 threads against pgjdbc straight to the primary (pg-direct),
