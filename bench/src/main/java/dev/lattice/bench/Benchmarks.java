@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark suite's entry point: {@code java -jar bench/target/lattice-bench.jar --quick}.
- * Prints the tables and writes CSV, Markdown and an SVG chart under {@code bench/results/}.
+ * The benchmark suite's entry point: {@code java -jar bench/target/lattice-bench.jar --quick} (or
+ * {@code --postgres}). Prints the tables and writes CSV, Markdown and an SVG chart under {@code bench/results/}.
  */
 public final class Benchmarks {
 
@@ -62,6 +62,14 @@ public final class Benchmarks {
         String machine = Machine.describe() + (code.isEmpty() ? "" : "; code: " + code);
         log.println("Lattice benchmarks on " + machine);
         log.println(options);
+        if (options.postgresMode()) {
+            PgSuite.Result pg = PgSuite.run(options, log);
+            Report report = PgSuite.report(new Report(options, machine + "; " + pg.cluster().replaceFirst(" under .*", "")
+                    + " (PostgreSQL 15, the same machine)", started, pg.cells(), List.of(), List.of(), List.of()),
+                    pg.share(), pg.replay());
+            report.finished((System.nanoTime() - begin) / 1e9, pg.othersCpu());
+            return report;
+        }
         String prefix = "bench" + Long.toString(System.nanoTime() & 0xffffffL, 36);
         List<Target> targets = Targets.create(options.configs(), prefix);
         List<Cell> cells;

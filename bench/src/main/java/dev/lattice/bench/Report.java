@@ -40,6 +40,14 @@ public final class Report {
     private double seconds;
     private double othersShare = Double.NaN;
     private final String cores = Machine.coresNote();
+    private String baseline = Targets.BASELINE;
+    private String baselineLabel = "raw H2";
+    private List<Goal> goals = GOALS;
+    private final List<Extra> extras = new ArrayList<>();
+
+    /** A further table of a run: its title, a note for the Markdown, and its CSV file's suffix and rows. */
+    record Extra(String title, String note, TextTable table, String csvSuffix, List<List<Object>> csv) {
+    }
 
     Report(BenchOptions options, String machine, String started, List<Cell> cells, List<AnalysisCost.Row> analysis,
            List<ReplicaLag.Row> lag, List<ReplicaReadShare.Row> share) {
@@ -50,6 +58,27 @@ public final class Report {
         this.analysis = analysis;
         this.lag = lag;
         this.share = share;
+    }
+
+    /**
+     * Ratios divide by another target than raw H2 (e.g. pgjdbc straight to PostgreSQL), with goals of
+     * their own; the CPU-efficiency table and the chart, which assume an in-process bar, are left out.
+     */
+    Report baseline(String name, String label, List<Goal> goalsOfRun) {
+        baseline = name;
+        baselineLabel = label;
+        goals = goalsOfRun;
+        return this;
+    }
+
+    /** Adds a table after the standard ones. */
+    Report extra(Extra extra) {
+        extras.add(extra);
+        return this;
+    }
+
+    private boolean inProcessBaseline() {
+        return baseline.equals(Targets.BASELINE);
     }
 
     /** The run's length, and the share of the machine's CPU that other processes took meanwhile. */
@@ -73,7 +102,7 @@ public final class Report {
     /** Throughput of a cell divided by raw H2's for the same workload and thread count. */
     double ratio(Cell c) {
         for (Cell b : cells) {
-            if (b.target().equals(Targets.BASELINE) && b.workload().equals(c.workload()) && b.threads() == c.threads()) {
+            if (b.target().equals(baseline) && b.workload().equals(c.workload()) && b.threads() == c.threads()) {
                 return b.throughput() == 0 ? 0 : c.throughput() / b.throughput();
             }
         }
@@ -87,7 +116,7 @@ public final class Report {
      */
     double cpuRatio(Cell c) {
         for (Cell b : cells) {
-            if (b.target().equals(Targets.BASELINE) && b.workload().equals(c.workload()) && b.threads() == c.threads()) {
+            if (b.target().equals(baseline) && b.workload().equals(c.workload()) && b.threads() == c.threads()) {
                 return b.cpuMicrosPerOperation() / c.cpuMicrosPerOperation();
             }
         }
@@ -103,8 +132,9 @@ public final class Report {
     // ---- tables ----
 
     TextTable throughputTable() {
+        String x = inProcessBaseline() ? "× h2" : "× " + baseline;
         TextTable t = new TextTable("workload", ">threads", "configuration", ">ops/s", ">p50 µs", ">p99 µs",
-                ">× h2", ">× h2 incl. catch-up", ">CPU µs/op", ">errors");
+                ">" + x, ">" + x + " incl. catch-up", ">CPU µs/op", ">errors");
         for (Cell c : cells) {
             boolean replicated = c.target().startsWith("2r-");
             t.row(c.workload(), c.threads(), c.target(), String.format(Locale.ROOT, "%,.0f", c.throughput()),
@@ -117,7 +147,7 @@ public final class Report {
     }
 
     TextTable ratioMatrix() {
-        return matrix("h2 ops/s", c -> String.format(Locale.ROOT, "%,.0f", c.throughput()), this::ratio);
+        return matrix(inProcessBaseline() ? "h2 ops/s" : baseline + " ops/s", c -> String.format(Locale.ROOT, "%,.0f", c.throughput()), this::ratio);
     }
 
     TextTable cpuMatrix() {
@@ -127,7 +157,7 @@ public final class Report {
     private TextTable matrix(String barColumn, java.util.function.Function<Cell, String> bar,
                              java.util.function.ToDoubleFunction<Cell> value) {
         List<String> targets = new ArrayList<>(new LinkedHashSet<>(cells.stream().map(Cell::target).toList()));
-        targets.remove(Targets.BASELINE);
+        targets.remove(baseline);
         List<String> columns = new ArrayList<>(List.of("workload", ">threads", ">" + barColumn));
         targets.forEach(n -> columns.add(">" + n));
         TextTable t = new TextTable(columns.toArray(String[]::new));
@@ -136,8 +166,8 @@ public final class Report {
             byRow.computeIfAbsent(c.workload() + "\u0000" + c.threads(), k -> new LinkedHashMap<>()).put(c.target(), c);
         }
         for (Map<String, Cell> row : byRow.values()) {
-            Cell baseline = row.get(Targets.BASELINE);
-            List<Object> out = new ArrayList<>(List.of(baseline.workload(), baseline.threads(), bar.apply(baseline)));
+            Cell bar0 = row.get(baseline);
+            List<Object> out = new ArrayList<>(List.of(bar0.workload(), bar0.threads(), bar.apply(bar0)));
             for (String n : targets) {
                 Cell c = row.get(n);
                 out.add(c == null ? "" : ratioText(value.applyAsDouble(c)));
@@ -148,15 +178,25 @@ public final class Report {
     }
 
     TextTable goalsTable() {
-        TextTable t = new TextTable("workload", "configuration", ">threads", ">× h2", ">goal", "verdict",
-                ">CPU × h2");
-        for (Goal g : GOALS) {
+        // CPU per operation compares like with like only when the bar runs in this process too
+        boolean cpu = inProcessBaseline();
+        List<String> columns = new ArrayList<>(List.of("workload", "configuration", ">threads",
+                ">" + (cpu ? "× h2" : "× " + baseline), ">goal", "verdict"));
+        if (cpu) {
+            columns.add(">CPU × h2");
+        }
+        TextTable t = new TextTable(columns.toArray(String[]::new));
+        for (Goal g : goals) {
             for (Cell c : cells) {
                 if (c.workload().equals(g.workload()) && c.target().equals(g.target())) {
                     double r = ratio(c);
-                    t.row(c.workload(), c.target(), c.threads(), String.format(Locale.ROOT, "%.3f", r),
-                            String.format(Locale.ROOT, "≥ %.2f", g.minRatio()), r >= g.minRatio() ? "met" : "MISSED",
-                            ratioText(cpuRatio(c)));
+                    List<Object> row = new ArrayList<>(List.of(c.workload(), c.target(), c.threads(),
+                            String.format(Locale.ROOT, "%.3f", r), String.format(Locale.ROOT, "≥ %.2f", g.minRatio()),
+                            r >= g.minRatio() ? "met" : "MISSED"));
+                    if (cpu) {
+                        row.add(ratioText(cpuRatio(c)));
+                    }
+                    t.row(row.toArray());
                 }
             }
         }
@@ -209,19 +249,23 @@ public final class Report {
         out.append("Lattice benchmarks, ").append(options.mode()).append(" mode, ").append(started).append('\n');
         out.append("Machine: ").append(machine).append('\n');
         out.append("Every figure was measured on this ").append(cores)
-                .append(" machine; ratios are to raw H2 measured in the same run, configurations taking turns.\n");
+                .append(" machine; ratios are to ").append(baselineLabel)
+                .append(" measured in the same run, configurations taking turns.\n");
         out.append(options).append('\n');
         if (!disturbance().isEmpty()) {
             out.append(disturbance()).append(".\n");
         }
         out.append('\n');
         section(out, "Throughput and latency (" + cores + "); ops/s is the median of the windows; "
-                + "incl. catch-up also counts the time replicas took to apply each window's writes; "
-                + "CPU µs/op is the whole process's CPU time per operation, catch-up included",
+                + (inProcessBaseline() ? "incl. catch-up also counts the time replicas took to apply each window's "
+                + "writes; CPU µs/op is the whole process's CPU time per operation, catch-up included"
+                : "CPU µs/op is this JVM's CPU time per operation (clients and Lattice, not PostgreSQL's)"),
                 throughputTable().plain());
-        section(out, "Ratio to raw H2 (" + cores + ")", ratioMatrix().plain());
-        section(out, "CPU efficiency: raw H2's CPU µs/op ÷ the configuration's, whole process (" + cores + ")",
-                cpuMatrix().plain());
+        section(out, "Ratio to " + baselineLabel + " (" + cores + ")", ratioMatrix().plain());
+        if (inProcessBaseline()) {
+            section(out, "CPU efficiency: raw H2's CPU µs/op ÷ the configuration's, whole process (" + cores + ")",
+                    cpuMatrix().plain());
+        }
         section(out, "Targets (" + cores + ")", goalsTable().plain());
         if (!analysis.isEmpty()) {
             section(out, "Statement analysis, one thread (" + cores + ")", analysisTable().plain());
@@ -234,6 +278,9 @@ public final class Report {
             section(out, "Reads served by replicas: mix-95/5, " + ReplicaReadShare.CLIENTS + " clients, replicas "
                     + "applying with the given delay, " + ReplicaReadShare.BACKGROUND_RATE
                     + " background commits/s (" + cores + ")", shareTable().plain());
+        }
+        for (Extra e : extras) {
+            section(out, e.title() + " (" + cores + ")", e.table().plain());
         }
         if (seconds > 0) {
             out.append(String.format(Locale.ROOT, "Run took %.0f s.%n", seconds));
@@ -260,13 +307,20 @@ public final class Report {
         if (chartFile != null) {
             out.append("![Throughput ratio to raw H2](").append(chartFile).append(")\n\n");
         }
-        mdSection(out, "Ratio to raw H2 (" + cores + ")", ratioMatrix().markdown());
-        mdSection(out, "CPU efficiency (" + cores + ")", "Raw H2's CPU time per operation divided by the "
-                + "configuration's, for the whole process (clients, appliers, JIT, GC; replicas' catch-up included). "
-                + "Other processes on the machine barely move it, and once the clients keep both cores busy it is "
-                + "what the throughput ratio tends to on an idle machine.\n\n" + cpuMatrix().markdown());
+        mdSection(out, "Ratio to " + baselineLabel + " (" + cores + ")", ratioMatrix().markdown());
+        if (inProcessBaseline()) {
+            mdSection(out, "CPU efficiency (" + cores + ")", "Raw H2's CPU time per operation divided by the "
+                    + "configuration's, for the whole process (clients, appliers, JIT, GC; replicas' catch-up "
+                    + "included). Other processes on the machine barely move it, and once the clients keep both "
+                    + "cores busy it is what the throughput ratio tends to on an idle machine.\n\n"
+                    + cpuMatrix().markdown());
+        }
         mdSection(out, "Targets (" + cores + ")", goalsTable().markdown());
-        mdSection(out, "Throughput and latency (" + cores + ")", "ops/s: median over the windows; p50/p99: "
+        mdSection(out, "Throughput and latency (" + cores + ")", !inProcessBaseline()
+                ? "ops/s: median over the windows; p50/p99: every operation of every window. CPU µs/op: CPU time "
+                + "of the benchmark's JVM (clients and Lattice, not the PostgreSQL servers) per operation.\n\n"
+                + throughputTable().markdown()
+                : "ops/s: median over the windows; p50/p99: "
                 + "every operation of every window. × h2 incl. catch-up: the same ratio when the time the replicas "
                 + "took to apply each window's writes (after it closed) is counted too, i.e. the rate replicas keep "
                 + "up with (`!`: they did not catch up within 60 s). CPU µs/op: CPU time of the whole benchmark process "
@@ -286,6 +340,9 @@ public final class Report {
                     + " clients; replicas apply with the injected delay shown (0: their natural lag); a "
                     + "background session commits " + ReplicaReadShare.BACKGROUND_RATE + " point updates/s. "
                     + "Counts are SHOW STATS deltas for the level.\n\n" + shareTable().markdown());
+        }
+        for (Extra e : extras) {
+            mdSection(out, e.title() + " (" + cores + ")", e.note() + "\n\n" + e.table().markdown());
         }
         return out.toString();
     }
@@ -311,11 +368,17 @@ public final class Report {
         if (!share.isEmpty()) {
             written.add(csv(dir.resolve(base + "-replica-reads.csv"), shareCsv()));
         }
-        Path svg = dir.resolve(base + "-ratios.svg");
-        Files.writeString(svg, RatioChart.svg(this, cores), StandardCharsets.UTF_8);
-        written.add(svg);
+        for (Extra e : extras) {
+            written.add(csv(dir.resolve(base + "-" + e.csvSuffix() + ".csv"), e.csv()));
+        }
+        Path svg = null;
+        if (inProcessBaseline()) {
+            svg = dir.resolve(base + "-ratios.svg");
+            Files.writeString(svg, RatioChart.svg(this, cores), StandardCharsets.UTF_8);
+            written.add(svg);
+        }
         Path md = dir.resolve(base + ".md");
-        Files.writeString(md, markdown(svg.getFileName().toString()), StandardCharsets.UTF_8);
+        Files.writeString(md, markdown(svg == null ? null : svg.getFileName().toString()), StandardCharsets.UTF_8);
         written.add(md);
         return written;
     }
@@ -337,7 +400,7 @@ public final class Report {
     private List<List<Object>> throughputCsv() {
         List<List<Object>> rows = new ArrayList<>();
         rows.add(List.of("workload", "threads", "configuration", "operations", "seconds", "ops_per_s",
-                "mean_ops_per_s", "p50_us", "p99_us", "p999_us", "ratio_to_h2", "ratio_incl_catch_up", "errors",
+                "mean_ops_per_s", "p50_us", "p99_us", "p999_us", "ratio_to_" + baseline.replace('-', '_'), "ratio_incl_catch_up", "errors",
                 "backlog_lsn", "catch_up_ms", "cpu_us_per_op", "windows", "others_cpu", "jit_ms", "cores"));
         for (Cell c : cells) {
             rows.add(List.of(c.workload(), c.threads(), c.target(), c.operations(), c.seconds(), c.throughput(),

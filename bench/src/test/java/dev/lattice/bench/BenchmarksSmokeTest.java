@@ -73,7 +73,7 @@ class BenchmarksSmokeTest {
     }
 
     /** The cells of the plain-text table under the given section title, cut where its rule line is. */
-    private static List<String[]> tableRows(String text, String section) {
+    static List<String[]> tableRows(String text, String section) {
         List<String[]> rows = new ArrayList<>();
         String[] lines = text.split("\n");
         int i = 0;
