@@ -101,6 +101,11 @@ public final class SessionConsistency {
             observed(lsn);
             return;
         }
+        if (nodeIndex >= Long.SIZE) {
+            unbounded |= 1; // beyond the mask: bounded by the primary, which has everything a standby has
+            bound();
+            return;
+        }
         unbounded |= 1L << nodeIndex;
         if (sharedScope) {
             bound(); // other connections route by this T at once
@@ -117,7 +122,7 @@ public final class SessionConsistency {
         long open = unbounded;
         unbounded = 0;
         boolean askPrimary = (open & 1) != 0;
-        for (int node = 1; node < 64 && open >>> node != 0; node++) {
+        for (int node = 1; node < Long.SIZE && open >>> node != 0; node++) {
             if ((open & 1L << node) == 0) {
                 continue;
             }
