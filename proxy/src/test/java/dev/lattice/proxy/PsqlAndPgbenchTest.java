@@ -81,7 +81,7 @@ class PsqlAndPgbenchTest {
         String table = "pgb_" + mode;
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
             s.execute("create table " + table + " (id int primary key, v int)");
-            s.execute("insert into " + table + " select x, 0 from system_range(1, 100)");
+            s.execute("insert into " + table + " select x, 0 from system_range(1, 100) r(x)");
         }
         Path script = Files.writeString(dir.resolve("script.sql"), """
                 \\set id random(1, 100)
