@@ -99,7 +99,7 @@ public final class PgRewriter {
             Token k = t.get(i);
             String replacement = null;
             int last = i;
-            if (k.isSymbol('[') && i + 1 < t.size() && t.get(i + 1).isSymbol(']')) {
+            if (k.isSymbol('[') && i + 1 < t.size() && t.get(i + 1).isSymbol(']') && !(i > 0 && t.get(i - 1).is("ARRAY"))) {
                 replacement = " ARRAY";
                 last = i + 1;
             } else if (k.type() == Type.WORD && !followedBy(t, i, '(') && !precededBy(t, i, '.')) {
