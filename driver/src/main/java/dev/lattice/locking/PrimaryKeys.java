@@ -29,7 +29,7 @@ public final class PrimaryKeys {
             + "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE K ON K.CONSTRAINT_SCHEMA = T.CONSTRAINT_SCHEMA "
             + "AND K.CONSTRAINT_NAME = T.CONSTRAINT_NAME JOIN INFORMATION_SCHEMA.COLUMNS C ON C.TABLE_SCHEMA = "
             + "K.TABLE_SCHEMA AND C.TABLE_NAME = K.TABLE_NAME AND C.COLUMN_NAME = K.COLUMN_NAME "
-            + "WHERE T.TABLE_SCHEMA = ? AND T.TABLE_NAME = ? AND T.CONSTRAINT_TYPE = 'PRIMARY KEY' ORDER BY K.ORDINAL_POSITION";
+            + "WHERE UPPER(T.TABLE_SCHEMA) = ? AND UPPER(T.TABLE_NAME) = ? AND T.CONSTRAINT_TYPE = 'PRIMARY KEY' ORDER BY K.ORDINAL_POSITION";
 
     private final Map<TableId, List<Column>> cache = new ConcurrentHashMap<>();
     private volatile long cachedVersion = -1;
@@ -67,9 +67,9 @@ public final class PrimaryKeys {
             tables = new ArrayList<>();
             try (Statement s = primary.createStatement();
                  ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
-                         + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'LATTICE')")) {
+                         + "WHERE TABLE_TYPE = 'BASE TABLE' AND UPPER(TABLE_SCHEMA) NOT IN ('INFORMATION_SCHEMA', 'LATTICE', 'PG_CATALOG')")) {
                 while (rs.next()) {
-                    tables.add(new TableId(rs.getString(1), rs.getString(2)));
+                    tables.add(lockId(rs.getString(1), rs.getString(2)));
                 }
             }
             tables = List.copyOf(tables);
@@ -78,6 +78,11 @@ public final class PrimaryKeys {
             }
         }
         return tables;
+    }
+
+    /** A table's identity in locks: its names upper-cased (see {@link StatementLocks}). */
+    static TableId lockId(String schema, String name) {
+        return new TableId(schema == null ? null : schema.toUpperCase(Locale.ROOT), name.toUpperCase(Locale.ROOT));
     }
 
     /** The value in the one form locks compare, for a key column of this type; null if it cannot be read as one. */

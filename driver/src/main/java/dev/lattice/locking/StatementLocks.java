@@ -137,11 +137,22 @@ public final class StatementLocks {
                 return p;
             }
         }
+        // H2 with DATABASE_TO_LOWER names the column in lower case, the analysis in upper case.
+        for (KeyPredicate p : predicates) {
+            if (p.column().equalsIgnoreCase(column)) {
+                return p;
+            }
+        }
         return null;
     }
 
-    private static TableId id(TableName name, String schema) {
-        return new TableId(name.schema().orElse(schema), name.name());
+    /**
+     * The table as locks name it: upper-cased, because the analysis upper-cases unquoted names while
+     * H2 may fold them to lower case (DATABASE_TO_LOWER); two tables whose names differ only in case
+     * then share their locks, which costs concurrency, never a conflict.
+     */
+    static TableId id(TableName name, String schema) {
+        return PrimaryKeys.lockId(name.schema().orElse(schema), name.name());
     }
 
     private static void add(Map<LockTarget, LockMode> plan, LockTarget target, LockMode mode) {

@@ -44,7 +44,7 @@ final class AppliedLsn {
     static boolean exists(Connection replica) throws SQLException {
         try (Statement s = replica.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
-                     + "WHERE TABLE_SCHEMA = 'LATTICE' AND TABLE_NAME = 'APPLIED'")) {
+                     + "WHERE UPPER(TABLE_SCHEMA) = 'LATTICE' AND UPPER(TABLE_NAME) = 'APPLIED'")) {
             rs.next();
             return rs.getInt(1) > 0;
         }

@@ -29,7 +29,7 @@ final class Snapshot {
         List<String> schemas = new ArrayList<>();
         try (Statement s = primary.createStatement();
              ResultSet rs = s.executeQuery("SELECT SCHEMA_NAME FROM INFORMATION_SCHEMA.SCHEMATA "
-                     + "WHERE SCHEMA_NAME NOT IN ('INFORMATION_SCHEMA', 'LATTICE') ORDER BY SCHEMA_NAME")) {
+                     + "WHERE UPPER(SCHEMA_NAME) NOT IN ('INFORMATION_SCHEMA', 'LATTICE', 'PG_CATALOG') ORDER BY SCHEMA_NAME")) {
             while (rs.next()) {
                 schemas.add(TableId.quote(rs.getString(1)));
             }

@@ -37,7 +37,8 @@ class ConfigAndMetricsTest {
         assertEquals("127.0.0.1", c.host());
         assertEquals(5433, c.port());
         assertTrue(c.users().containsKey("lattice"));
-        assertEquals(ProxyConfig.DEFAULT_CLUSTER, c.clusterUrl());
+        assertEquals("jdbc:lattice:mem:proxy;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + "?replicas=2", c.clusterUrl(), "the default cluster's H2 nodes run in PostgreSQL mode");
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class ConsolePollingCost {
              ConsoleServer console = ConsoleServer.start(proxy.server, "127.0.0.1", 0)) {
             try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
                 s.execute("create table usertable (id int primary key, f1 varchar(100))");
-                s.execute("insert into usertable select x, 'value-' || x from system_range(1, " + ROWS + ")");
+                s.execute("insert into usertable select x, 'value-' || x from system_range(1, " + ROWS + ") r(x)");
             }
             System.out.printf("warm-up %d s ...%n", 2 * seconds);
             run(proxy, console, seconds, true);

@@ -321,7 +321,7 @@ class PgJdbcTest {
         try (Connection c = proxy.connect()) {
             try (Statement s = c.createStatement()) {
                 s.execute("create table big1 (id int primary key, pad varchar(100))");
-                s.execute("insert into big1 select x, repeat('x', 100) from system_range(1, 20000)");
+                s.execute("insert into big1 select x, repeat('x', 100) from system_range(1, 20000) r(x)");
             }
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -345,7 +345,7 @@ class PgJdbcTest {
     void cancelStopsARunningQuery() throws Exception {
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
             CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-                try (ResultSet rs = s.executeQuery("select sum(x) from system_range(1, 100000000000)")) {
+                try (ResultSet rs = s.executeQuery("select sum(x) from system_range(1, 100000000000) r(x)")) {
                     return null;
                 } catch (SQLException e) {
                     return e;

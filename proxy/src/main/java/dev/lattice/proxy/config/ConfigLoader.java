@@ -3,6 +3,7 @@ package dev.lattice.proxy.config;
 import dev.lattice.proxy.auth.AuthMethod;
 import dev.lattice.proxy.auth.ScramVerifier;
 import dev.lattice.proxy.auth.UserCredentials;
+import dev.lattice.proxy.pgsql.H2PostgresMode;
 import dev.lattice.jdbc.LatticeProperty;
 import dev.lattice.jdbc.LatticeUrl;
 import java.io.IOException;
@@ -164,6 +165,7 @@ public final class ConfigLoader {
             }
             clusterUrl = string(cluster, "url", clusterUrl);
         }
+        clusterUrl = H2PostgresMode.clusterUrl(clusterUrl);
         Properties session = new Properties();
         copy(values, "consistency", session);
         copy(values, "consistencyTimeout", session);

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.pgsql.PgRewriter;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
@@ -49,6 +50,9 @@ public final class ClientSession implements AutoCloseable {
     private final boolean postgres;
     private final ServerSettings serverSettings = new ServerSettings();
     private final CopyRelay copy = new CopyRelay();
+    // Over H2: PostgreSQL's forms rewritten into H2's, and the functions clients call answered.
+    private final PgSessionFacts facts;
+    private final PgRewriter rewriter;
 
     /**
      * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
@@ -60,10 +64,13 @@ public final class ClientSession implements AutoCloseable {
         this.settings = settings;
         this.maxStatementLength = maxStatementLength;
         this.postgres = session.cluster().config().postgres();
+        this.facts = new PgSessionFacts(settings);
+        this.rewriter = postgres ? null : new PgRewriter(facts);
     }
 
     /** Completes start-up: reported settings, the causal token, the cancel key, ReadyForQuery. */
     public void start(int processId, int secretKey) throws SQLException {
+        facts.pid(processId);
         ByteBuf buf = out.buf();
         if (postgres) {
             serverSettings.start(buf, session, settings);
@@ -193,7 +200,7 @@ public final class ClientSession implements AutoCloseable {
         boolean failed = false;
         for (String part : parts) {
             try {
-                PreparedQuery q = PreparedQuery.of(session, part, null);
+                PreparedQuery q = PreparedQuery.of(session, part, null, rewriter);
                 if (q.parameterCount() > 0) {
                     throw new SQLException("there is no parameter $1", "42P02");
                 }
@@ -273,7 +280,7 @@ public final class ClientSession implements AutoCloseable {
         if (SqlSplitter.split(p.sql()).size() > 1) {
             throw new SQLException("cannot insert multiple commands into a prepared statement", "42601");
         }
-        prepared.put(p.name(), PreparedQuery.of(session, p.sql(), p.parameterTypes()));
+        prepared.put(p.name(), PreparedQuery.of(session, p.sql(), p.parameterTypes(), rewriter));
         BackendMessages.parseComplete(out.buf());
     }
 
@@ -564,7 +571,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private static String rowsTag(PreparedQuery q, long rows) {
-        return q.show ? "SHOW" : CommandTags.rows(rows);
+        return q.rowsTag(rows);
     }
 
     private void error(SQLException e) {

@@ -93,6 +93,11 @@ public final class PgSettings {
         return v != null ? v : KNOWN.get(key)[1];
     }
 
+    /** The setting's value, or null when the proxy knows no such setting. */
+    public String find(String name) {
+        return KNOWN.containsKey(name.toLowerCase(Locale.ROOT)) ? get(name) : null;
+    }
+
     /** Applies a start-up parameter when it names a known setting; others are ignored. */
     public void startup(String name, String value) {
         if (KNOWN.containsKey(name.toLowerCase(Locale.ROOT)) && !READ_ONLY.contains(name.toLowerCase(Locale.ROOT))) {

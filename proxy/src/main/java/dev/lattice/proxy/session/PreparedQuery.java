@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.pgsql.PgRewriter;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.ParameterMarker;
 import dev.lattice.sql.analysis.StatementAnalysis;
@@ -25,13 +26,17 @@ final class PreparedQuery {
     final boolean show;
     /** A COPY FROM STDIN or TO STDOUT: which way its data moves; null for any other statement. */
     final CopyRelay.Direction copy;
+    /** For a rewritten {@code … RETURNING}: the verb its CommandComplete tag names; else null. */
+    final String rowsVerb;
     /** Filled in by the first Describe of the statement. */
     int[] parameterTypes;
     Columns columns;
     boolean described;
 
-    private PreparedQuery(String sql, StatementAnalysis analysis, boolean setting, int[] declaredTypes) {
+    private PreparedQuery(String sql, StatementAnalysis analysis, boolean setting, int[] declaredTypes,
+                          String rowsVerb) {
         this.sql = sql;
+        this.rowsVerb = rowsVerb;
         this.analysis = analysis;
         this.setting = setting;
         this.empty = sql.isBlank();
@@ -59,15 +64,35 @@ final class PreparedQuery {
         }
     }
 
-    static PreparedQuery of(Session session, String sql, int[] declaredTypes) throws SQLException {
+    /**
+     * @param rewriter over H2, turns PostgreSQL's forms into H2's before anything analyses the
+     *        statement (so the H2 text is what runs and replicates); null in front of PostgreSQL
+     */
+    static PreparedQuery of(Session session, String sql, int[] declaredTypes, PgRewriter rewriter)
+            throws SQLException {
         if (sql.isBlank()) {
-            return new PreparedQuery(sql, null, false, declaredTypes);
+            return new PreparedQuery(sql, null, false, declaredTypes, null);
         }
         // In front of PostgreSQL the server answers SET and SHOW; over H2 the proxy does.
         if (!session.cluster().config().postgres() && PgSettings.recognizes(sql)) {
-            return new PreparedQuery(sql, null, true, declaredTypes);
+            return new PreparedQuery(sql, null, true, declaredTypes, null);
         }
-        return new PreparedQuery(sql, session.analyze(sql), false, declaredTypes);
+        if (rewriter != null && !session.cluster().config().postgres()) {
+            PgRewriter.Rewritten r = rewriter.rewrite(sql);
+            return new PreparedQuery(r.sql(), session.analyze(r.sql()), false, declaredTypes, r.rowsVerb());
+        }
+        return new PreparedQuery(sql, session.analyze(sql), false, declaredTypes, null);
+    }
+
+    /** The CommandComplete tag of a statement that returned these many rows. */
+    String rowsTag(long rows) {
+        if (show) {
+            return "SHOW";
+        }
+        if (rowsVerb != null) {
+            return rowsVerb.equals("INSERT") ? "INSERT 0 " + rows : rowsVerb + " " + rows;
+        }
+        return CommandTags.rows(rows);
     }
 
     /** How many parameters a Bind must supply. */

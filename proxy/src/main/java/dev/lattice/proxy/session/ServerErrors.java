@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.pgsql.PgErrors;
 import dev.lattice.proxy.protocol.BackendMessages;
 import io.netty.buffer.ByteBuf;
 import java.sql.SQLException;
@@ -9,7 +10,7 @@ import org.postgresql.util.ServerErrorMessage;
 /**
  * ErrorResponse for a failure: a PostgreSQL node's own error keeps every field the server sent
  * (SQLState, message, detail, hint, position, where, schema/table/column/constraint names);
- * Lattice's and H2's errors carry their SQLState and message.
+ * H2's errors read as PostgreSQL's ({@link PgErrors}); Lattice's carry their SQLState and message.
  */
 final class ServerErrors {
 
@@ -19,7 +20,19 @@ final class ServerErrors {
     static void write(ByteBuf out, SQLException e) {
         ServerErrorMessage m = serverMessage(e);
         if (m == null) {
-            BackendMessages.error(out, SqlStates.of(e), e.getMessage());
+            PgErrors.PgError pg = PgErrors.of(e);
+            if (pg == null) {
+                BackendMessages.error(out, SqlStates.of(e), e.getMessage());
+                return;
+            }
+            int at = BackendMessages.begin(out, 'E');
+            field(out, 'S', "ERROR");
+            field(out, 'V', "ERROR");
+            field(out, 'C', pg.sqlState());
+            field(out, 'M', pg.message());
+            field(out, 'D', pg.detail());
+            out.writeByte(0);
+            BackendMessages.end(out, at);
             return;
         }
         int at = BackendMessages.begin(out, 'E');

@@ -16,7 +16,10 @@ public final class SqlStates {
             Map.entry("42001", "42601"),   // syntax error, expected ...
             Map.entry("HY008", "57014"),   // statement canceled -> query_canceled
             Map.entry("90039", "22003"),   // value too large for precision
-            Map.entry("HYT00", "55P03"));  // lock timeout -> lock_not_available
+            Map.entry("HYT00", "55P03"),   // lock timeout -> lock_not_available
+            Map.entry("42S21", "42701"),   // duplicate column
+            Map.entry("23506", "23503"),   // referenced row missing -> foreign_key_violation
+            Map.entry("23513", "23514"));  // check constraint  // lock timeout -> lock_not_available
 
     private SqlStates() {
     }

@@ -1,0 +1,151 @@
+package dev.lattice.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Over H2 the proxy speaks PostgreSQL's SQL: its types, upserts, RETURNING, functions and errors. */
+class PgDialectTest {
+
+    private static RunningProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        proxy = RunningProxy.start("pgdialect");
+    }
+
+    @AfterAll
+    static void stop() {
+        proxy.close();
+    }
+
+    private static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(b.toString());
+            }
+        }
+        return rows;
+    }
+
+    /** Rows as the node itself holds them, read on a connection of Lattice's to that node. */
+    private static List<String> onNode(String node, String sql) throws SQLException {
+        dev.lattice.cluster.Node n = node.equals("primary") ? proxy.server.cluster().primary()
+                : proxy.server.cluster().replica(node).node();
+        try (Connection c = n.connect()) {
+            return rows(c, sql);
+        }
+    }
+
+    @Test
+    void thePostsTableOfIssue13WorksAndItsReplicasConverge() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE posts (id serial PRIMARY KEY, author text NOT NULL, tags text[], meta jsonb, "
+                    + "created timestamptz DEFAULT now(), small smallserial, body bytea)");
+            try (ResultSet rs = s.executeQuery("INSERT INTO posts (author, tags, meta, body) VALUES "
+                    + "(E'ann\\tlee', ARRAY['a','b'], '{\"k\": 1}', '\\x0001027f80ff'::bytea) RETURNING id, author")) {
+                assertTrue(rs.next());
+                assertEquals(1, rs.getInt(1));
+                assertEquals("ann\tlee", rs.getString(2));
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO posts (author) VALUES (?) RETURNING id")) {
+                ps.setString(1, "bob");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(2, rs.getInt(1));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT body FROM posts WHERE id = 1")) {
+                assertTrue(rs.next());
+                assertArrayEquals(new byte[] {0, 1, 2, 0x7f, (byte) 0x80, (byte) 0xff}, rs.getBytes(1));
+            }
+            String query = "SELECT id, author, tags, body FROM posts ORDER BY id";
+            List<String> primary = rows(c, query);
+            assertEquals(2, primary.size());
+            for (String replica : List.of("replica1", "replica2")) {
+                RunningProxy.await(replica + " to converge", Duration.ofSeconds(10), () -> {
+                    try {
+                        return onNode(replica, query).equals(onNode("primary", query));
+                    } catch (SQLException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
+    void onConflictDoNothingAndDoUpdateUpsert() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kv (k int PRIMARY KEY, v text, n int)");
+            s.execute("INSERT INTO kv (k, v, n) VALUES (1, 'a', 1)");
+            s.execute("INSERT INTO kv (k, v, n) VALUES (1, 'x', 9) ON CONFLICT (k) DO NOTHING");
+            assertEquals(List.of("1|a|1"), rows(c, "SELECT * FROM kv"));
+            s.execute("INSERT INTO kv (k, v, n) VALUES (1, 'b', 5), (2, 'c', 1) "
+                    + "ON CONFLICT (k) DO UPDATE SET v = excluded.v, n = kv.n + 1");
+            assertEquals(List.of("1|b|2", "2|c|1"), rows(c, "SELECT * FROM kv ORDER BY k"));
+            SQLException refused = assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO kv (k, v) VALUES (1, 'z') ON CONFLICT (k) DO UPDATE SET v = excluded.v RETURNING k"));
+            assertEquals("0A000", refused.getSQLState());
+            assertEquals(List.of("1|b|2", "2|c|1"), rows(c, "SELECT * FROM kv ORDER BY k"), "nothing stored");
+        }
+    }
+
+    @Test
+    void theFunctionsClientsCallAnswer() throws Exception {
+        try (Connection c = proxy.connect()) {
+            List<String> r = rows(c, "SELECT version(), current_database(), current_schema(), current_user, "
+                    + "current_setting('server_version_num'), 'posts'::regclass");
+            assertTrue(r.get(0).startsWith("PostgreSQL 15"), r.get(0));
+            assertTrue(r.get(0).endsWith("|lattice|public|lattice|150000|posts"), r.get(0));
+            assertTrue(Integer.parseInt(rows(c, "SELECT pg_backend_pid()").get(0)) != 0);
+            assertEquals(List.of("UTC"), rows(c, "SELECT set_config('TimeZone', 'UTC', false)"));
+            SQLException e = assertThrows(SQLException.class, () -> rows(c, "SELECT current_setting('no_such')"));
+            assertEquals("42704", e.getSQLState());
+        }
+    }
+
+    @Test
+    void errorsReadLikePostgres() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            assertError(s, "SELECT * FROM nope", "42P01", "relation \"nope\" does not exist");
+            assertError(s, "SELECT 1/0", "22012", "division by zero");
+            assertError(s, "SELEC 1", "42601", "syntax error at or near \"SELEC\"");
+            s.execute("CREATE TABLE uniq (id int PRIMARY KEY, email text NOT NULL UNIQUE)");
+            s.execute("INSERT INTO uniq VALUES (1, 'a@x')");
+            assertError(s, "SELECT nosuch FROM uniq", "42703", "column \"nosuch\" does not exist");
+            assertError(s, "INSERT INTO uniq VALUES (1, 'b@x')", "23505",
+                    "duplicate key value violates unique constraint \"uniq_pkey\"");
+            assertError(s, "INSERT INTO uniq VALUES (2, 'a@x')", "23505",
+                    "duplicate key value violates unique constraint \"uniq_email_key\"");
+            assertError(s, "INSERT INTO uniq VALUES (3, NULL)", "23502",
+                    "null value in column \"email\" violates not-null constraint");
+        }
+    }
+
+    private static void assertError(Statement s, String sql, String state, String message) {
+        SQLException e = assertThrows(SQLException.class, () -> s.execute(sql));
+        assertEquals(state, e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ERROR: " + message), e.getMessage());
+        assertTrue(!e.getMessage().contains("[") && !e.getMessage().contains("SQL statement"), e.getMessage());
+    }
+}
