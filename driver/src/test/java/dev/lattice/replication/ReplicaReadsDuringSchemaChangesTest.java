@@ -75,7 +75,7 @@ class ReplicaReadsDuringSchemaChangesTest {
                 s.execute("ALTER TABLE t" + i + " ALTER COLUMN note SET DEFAULT 'm'");
                 s.execute("CREATE SEQUENCE s" + i);
                 s.execute("COMMENT ON TABLE t" + i + " IS 'round " + i + "'");
-                s.execute("CREATE TABLE c" + i + " AS SELECT * FROM t" + i);
+                s.execute("CREATE TABLE c" + i + " AS SELECT * FROM t" + i + " WITH NO DATA");
                 s.execute("ALTER TABLE c" + i + " RENAME TO r" + i);
                 s.execute("TRUNCATE TABLE r" + i);
                 s.execute("DROP VIEW v" + i);

@@ -191,7 +191,7 @@ final class H2Transaction implements PrimaryTransaction {
         SchemaGate.Ddl turn = gate.enterDdl(ddlTables(analysis, primary));
         long[] lsn = new long[1];
         try {
-            return sequencer.whileNoCommits(() -> runDdl(sql, work, primary, lsn));
+            return sequencer.whileNoCommits(() -> runDdl(analysis, sql, work, primary, lsn));
         } finally {
             gate.exitDdl(turn);
             // DDL has committed in H2 whatever the session had open: the transaction is over.
@@ -203,7 +203,12 @@ final class H2Transaction implements PrimaryTransaction {
         }
     }
 
-    private <T> T runDdl(String sql, NodeWork<T> work, Connection primary, long[] lsn) throws SQLException {
+    /**
+     * Runs DDL and logs it as text, except DDL that fills a table from a query: its rows would be
+     * computed again on each replica (NOW(), RAND(), defaults), so replicas copy them from a snapshot.
+     */
+    private <T> T runDdl(StatementAnalysis analysis, String sql, NodeWork<T> work, Connection primary, long[] lsn)
+            throws SQLException {
         int mark = capture.mark();
         T done;
         sequencer.ddlStarting();
@@ -221,7 +226,8 @@ final class H2Transaction implements PrimaryTransaction {
             CaptureTable.discard(primary);
         }
         TriggerInstaller.installMissing(primary);
-        lsn[0] = sequencer.logDdl(primary, logInsert(), sql, primary.getSchema());
+        lsn[0] = analysis.copiesRows() ? sequencer.logResync(primary, logInsert())
+                : sequencer.logDdl(primary, logInsert(), sql, primary.getSchema());
         return done;
     }
 

@@ -34,6 +34,7 @@ public final class StatementAnalysis {
   private final boolean callsPrimaryOnlyFunction;
   private final int statementCount;
   private final boolean mayChangeSchema;
+  private final boolean copiesRows;
   private final SqlNode command;
   private final boolean mustRunOnPrimary;
   private final boolean isWrite;
@@ -62,6 +63,7 @@ public final class StatementAnalysis {
     this.callsPrimaryOnlyFunction = b.callsPrimaryOnlyFunction;
     this.statementCount = b.statementCount;
     this.mayChangeSchema = kind == StatementKind.DDL || b.mayChangeSchema;
+    this.copiesRows = b.copiesRows;
     this.command = b.command;
     this.isWrite = kind == StatementKind.DML || kind == StatementKind.DDL
         || kind == StatementKind.OTHER || callsPrimaryOnlyFunction;
@@ -195,6 +197,15 @@ public final class StatementAnalysis {
   }
 
   /**
+   * Whether it is DDL that also fills a table from a query ({@code CREATE TABLE … AS SELECT …}):
+   * replaying its text elsewhere would compute the rows again ({@code NOW()}, {@code RAND()},
+   * defaults), so replicas must copy them instead.
+   */
+  public boolean copiesRows() {
+    return copiesRows;
+  }
+
+  /**
    * The parsed Lattice or transaction-control statement for the driver to execute, or
    * {@code null} for every other kind.
    */
@@ -248,6 +259,7 @@ public final class StatementAnalysis {
     boolean callsPrimaryOnlyFunction;
     int statementCount = 1;
     boolean mayChangeSchema;
+    boolean copiesRows;
     SqlNode command;
 
     private Builder(String sql) {

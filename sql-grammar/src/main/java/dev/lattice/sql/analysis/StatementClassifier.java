@@ -51,6 +51,7 @@ final class StatementClassifier {
       return b.build();
     }
     b.mayChangeSchema = mayChangeSchema(text.statements);
+    b.copiesRows = copiesRows(text.statements);
     boolean parseable = ExpressionDepth.check(text.tokens);
     if (text.statements.size() > 1) {
       return scanned(b, text.tokens, StatementKind.OTHER);
@@ -145,6 +146,40 @@ final class StatementClassifier {
       SqlToken first = statement.isEmpty() ? null : statement.get(0);
       if (first != null && first.type == SqlToken.Type.WORD && SCHEMA_VERBS.contains(first.text)) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether some statement is CREATE … TABLE … AS followed by a query, outside any parentheses,
+   * and not … WITH NO DATA.
+   */
+  private static boolean copiesRows(List<List<SqlToken>> statements) {
+    for (List<SqlToken> statement : statements) {
+      int n = statement.size();
+      if (n == 0 || !statement.get(0).isWord("CREATE")
+          || n > 3 && statement.get(n - 3).isWord("WITH") && statement.get(n - 2).isWord("NO")
+              && statement.get(n - 1).isWord("DATA")) {
+        continue;
+      }
+      boolean table = false;
+      int depth = 0;
+      for (int i = 1; i < statement.size(); i++) {
+        SqlToken t = statement.get(i);
+        if (t.isSymbol('(')) {
+          depth++;
+        } else if (t.isSymbol(')')) {
+          depth--;
+        } else if (depth == 0 && t.isWord("TABLE")) {
+          table = true;
+        } else if (table && depth == 0 && t.isWord("AS") && i + 1 < statement.size()) {
+          SqlToken next = statement.get(i + 1);
+          if (next.isSymbol('(') || next.isWord("SELECT") || next.isWord("WITH") || next.isWord("VALUES")
+              || next.isWord("TABLE")) {
+            return true;
+          }
+        }
       }
     }
     return false;
