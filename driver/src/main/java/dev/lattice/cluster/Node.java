@@ -98,6 +98,22 @@ public final class Node {
         return url.substring(0, at) + "password=***" + (end < 0 ? "" : url.substring(end));
     }
 
+    /** Takes a broken connection out of the pool (H2's errors do not tell HikariCP it is broken). */
+    public void evict(Connection broken) {
+        HikariDataSource ds = pool;
+        if (ds != null && broken != null) {
+            ds.evictConnection(broken);
+        }
+    }
+
+    /** Replaces every pooled connection: the node restarted, so all of them are broken. */
+    public void evictPooled() {
+        HikariDataSource ds = pool;
+        if (ds != null) {
+            ds.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
     public void close() {
         HikariDataSource ds = pool;
         if (ds != null) {

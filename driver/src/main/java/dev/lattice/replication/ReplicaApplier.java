@@ -380,15 +380,18 @@ public final class ReplicaApplier implements Runnable {
         if (done == sequencesSyncedAt || (!caughtUp && System.currentTimeMillis() - sequencesSyncedMillis < 100)) {
             return;
         }
+        sequencesSyncedMillis = System.currentTimeMillis();
         java.util.Map<String, Long> values;
         try {
             values = SequenceSync.read(primaryReader());
         } catch (SQLException e) {
-            throw primaryUnavailable(e);
+            // the primary is away: applying goes on, the counters are copied once it is back
+            closeQuietly(primaryReader);
+            primaryReader = null;
+            return;
         }
         SequenceSync.copy(values, connection);
         sequencesSyncedAt = done;
-        sequencesSyncedMillis = System.currentTimeMillis();
     }
 
     private PrimaryUnavailable primaryUnavailable(SQLException e) {

@@ -146,8 +146,8 @@ public final class H2Backend implements ClusterBackend {
     private void probePrimary() {
         try {
             health.probe(primary, this::primaryBack);
-        } catch (RuntimeException e) {
-            LOG.warn("Probe of the primary failed: {}", e.getMessage());
+        } catch (RuntimeException | Error e) {
+            LOG.warn("Probe of the primary failed: {}", e.toString());
         }
     }
 
@@ -157,6 +157,7 @@ public final class H2Backend implements ClusterBackend {
      * that lost its last writes) would hand out LSNs that replicas already applied for other changes.
      */
     private void primaryBack(Connection c) {
+        LOG.info("The H2 primary {} answers again: checking its log", primary.safeUrl());
         try {
             long seen = committedLsn();
             for (Replica r : replicas) {
@@ -172,9 +173,10 @@ public final class H2Backend implements ClusterBackend {
                 // commits that reached the primary but whose acknowledgement was lost with it: publish them
                 sequencer.adopt(sequencer.log().durable().read(c, committedLsn() + 1, (int) (has - committedLsn())));
             }
+            primary.evictPooled();
             health.recovered();
         } catch (SQLException e) {
-            health.lost(String.valueOf(e.getMessage()));
+            LOG.warn("The H2 primary answers but its log cannot be read: {}", e.getMessage());
         }
     }
 

@@ -104,7 +104,7 @@ final class H2Transaction implements PrimaryTransaction {
             result = work.run(primary, 0);
         } catch (SQLException e) {
             capture.truncate(mark);
-            SQLException failure = backend.primaryError(e);
+            SQLException failure = primaryFailed(e);
             if (session.autoCommit()) {
                 try {
                     rollback();
@@ -326,7 +326,7 @@ final class H2Transaction implements PrimaryTransaction {
             lsn = sequencer.commit(primary, logInsert(), changes);
         } catch (SQLException e) {
             capture.clear();
-            SQLException failure = backend.primaryError(e);
+            SQLException failure = primaryFailed(e);
             try {
                 primary.rollback();
             } catch (SQLException suppressed) {
@@ -355,6 +355,20 @@ final class H2Transaction implements PrimaryTransaction {
         } catch (SQLException e) {
             throw backend.primaryError(e);
         }
+    }
+
+    /**
+     * After an error on the primary: a broken connection is dropped, so the session's next
+     * statement connects afresh (to the primary once it is back or promoted).
+     */
+    private SQLException primaryFailed(SQLException e) {
+        SQLException failure = backend.primaryError(e);
+        if (PrimaryHealth.connectionError(e)) {
+            capture.clear();
+            backend.primaryNode().evict(link.ifOpen());
+            link.reset();
+        }
+        return failure;
     }
 
     @Override

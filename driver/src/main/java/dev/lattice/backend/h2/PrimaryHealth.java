@@ -124,12 +124,17 @@ public final class PrimaryHealth {
             closeProbe();
             return;
         }
-        try {
-            if (probe != null && probe.isValid(1)) {
+        if (probe != null) {
+            // isValid answers from H2's client cache; only a statement crosses the network
+            try (java.sql.Statement st = probe.createStatement()) {
+                st.setQueryTimeout(1);
+                st.execute("CALL 1");
                 return;
+            } catch (SQLException gone) {
+                if (state == State.ONLINE) {
+                    lost(String.valueOf(gone.getMessage()));
+                }
             }
-        } catch (SQLException ignored) {
-            // not valid
         }
         closeProbe();
         try {

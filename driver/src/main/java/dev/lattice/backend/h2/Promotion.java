@@ -51,7 +51,7 @@ final class Promotion {
             throw new SQLException("Replica " + target.node().name() + " is the primary already", "55000");
         }
         Node old = backend.primaryNode();
-        if (backend.health().usable()) {
+        if (backend.health().usable() && !backend.health().confirmLost(old, new SQLException("promote", "08006"))) {
             throw new SQLException("The primary " + old.safeUrl() + " is reachable: ALTER CLUSTER PROMOTE replaces "
                     + "only a primary that is unreachable or fenced", "55000");
         }
