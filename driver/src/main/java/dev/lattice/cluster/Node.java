@@ -72,6 +72,9 @@ public final class Node {
                     config.setInitializationFailTimeout(-1);
                     config.setConnectionTimeout(5_000);
                     config.setMaximumPoolSize(poolSize);
+                    if (h2) {
+                        config.setExceptionOverrideClassName(H2ConnectionErrors.class.getName());
+                    }
                     pool = new HikariDataSource(config);
                 }
                 ds = pool;
@@ -96,14 +99,6 @@ public final class Node {
         }
         int end = url.indexOf('&', at);
         return url.substring(0, at) + "password=***" + (end < 0 ? "" : url.substring(end));
-    }
-
-    /** Takes a broken connection out of the pool (H2's errors do not tell HikariCP it is broken). */
-    public void evict(Connection broken) {
-        HikariDataSource ds = pool;
-        if (ds != null && broken != null) {
-            ds.evictConnection(broken);
-        }
     }
 
     /** Replaces every pooled connection: the node restarted, so all of them are broken. */

@@ -365,7 +365,6 @@ final class H2Transaction implements PrimaryTransaction {
         SQLException failure = backend.primaryError(e);
         if (PrimaryHealth.connectionError(e)) {
             capture.clear();
-            backend.primaryNode().evict(link.ifOpen());
             link.reset();
         }
         return failure;
