@@ -114,7 +114,7 @@ public final class PrimaryHealth {
     }
 
     /**
-     * The background probe of a remote primary: one held connection checked with isValid; when it
+     * The background probe of a remote primary: one held connection checked with a statement; when it
      * fails, a fresh connection is tried each round, and {@code onBack} decides (divergence) once one
      * succeeds.
      */
