@@ -235,6 +235,8 @@ SqlNode SqlLatticeAlter() :
     (
         <REPLICA> node = LatticeAlterReplicaTail(s)
     |
+        <CLUSTER> node = LatticeAlterClusterTail(s)
+    |
         LOOKAHEAD({ getToken(1).kind != SYSTEM && getToken(1).kind != SESSION
             && GrammarActions.isWord(getToken(1).image) })
         node = LatticeAlterObjectTail(s)
@@ -267,6 +269,25 @@ SqlNode LatticeAlterReplicaTail(Span s) :
             LatticeFound(getToken(1)), LatticePos(getToken(1)));
     }
     { return new SqlAlterReplica(s.end(this), name, action, delay); }
+}
+
+/** ALTER CLUSTER after the word CLUSTER: PROMOTE name [FORCE]. */
+SqlNode LatticeAlterClusterTail(Span s) :
+{
+    SqlIdentifier name = null;
+    boolean force = false;
+}
+{
+    try {
+        <PROMOTE>
+        name = SimpleIdentifier()
+        [ LOOKAHEAD({ "FORCE".equalsIgnoreCase(getToken(1).image) }) <IDENTIFIER> { force = true; } ]
+        LatticeEnd("ALTER CLUSTER")
+    } catch (ParseException e) {
+        throw GrammarActions.invalid("ALTER CLUSTER", "ALTER CLUSTER PROMOTE <replica> [FORCE]",
+            LatticeFound(getToken(1)), LatticePos(getToken(1)));
+    }
+    { return new SqlAlterCluster(s.end(this), name, force); }
 }
 
 /** BEGIN [TRANSACTION | WORK] [modes] | START TRANSACTION [modes]. */

@@ -74,6 +74,14 @@ public interface ClusterBackend extends AutoCloseable {
     /** ALTER REPLICA name PAUSE | RESUME. */
     void setPaused(String replica, boolean paused) throws SQLException;
 
+    /**
+     * ALTER CLUSTER PROMOTE replica [FORCE]: makes the replica the primary when the primary is gone
+     * (SPEC §8). Fails with 55000 while the primary is reachable, 42704 for an unknown replica.
+     *
+     * @return a warning saying how many LSNs were lost, or null
+     */
+    java.sql.SQLWarning promote(String replica, boolean force) throws SQLException;
+
     /** What DatabaseMetaData reports: "H2" or "PostgreSQL". */
     String productName();
 

@@ -23,6 +23,7 @@ public final class ClusterConfig {
     private final long logRetention;
     private final long lockTimeoutMillis;
     private int nodePoolSize = 50;
+    private long maxReplicaLag = 10_000;
     private long pollIntervalMillis = 5;
 
     private ClusterConfig(Kind kind, String location, String primaryUrl, List<String> replicaUrls, String user,
@@ -115,7 +116,19 @@ public final class ClusterConfig {
                 lockTimeoutMillis);
         copy.nodePoolSize = nodePoolSize;
         copy.pollIntervalMillis = pollIntervalMillis;
+        copy.maxReplicaLag = maxReplicaLag;
         return copy;
+    }
+
+    /** H2 clusters: how many LSNs the slowest healthy replica may lag before commits wait (0: no limit). */
+    public ClusterConfig withMaxReplicaLag(long maxReplicaLag) {
+        ClusterConfig copy = withNodeSettings(nodePoolSize, pollIntervalMillis);
+        copy.maxReplicaLag = maxReplicaLag;
+        return copy;
+    }
+
+    public long maxReplicaLag() {
+        return maxReplicaLag;
     }
 
     public int nodePoolSize() {

@@ -79,6 +79,9 @@ public final class Node {
                     config.setInitializationFailTimeout(-1);
                     config.setConnectionTimeout(5_000);
                     config.setMaximumPoolSize(poolSize);
+                    if (h2) {
+                        config.setExceptionOverrideClassName(H2ConnectionErrors.class.getName());
+                    }
                     pool = new HikariDataSource(config);
                 }
                 ds = pool;
@@ -103,6 +106,14 @@ public final class Node {
         }
         int end = url.indexOf('&', at);
         return url.substring(0, at) + "password=***" + (end < 0 ? "" : url.substring(end));
+    }
+
+    /** Replaces every pooled connection: the node restarted, so all of them are broken. */
+    public void evictPooled() {
+        HikariDataSource ds = pool;
+        if (ds != null) {
+            ds.getHikariPoolMXBean().softEvictConnections();
+        }
     }
 
     public void close() {

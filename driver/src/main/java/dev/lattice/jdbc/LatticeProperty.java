@@ -27,6 +27,9 @@ public enum LatticeProperty {
             + "transactions) may last before failing.", null),
     LOG_RETENTION("logRetention", "100000", "How many transactions the change log keeps; a replica further "
             + "behind is rebuilt from a snapshot.", null),
+    MAX_REPLICA_LAG("maxReplicaLag", "10000", "H2 clusters: how many LSNs the slowest healthy replica may fall "
+            + "behind before commits wait for it (backpressure); paused, failing and unreachable replicas hold no one "
+            + "back. 0 turns backpressure off.", null),
     PRIMARY("primary", null, "nodes: only. JDBC URL of the primary: an H2 database (embedded in this JVM) or a "
             + "PostgreSQL primary (jdbc:postgresql://host:port/db).", null),
     REPLICA("replica", null, "nodes: only, repeatable. JDBC URL of a replica: an H2 database (embedded or a "

@@ -104,7 +104,8 @@ public final class LatticeUrl {
         }
         int poolSize = (int) LatticeProperty.NODE_POOL_SIZE.getLong(props, 1, 10_000);
         long pollMillis = LatticeProperty.POLL_INTERVAL.getLong(props, 1, 60_000);
-        return new LatticeUrl(cluster.withNodeSettings(poolSize, pollMillis), props);
+        long maxLag = LatticeProperty.MAX_REPLICA_LAG.getLong(props, 0, Long.MAX_VALUE);
+        return new LatticeUrl(cluster.withNodeSettings(poolSize, pollMillis).withMaxReplicaLag(maxLag), props);
     }
 
     private interface ConfigMaker {

@@ -97,6 +97,24 @@ public final class CommitSequencer {
         return lsn;
     }
 
+    /**
+     * Publishes entries the primary's own log holds but this sequencer never published: commits
+     * whose acknowledgement was lost when the primary went away. They are in the cluster's history.
+     */
+    public void adopt(List<LoggedTransaction> entries) {
+        lock.lock();
+        try {
+            for (LoggedTransaction tx : entries) {
+                if (tx.lsn() == log.committed() + 1) {
+                    log.publish(tx);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        onPublish.run();
+    }
+
     /** Called (under the commit lock) before DDL runs on the primary. */
     public void ddlStarting() {
         inFlight = log.committed() + 1;

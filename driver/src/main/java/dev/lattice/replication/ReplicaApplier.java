@@ -29,7 +29,7 @@ public final class ReplicaApplier implements Runnable {
     private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Node replica;
-    private final Node primary;
+    private volatile Node primary;
     private final CommitSequencer sequencer;
     private final TransactionLog log;
     private final Map<TableId, TableShape> shapes = new HashMap<>();
@@ -52,6 +52,12 @@ public final class ReplicaApplier implements Runnable {
     private boolean ddlFailed;
     private volatile boolean inSyncSet;
     private volatile long joinedAtLsn;
+    /** Set when this replica became the primary: it has everything committed, and applies nothing. */
+    private volatile boolean promoted;
+    /** On (re)connecting, a replica that has applied beyond this LSN is rebuilt (it is past the new primary's history). */
+    private volatile long rebuildAbove = Long.MAX_VALUE;
+    private long sequencesSyncedAt = -1;
+    private long sequencesSyncedMillis;
 
     private Connection connection;
     private PreparedStatement appliedUpdate;
@@ -67,6 +73,7 @@ public final class ReplicaApplier implements Runnable {
     }
 
     public void start() {
+        stopped = false;
         Thread t = new Thread(this, "lattice-applier-" + replica.name());
         t.setDaemon(true);
         thread = t;
@@ -101,7 +108,33 @@ public final class ReplicaApplier implements Runnable {
 
     /** applied(r): the LSN of the last transaction this replica has applied; -1 when unknown. */
     public long applied() {
-        return applied;
+        return promoted ? log.committed() : applied;
+    }
+
+    /**
+     * This replica is now the primary (ALTER CLUSTER PROMOTE): the applier is stopped, and the
+     * replica counts as having applied every commit.
+     */
+    public void promoted() {
+        stop();
+        promoted = true;
+        inSyncSet = false;
+        state = ReplicaState.PRIMARY;
+        progress.signal();
+    }
+
+    /**
+     * Follows a new primary from where the replica is, or from a snapshot when it applied more than
+     * the new primary had (forkLsn). Call it stopped; it starts the applier again.
+     */
+    public void follow(Node newPrimary, long forkLsn) {
+        primary = newPrimary;
+        rebuildAbove = forkLsn;
+        applied = Math.min(applied, forkLsn);
+        applying = -1;
+        sequencesSyncedAt = -1;
+        state = ReplicaState.REBUILDING;
+        start();
     }
 
     /**
@@ -109,6 +142,9 @@ public final class ReplicaApplier implements Runnable {
      * committed, set before H2's commit makes it visible (applied() is published after it).
      */
     public long appliedUpperBound() {
+        if (promoted) {
+            return sequencer.committedUpperBound();
+        }
         return Math.max(applying, applied);
     }
 
@@ -198,6 +234,9 @@ public final class ReplicaApplier implements Runnable {
      * that the entry has left memory).
      */
     public long lagMillis() {
+        if (promoted) {
+            return 0;
+        }
         long done = applied;
         if (done < 0 || !state.readable()) {
             return Long.MAX_VALUE;
@@ -244,7 +283,7 @@ public final class ReplicaApplier implements Runnable {
 
     /** Waits until applied(r) ≥ lsn or the timeout passes; returns whether it got there. */
     public boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException {
-        if (applied >= lsn) {
+        if (applied() >= lsn) {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
@@ -273,6 +312,10 @@ public final class ReplicaApplier implements Runnable {
                     connect();
                 }
                 step();
+            } catch (PrimaryUnavailable e) {
+                // the replica is whole and its applied LSN known: it serves reads while the primary is away
+                lastError = e.getMessage();
+                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
             } catch (Throwable e) {
                 fail(e);
                 LockSupport.parkNanos(this, RETRY_PARK_NANOS);
@@ -300,10 +343,16 @@ public final class ReplicaApplier implements Runnable {
         long next = applied + 1;
         if (next > log.committed()) {
             joinSyncSetIfCaughtUp();
+            syncSequences(true);
             LockSupport.parkNanos(this, IDLE_PARK_NANOS);
             return;
         }
-        List<LoggedTransaction> batch = log.read(next, BATCH, primaryReader());
+        List<LoggedTransaction> batch;
+        try {
+            batch = log.read(next, BATCH, this::primaryReader);
+        } catch (SQLException e) {
+            throw primaryUnavailable(e);
+        }
         if (batch == null) {
             LOG.info("Replica {} needs LSN {}, which the log no longer holds: rebuilding from a snapshot",
                     replica.name(), next);
@@ -322,6 +371,44 @@ public final class ReplicaApplier implements Runnable {
             return;
         }
         apply(batch.subList(0, due));
+        syncSequences(false);
+    }
+
+    /**
+     * Copies the primary's sequence and identity counters after the replica applied something, at
+     * most every 100 ms (the idle loop comes back to it, so a replica that caught up gets the last ones).
+     */
+    private void syncSequences(boolean caughtUp) throws SQLException {
+        long done = applied;
+        // at most every 100 ms: two small queries, off the apply path of each transaction
+        if (done == sequencesSyncedAt || System.currentTimeMillis() - sequencesSyncedMillis < 100) {
+            return;
+        }
+        sequencesSyncedMillis = System.currentTimeMillis();
+        java.util.Map<String, Long> values;
+        try {
+            values = SequenceSync.read(primaryReader());
+        } catch (SQLException e) {
+            // the primary is away: applying goes on, the counters are copied once it is back
+            closeQuietly(primaryReader);
+            primaryReader = null;
+            return;
+        }
+        SequenceSync.copy(values, connection);
+        sequencesSyncedAt = done;
+    }
+
+    private PrimaryUnavailable primaryUnavailable(SQLException e) {
+        closeQuietly(primaryReader);
+        primaryReader = null;
+        return new PrimaryUnavailable("Replica " + replica.name() + " cannot read the primary's log: " + e.getMessage(), e);
+    }
+
+    /** The primary cannot be read; the replica itself is fine. */
+    private static final class PrimaryUnavailable extends RuntimeException {
+        PrimaryUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private void apply(List<LoggedTransaction> batch) throws SQLException {
@@ -421,7 +508,11 @@ public final class ReplicaApplier implements Runnable {
             connection = c;
             long recorded = AppliedLsn.read(c);
             c.commit();
-            if (recorded < 0) {
+            if (recorded > rebuildAbove) {
+                LOG.info("Replica {} applied LSN {}, past LSN {} where the new primary's history begins: rebuilding "
+                        + "from a snapshot", replica.name(), recorded, rebuildAbove);
+                rebuild(RebuildCause.NEW_PRIMARY);
+            } else if (recorded < 0) {
                 RebuildCause cause = ddlFailed ? RebuildCause.APPLY_FAILED
                         : AppliedLsn.exists(c) ? RebuildCause.RESTART : RebuildCause.INITIAL;
                 LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot ({})",
@@ -447,10 +538,15 @@ public final class ReplicaApplier implements Runnable {
      * fence stays closed until one succeeds.
      */
     private void rebuild(RebuildCause cause) throws SQLException {
+        Snapshot snapshot;
+        try {
+            snapshot = Snapshot.take(primaryReader(), sequencer);
+        } catch (SQLException e) {
+            throw primaryUnavailable(e);
+        }
         state = ReplicaState.REBUILDING;
         leaveSyncSet();
         clearShapes();
-        Snapshot snapshot = Snapshot.take(primaryReader(), sequencer);
         fence.close();
         snapshot.restoreInto(connection);
         if (appliedUpdate != null) {
@@ -461,6 +557,7 @@ public final class ReplicaApplier implements Runnable {
         ddlFailed = false;
         fence.open();
         published(snapshot.lsn());
+        rebuildAbove = Long.MAX_VALUE;
         rebuilds++;
         synchronized (rebuildsByCause) {
             rebuildsByCause[cause.ordinal()]++;

@@ -11,10 +11,12 @@ public enum ReplicaState {
     /** Unreachable or failing to apply: its lag is unknown, it serves no reads. */
     FAILED,
     /** Stopped with the cluster. */
-    STOPPED;
+    STOPPED,
+    /** Promoted to primary by ALTER CLUSTER PROMOTE: it has every commit. */
+    PRIMARY;
 
     /** Whether the replica's applied LSN is known, so it may serve reads. */
     public boolean readable() {
-        return this == ONLINE || this == PAUSED;
+        return this == ONLINE || this == PAUSED || this == PRIMARY;
     }
 }

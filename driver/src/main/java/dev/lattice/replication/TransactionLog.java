@@ -52,6 +52,19 @@ public final class TransactionLog {
         committed = tx.lsn();
     }
 
+    /**
+     * The history continues from lsn on another primary (ALTER CLUSTER PROMOTE): entries after it
+     * are not part of it. Call it while nothing commits or applies.
+     */
+    public synchronized void truncateAfter(long lsn) {
+        for (int i = 0; i < ring.length; i++) {
+            if (ring[i] != null && ring[i].lsn() > lsn) {
+                ring[i] = null;
+            }
+        }
+        committed = lsn;
+    }
+
     /** The entry from the in-memory ring, or null when it has left the ring. */
     public LoggedTransaction recent(long lsn) {
         LoggedTransaction tx = ring[(int) (lsn & mask)];
@@ -62,7 +75,8 @@ public final class TransactionLog {
      * Up to max entries from fromLsn on; empty when fromLsn is past C. Returns null when fromLsn
      * is no longer retained, so the reader must be rebuilt from a snapshot.
      */
-    public List<LoggedTransaction> read(long fromLsn, int max, Connection primaryReader) throws SQLException {
+    public List<LoggedTransaction> read(long fromLsn, int max, CommitSequencer.SqlSupplier<Connection> primaryReader)
+            throws SQLException {
         long last = committed;
         List<LoggedTransaction> out = new ArrayList<>();
         if (fromLsn > last) {
@@ -73,7 +87,7 @@ public final class TransactionLog {
             if (durable == null || primaryReader == null) {
                 return null;
             }
-            List<LoggedTransaction> stored = durable.read(primaryReader, fromLsn, max);
+            List<LoggedTransaction> stored = durable.read(primaryReader.get(), fromLsn, max);
             if (stored.isEmpty() || stored.get(0).lsn() != fromLsn) {
                 return null;
             }

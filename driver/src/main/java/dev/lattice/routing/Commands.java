@@ -1,6 +1,7 @@
 package dev.lattice.routing;
 
 import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.sql.statement.SqlAlterCluster;
 import dev.lattice.sql.statement.SqlAlterReplica;
 import dev.lattice.sql.statement.SqlBeginTransaction;
 import dev.lattice.sql.statement.SqlCommit;
@@ -120,6 +121,9 @@ public final class Commands {
                 case RESUME -> session.cluster().backend().setPaused(name, false);
             }
             return CommandResult.done();
+        }
+        if (command instanceof SqlAlterCluster alter) {
+            return warn(session.cluster().backend().promote(alter.getReplicaName(), alter.isForce()));
         }
         throw notYet(command);
     }

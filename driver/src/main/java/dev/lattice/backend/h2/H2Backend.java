@@ -41,12 +41,20 @@ public final class H2Backend implements ClusterBackend {
 
     private final ClusterConfig config;
     private final String id;
-    private final Node primary;
+    private volatile Node primary;
+    private final PrimaryHealth health = new PrimaryHealth();
+    private final Backpressure backpressure;
+    /** The highest LSN a STRONG or QUORUM commit waited for and had acknowledged: a promoted replica must have it. */
+    private final java.util.concurrent.atomic.AtomicLong syncAcknowledged = new java.util.concurrent.atomic.AtomicLong();
     private final List<Replica> replicas;
     private final CommitSequencer sequencer;
     private final SchemaGate schemaGate;
     private final ScheduledExecutorService housekeeping;
     private final ApplyProgress progress;
+    /** forks.get(e - 1): the last LSN of epoch e that epoch e + 1 kept (where its primary was promoted). */
+    private final List<Long> forks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long epoch = 1;
+    private final List<Node> formerPrimaries = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private H2Backend(ClusterConfig config, String id, Node primary, List<Replica> replicas, CommitSequencer sequencer,
                       ScheduledExecutorService housekeeping, ApplyProgress progress) {
@@ -58,6 +66,7 @@ public final class H2Backend implements ClusterBackend {
         this.schemaGate = new SchemaGate(config.lockTimeoutMillis());
         this.housekeeping = housekeeping;
         this.progress = progress;
+        this.backpressure = new Backpressure(config.maxReplicaLag(), this.replicas, progress);
     }
 
     /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
@@ -68,11 +77,14 @@ public final class H2Backend implements ClusterBackend {
         DurableLog durable = config.durable() ? new DurableLog() : null;
         String id;
         long lastLsn = 0;
+        List<Long> forks;
         try (Connection c = primary.connectDirect()) {
             id = clusterId(c);
             if (durable != null) {
                 lastLsn = durable.open(c);
             }
+            forks = Epochs.read(c);
+            lastLsn = Math.max(lastLsn, forks.isEmpty() ? 0 : forks.get(forks.size() - 1));
             if (!primary.embedded()) {
                 CaptureTable.create(c);
             }
@@ -96,9 +108,14 @@ public final class H2Backend implements ClusterBackend {
             return t;
         });
         H2Backend backend = new H2Backend(config, id, primary, replicas, sequencer, housekeeping, progress);
+        backend.forks.addAll(forks);
+        backend.epoch = forks.size() + 1;
         appliers.forEach(ReplicaApplier::start);
         if (durable != null) {
             housekeeping.scheduleWithFixedDelay(backend::truncateLog, 1, 1, TimeUnit.SECONDS);
+        }
+        if (!primary.embedded()) {
+            housekeeping.scheduleWithFixedDelay(backend::probePrimary, 200, 200, TimeUnit.MILLISECONDS);
         }
         LOG.info("Lattice cluster {} started: primary {} and {} replica(s), at LSN {}", config.key(),
                 primary.url(), replicas.size(), lastLsn);
@@ -126,7 +143,84 @@ public final class H2Backend implements ClusterBackend {
         }
     }
 
+    private void probePrimary() {
+        try {
+            health.probe(primary, this::primaryBack);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("Probe of the primary failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * The primary answers again after it was unreachable. It may be used only if its log holds every
+     * transaction the cluster has seen: a primary restarted from an older copy of its files (or one
+     * that lost its last writes) would hand out LSNs that replicas already applied for other changes.
+     */
+    private void primaryBack(Connection c) {
+        LOG.info("The H2 primary {} answers again: checking its log", primary.safeUrl());
+        try {
+            long seen = committedLsn();
+            for (Replica r : replicas) {
+                seen = Math.max(seen, r.applied());
+            }
+            long has = sequencer.log().durable() == null ? seen : sequencer.log().durable().open(c);
+            if (has < seen) {
+                health.fence(PrimaryHealth.State.DIVERGENT, "its log ends at LSN " + has + ", the cluster has seen LSN "
+                        + seen);
+                return;
+            }
+            if (has > committedLsn()) {
+                // commits that reached the primary but whose acknowledgement was lost with it: publish them
+                sequencer.adopt(sequencer.log().durable().read(c, committedLsn() + 1, (int) (has - committedLsn())));
+            }
+            primary.evictPooled();
+            health.recovered();
+        } catch (SQLException e) {
+            LOG.warn("The H2 primary answers but its log cannot be read: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * After a session's error on the primary: the 08006 that says the primary is gone, when it is,
+     * else the error itself.
+     */
+    SQLException primaryError(SQLException e) {
+        if (e.getSQLState() != null && e.getSQLState().equals("08006") && !health.usable()) {
+            return e;
+        }
+        return health.confirmLost(primary, e) ? health.unusable(primary, e) : e;
+    }
+
+    public PrimaryHealth health() {
+        return health;
+    }
+
+    /** The node that is the primary now, usable or not (see {@link #primary()}). */
+    Node primaryNode() {
+        return primary;
+    }
+
+    Backpressure backpressure() {
+        return backpressure;
+    }
+
+    /** A STRONG or QUORUM commit at this LSN was acknowledged. */
+    void syncAcknowledged(long lsn) {
+        long current = syncAcknowledged.get();
+        while (lsn > current && !syncAcknowledged.compareAndSet(current, lsn)) {
+            current = syncAcknowledged.get();
+        }
+    }
+
+    /** The highest LSN of an acknowledged STRONG or QUORUM commit. */
+    public long syncAcknowledged() {
+        return syncAcknowledged.get();
+    }
+
     private void truncateLog() {
+        if (!health.usable()) {
+            return;
+        }
         long upTo = sequencer.log().committed() - config.logRetention();
         if (upTo <= 0) {
             return;
@@ -147,18 +241,47 @@ public final class H2Backend implements ClusterBackend {
         return id;
     }
 
+    /** 1, plus one for every ALTER CLUSTER PROMOTE in the cluster's history. */
     @Override
     public long epoch() {
-        return 1;
+        return epoch;
     }
 
+    /** A position of an earlier epoch, capped at each promoted replica's LSN since: what the new history kept. */
     @Override
     public long toEpoch(long epoch, long lsn) {
-        return lsn;
+        long kept = lsn;
+        for (long e = Math.max(1, epoch); e < this.epoch && e - 1 < forks.size(); e++) {
+            kept = Math.min(kept, forks.get((int) (e - 1)));
+        }
+        return kept;
     }
 
+    /** The fork LSNs of the epochs after the first. */
+    List<Long> forks() {
+        return List.copyOf(forks);
+    }
+
+    /** Former primaries, fenced: a promoted replica took their place. */
+    List<Node> formerPrimaries() {
+        return formerPrimaries;
+    }
+
+    /** Called by {@link Promotion} once the new primary is ready: sessions go there from now on. */
+    void promoted(Node newPrimary, long forkLsn) {
+        formerPrimaries.add(primary);
+        forks.add(forkLsn);
+        primary = newPrimary;
+        health.replaced();
+        epoch = forks.size() + 1;
+    }
+
+    /** The primary; 08006 at once while it is unreachable or fenced. */
     @Override
-    public Node primary() {
+    public Node primary() throws SQLException {
+        if (!health.usable()) {
+            throw health.unusable(primary, null);
+        }
         return primary;
     }
 
@@ -249,6 +372,13 @@ public final class H2Backend implements ClusterBackend {
     }
 
     @Override
+    public java.sql.SQLWarning promote(String replica, boolean force) throws SQLException {
+        synchronized (formerPrimaries) {
+            return new Promotion(this, replica, force).run();
+        }
+    }
+
+    @Override
     public String productName() {
         return "H2";
     }
@@ -256,6 +386,12 @@ public final class H2Backend implements ClusterBackend {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        try {
+            housekeeping.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        health.closeProbe();
         replicas.forEach(r -> r.applier().stop());
         replicas.forEach(r -> r.node().close());
         primary.close();

@@ -17,6 +17,7 @@ import dev.lattice.replication.TableId;
 import dev.lattice.replication.TriggerInstaller;
 import dev.lattice.routing.BatchWork;
 import dev.lattice.routing.NodeWork;
+import dev.lattice.sql.consistency.ConsistencyLevel;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementKind;
 import dev.lattice.sql.analysis.TableName;
@@ -48,7 +49,7 @@ final class H2Transaction implements PrimaryTransaction {
     private final SchemaGate.Writer gateWriter = new SchemaGate.Writer();
     private final Map<Savepoint, Integer> savepointMarks = new HashMap<>();
     private final Map<String, Integer> namedSavepointMarks = new HashMap<>();
-    private final boolean remotePrimary;
+    private boolean remotePrimary;
     private PreparedStatement logInsert;
     private String currentSchema;
 
@@ -58,11 +59,12 @@ final class H2Transaction implements PrimaryTransaction {
         this.link = link;
         this.sequencer = backend.sequencer();
         this.locks = locks;
-        this.remotePrimary = !backend.primary().embedded();
+        this.remotePrimary = !backend.primaryNode().embedded();
     }
 
     @Override
     public void opened(Connection primary) throws SQLException {
+        remotePrimary = !backend.primaryNode().embedded(); // the primary may have changed (ALTER CLUSTER PROMOTE)
         if (remotePrimary) {
             CaptureTable.mark(primary);
         } else {
@@ -88,7 +90,7 @@ final class H2Transaction implements PrimaryTransaction {
         if (analysis.mustRunOnPrimary()) {
             enterWriterGate(analysis);
         }
-        Connection primary = link.get();
+        Connection primary = primaryConnection();
         lock(analysis, primary, parameters);
         boolean unseenDdl = kind == StatementKind.OTHER && analysis.mayChangeSchema();
         long fingerprint = unseenDdl ? fingerprint(primary) : 0;
@@ -98,10 +100,15 @@ final class H2Transaction implements PrimaryTransaction {
             result = work.run(primary, 0);
         } catch (SQLException e) {
             capture.truncate(mark);
+            SQLException failure = primaryFailed(e);
             if (session.autoCommit()) {
-                rollback();
+                try {
+                    rollback();
+                } catch (SQLException broken) {
+                    failure.addSuppressed(broken);
+                }
             }
-            throw e;
+            throw failure;
         }
         if (unseenDdl && fingerprint(primary) != fingerprint) {
             schemaChangedUnseen(primary);
@@ -184,7 +191,7 @@ final class H2Transaction implements PrimaryTransaction {
             // H2 commits the open transaction before DDL; log it first, in its own LSN.
             commit();
         }
-        Connection primary = link.get();
+        Connection primary = primaryConnection();
         // Locks first: inside the gate no transaction could commit and release what DDL waits for.
         lock(analysis, primary, null);
         SchemaGate gate = backend.schemaGate();
@@ -265,7 +272,7 @@ final class H2Transaction implements PrimaryTransaction {
     public void runBatch(StatementAnalysis analysis, int size, IntFunction<IntFunction<Object>> parameters,
                          BatchWork work) throws SQLException {
         enterWriterGate(analysis);
-        Connection primary = link.get();
+        Connection primary = primaryConnection();
         try {
             for (int i = 0; i < size; i++) {
                 lock(analysis, primary, parameters.apply(i));
@@ -307,20 +314,48 @@ final class H2Transaction implements PrimaryTransaction {
             lsn = sequencer.commit(primary, logInsert(), changes);
         } catch (SQLException e) {
             capture.clear();
+            SQLException failure = primaryFailed(e);
             try {
                 primary.rollback();
             } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
+                failure.addSuppressed(suppressed);
             }
-            throw e;
+            throw failure;
         } finally {
             clearSavepoints();
             exitWriterGate();
             locks.endTransaction();
         }
         if (lsn > 0) {
+            backend.backpressure().admit(lsn);
             session.committed(lsn);
+            ConsistencyLevel level = session.level();
+            if (level == ConsistencyLevel.STRONG || level == ConsistencyLevel.QUORUM) {
+                backend.syncAcknowledged(lsn);
+            }
         }
+    }
+
+    /** The session's connection to the primary; 08006 at once when the primary is gone. */
+    private Connection primaryConnection() throws SQLException {
+        try {
+            return link.get();
+        } catch (SQLException e) {
+            throw backend.primaryError(e);
+        }
+    }
+
+    /**
+     * After an error on the primary: a broken connection is dropped, so the session's next
+     * statement connects afresh (to the primary once it is back or promoted).
+     */
+    private SQLException primaryFailed(SQLException e) {
+        SQLException failure = backend.primaryError(e);
+        if (PrimaryHealth.connectionError(e)) {
+            capture.clear();
+            link.reset();
+        }
+        return failure;
     }
 
     @Override
@@ -411,7 +446,7 @@ final class H2Transaction implements PrimaryTransaction {
     }
 
     private void enterWriterGate(StatementAnalysis analysis) throws SQLException {
-        backend.schemaGate().write(gateWriter, analysis == null ? null : writeTables(analysis, link.get()));
+        backend.schemaGate().write(gateWriter, analysis == null ? null : writeTables(analysis, primaryConnection()));
     }
 
     private void exitWriterGate() {

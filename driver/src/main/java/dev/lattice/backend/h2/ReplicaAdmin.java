@@ -14,13 +14,26 @@ final class ReplicaAdmin {
     private ReplicaAdmin() {
     }
 
-    /** A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms, rebuilds. */
+    /**
+     * A row per node: name, role, url, state, applied_lsn, lag_lsn, lag_ms, in_sync_set, delay_ms,
+     * rebuilds; then, on the primary's row only, the cluster's epoch and the commits backpressure
+     * held back (throttled_commits, throttle_wait_ms).
+     */
     static ResultSet showReplicas(H2Backend cluster) {
         SimpleResultSet rs = ReplicaRows.columns();
         rs.addColumn("REBUILDS", Types.VARCHAR, 256, 0); // rebuilds from a snapshot by cause, e.g. "INITIAL=1"
+        rs.addColumn("EPOCH", Types.BIGINT, 19, 0);
+        rs.addColumn("THROTTLED_COMMITS", Types.BIGINT, 19, 0);
+        rs.addColumn("THROTTLE_WAIT_MS", Types.BIGINT, 19, 0);
         long committed = cluster.committedLsn();
-        Node primary = cluster.primary();
-        rs.addRow(primary.name(), primary.role().name(), primary.url(), "ONLINE", committed, 0L, 0L, null, 0L, null);
+        Node primary = cluster.primaryNode();
+        Backpressure bp = cluster.backpressure();
+        rs.addRow(primary.name(), "PRIMARY", primary.safeUrl(), cluster.health().state().name(), committed, 0L, 0L,
+                null, 0L, null, cluster.epoch(), bp.throttledCommits(), bp.throttleWaitMillis());
+        for (Node former : cluster.formerPrimaries()) {
+            rs.addRow(former.name(), "FORMER_PRIMARY", former.safeUrl(), "FENCED", null, null, null, false, 0L, null,
+                    null, null, null);
+        }
         for (Replica r : cluster.replicas()) {
             ReplicaApplier a = r.applier();
             long applied = a.applied();
@@ -29,7 +42,8 @@ final class ReplicaAdmin {
                     applied < 0 ? null : applied,
                     known ? Math.max(0, committed - applied) : null,
                     known ? a.lagMillis() : null,
-                    a.inSyncSet(), a.delayMillis(), a.rebuildsByCause().toString().replaceAll("[{}]", ""));
+                    a.inSyncSet(), a.delayMillis(), a.rebuildsByCause().toString().replaceAll("[{}]", ""),
+                    null, null, null);
         }
         return rs;
     }

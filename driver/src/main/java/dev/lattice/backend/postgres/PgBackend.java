@@ -349,6 +349,14 @@ public final class PgBackend implements ClusterBackend {
         throw dev.lattice.cluster.Cluster.unknownReplica(name, standbys);
     }
 
+    /** PostgreSQL's failover is PostgreSQL's own; Lattice follows it. */
+    @Override
+    public java.sql.SQLWarning promote(String replica, boolean force) throws SQLException {
+        throw new java.sql.SQLFeatureNotSupportedException("ALTER CLUSTER PROMOTE is for H2 clusters: a PostgreSQL "
+                + "standby is promoted by PostgreSQL (pg_ctl promote, Patroni, pg_auto_failover), and Lattice "
+                + "follows it to the new timeline", "0A000");
+    }
+
     @Override
     public String productName() {
         return "PostgreSQL";

@@ -1,5 +1,6 @@
 package dev.lattice.sql.analysis;
 
+import dev.lattice.sql.statement.SqlAlterCluster;
 import dev.lattice.sql.statement.SqlAlterReplica;
 import dev.lattice.sql.statement.SqlBeginTransaction;
 import dev.lattice.sql.statement.SqlCommit;
@@ -116,7 +117,7 @@ final class StatementClassifier {
       return StatementKind.LATTICE_SESSION;
     }
     if (node instanceof SqlShowReplicas || node instanceof SqlShowStats
-        || node instanceof SqlShowLocks || node instanceof SqlAlterReplica) {
+        || node instanceof SqlShowLocks || node instanceof SqlAlterReplica || node instanceof SqlAlterCluster) {
       return StatementKind.LATTICE_ADMIN;
     }
     if (node instanceof SqlBeginTransaction || node instanceof SqlCommit
