@@ -265,7 +265,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 channel.config().setAutoRead(true);
             }
         }
-        worker.execute(() -> {
+        worker.enqueue(() -> {
             try {
                 ClientSession s = session;
                 if (s != null && channel.isActive()) {
@@ -297,6 +297,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 }
             }
         });
+    }
+
+    /** After the messages of one read are queued: one hand-off to the worker for all of them. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        worker.schedule();
+        super.channelReadComplete(ctx);
     }
 
     /** About how much memory a queued message holds. */

@@ -25,7 +25,21 @@ final class SerialExecutor implements Executor {
         schedule();
     }
 
-    private void schedule() {
+    /**
+     * Queues a task without starting a thread for it yet: the event loop queues every message of one
+     * read and then calls {@link #schedule} once, so a batch (Bind, Execute, Sync) costs one hand-off,
+     * not one per message (a worker that drained the first message before the second was queued
+     * would otherwise be woken again for each).
+     */
+    void enqueue(Runnable task) {
+        tasks.add(task);
+    }
+
+    /** Starts a thread on what is queued, unless one is already running it. */
+    void schedule() {
+        if (tasks.isEmpty()) {
+            return;
+        }
         if (scheduled.compareAndSet(false, true)) {
             pool.execute(this::drain);
         }
@@ -39,9 +53,7 @@ final class SerialExecutor implements Executor {
             }
         } finally {
             scheduled.set(false);
-            if (!tasks.isEmpty()) {
-                schedule();
-            }
+            schedule();
         }
     }
 }
