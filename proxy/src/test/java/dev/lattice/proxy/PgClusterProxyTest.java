@@ -302,4 +302,30 @@ class PgClusterProxyTest {
         assertTrue(out.contains("ok query with parameters") && out.contains("ok jsonb parsed to an object")
                 && out.contains("ALL OK"), out);
     }
+
+    @Test
+    void theConsoleShowsAndPausesPostgresStandbys() throws Exception {
+        try (dev.lattice.proxy.console.ConsoleServer console =
+                     dev.lattice.proxy.console.ConsoleServer.start(proxy.server, "127.0.0.1", 0)) {
+            ConsoleClient user = new ConsoleClient(console.port());
+            assertEquals(200, user.login("lattice", "lattice").statusCode());
+            Map<String, Object> cluster = user.json("/api/cluster");
+            assertEquals("PostgreSQL", cluster.get("backend"));
+            List<Map<String, Object>> nodes = ConsoleClient.list(cluster, "nodes");
+            assertEquals(3, nodes.size(), nodes.toString());
+            Map<String, Object> replica1 = ConsoleClient.node(cluster, "replica1");
+            assertEquals(1L, ConsoleClient.number(replica1.get("timeline")), replica1.toString());
+            assertTrue(String.valueOf(replica1.get("applied_wal")).contains("/"), replica1.toString());
+            assertEquals(200, user.act("/api/replicas/replica1/pause", "").statusCode());
+            assertEquals("PAUSED", ConsoleClient.node(user.json("/api/cluster"), "replica1").get("state"));
+            assertEquals(200, user.act("/api/replicas/replica1/resume", "").statusCode());
+            RunningProxy.await("replica1 to replay again", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    return "ONLINE".equals(ConsoleClient.node(user.json("/api/cluster"), "replica1").get("state"));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
 }
