@@ -83,10 +83,10 @@ final class PgTransaction implements PrimaryTransaction {
         if (writes) {
             mayHaveWritten = true;
         }
-        if (session.autoCommit()) {
-            committed(c);
-        }
         session.readPrimary();
+        if (session.autoCommit()) {
+            committed(c); // W bounds what the statement saw too: no extra round trip to bound it
+        }
         return result;
     }
 
@@ -117,11 +117,11 @@ final class PgTransaction implements PrimaryTransaction {
             failed(e);
             throw e;
         }
+        session.readPrimary();
         if (auto) {
             c.commit();
             committed(c);
         }
-        session.readPrimary();
     }
 
     @Override
