@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -132,12 +131,12 @@ final class PgReplicaReadShare {
                         : updateThenSelect(c, seeds.split(), options.rows(), i));
             }
             Thread.sleep(200); // the background load settles into its steady lag first
-            before = stats(target, v.level());
+            before = ReplicaReadShare.stats(target, v.level());
             commitsBefore = commits.get();
             result = Window.run(clients, TimeUnit.MILLISECONDS.toNanos(options.warmupMillis()),
                     TimeUnit.MILLISECONDS.toNanos(options.shareMillis()));
             commitsAfter = commits.get();
-            after = stats(target, v.level());
+            after = ReplicaReadShare.stats(target, v.level());
         } finally {
             for (Client c : clients) {
                 c.close();
@@ -253,20 +252,6 @@ final class PgReplicaReadShare {
                 Workloads.closeAll(c, update, select);
             }
         };
-    }
-
-    /** PRIMARY_READS, REPLICA_READS, WAITS, WAIT_MS (in µs), FALLBACKS of one level, from SHOW STATS. */
-    private static long[] stats(Target target, String level) throws SQLException {
-        try (Connection c = target.open(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW STATS")) {
-            while (rs.next()) {
-                if (rs.getString("LEVEL").equals(level)) {
-                    return new long[] {rs.getLong("PRIMARY_READS"), rs.getLong("REPLICA_READS"), rs.getLong("WAITS"),
-                        Math.round(rs.getDouble("WAIT_MS") * 1000), rs.getLong("FALLBACKS")};
-                }
-            }
-        }
-        throw new SQLException("SHOW STATS has no row for " + level);
     }
 
     static TextTable table(List<Row> rows) {

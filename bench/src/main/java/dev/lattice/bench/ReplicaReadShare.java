@@ -125,7 +125,7 @@ final class ReplicaReadShare {
     }
 
     /** PRIMARY_READS, REPLICA_READS, WAITS, WAIT_MS (in µs), FALLBACKS of one level, from SHOW STATS. */
-    private static long[] stats(LatticeTarget admin, String level) throws SQLException {
+    static long[] stats(Target admin, String level) throws SQLException {
         try (Connection c = admin.open(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW STATS")) {
             while (rs.next()) {
