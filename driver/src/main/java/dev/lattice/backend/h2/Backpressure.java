@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Holds writers back while the slowest healthy replica is more than {@code maxReplicaLag} LSNs
  * behind (SPEC §8): a commit is acknowledged only once it is within the bound. Paused, failing,
  * rebuilding and stopped replicas hold no one back. The check runs after the commit, with no lock
- * held; on the fast path it is one volatile read and a comparison.
+ * held; on the fast path it reads each replica's state and applied LSN (a few volatile reads).
  */
 final class Backpressure {
 
@@ -20,8 +20,6 @@ final class Backpressure {
     private final long bound;
     private final List<Replica> replicas;
     private final ApplyProgress progress;
-    /** A lower bound of the slowest healthy replica's applied LSN, refreshed when a check fails. */
-    private volatile long floor;
     private final LongAdder throttled = new LongAdder();
     private final LongAdder waitedNanos = new LongAdder();
 
@@ -37,12 +35,8 @@ final class Backpressure {
 
     /** Returns once the commit at lsn is within the bound of every healthy replica. */
     void admit(long lsn) throws SQLException {
-        if (bound <= 0 || lsn - floor <= bound) {
-            return;
-        }
-        long slowest = slowestHealthy();
-        floor = slowest;
-        if (lsn - slowest <= bound) {
+        // No cached floor: a replica that turns healthy again (resumed, rebuilt) may be far behind it.
+        if (bound <= 0 || lsn - slowestHealthy() <= bound) {
             return;
         }
         long start = System.nanoTime();
@@ -50,9 +44,7 @@ final class Backpressure {
         try {
             while (true) {
                 long seen = progress.generation();
-                slowest = slowestHealthy();
-                if (lsn - slowest <= bound) {
-                    floor = slowest;
+                if (lsn - slowestHealthy() <= bound) {
                     return;
                 }
                 progress.awaitChange(seen, RECHECK_NANOS);
