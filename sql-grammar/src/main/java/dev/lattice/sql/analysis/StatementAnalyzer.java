@@ -54,10 +54,10 @@ public final class StatementAnalyzer {
     }
     StatementAnalysis fresh = classifier.classify(sql);
     if (cacheSize > 0 && sql.length() <= MAX_CACHED_LENGTH) {
-      if (cache.size() >= cacheSize) {
-        evict();
+      // Full while another thread evicts: do not add, or the cache outgrows its bound meanwhile.
+      if (cache.size() < cacheSize || evict()) {
+        cache.putIfAbsent(sql, fresh);
       }
-      cache.putIfAbsent(sql, fresh);
     }
     return fresh;
   }
@@ -72,9 +72,10 @@ public final class StatementAnalyzer {
     return cache.size();
   }
 
-  private void evict() {
+  /** Evicts about an eighth of the cache; false when another thread is evicting already. */
+  private boolean evict() {
     if (!evicting.compareAndSet(false, true)) {
-      return;
+      return false;
     }
     try {
       int toRemove = Math.max(1, cacheSize / 8);
@@ -86,5 +87,6 @@ public final class StatementAnalyzer {
     } finally {
       evicting.set(false);
     }
+    return true;
   }
 }
