@@ -48,10 +48,13 @@ public final class CommitSequencer {
         try {
             LoggedTransaction tx = draft.withLsn(log.committed() + 1, System.currentTimeMillis());
             if (logInsert != null) {
+                CrashPoint.reach(CrashPoint.COMMIT_BEFORE_LOG_RECORD);
                 log.durable().append(logInsert, tx, payload);
+                CrashPoint.reach(CrashPoint.COMMIT_BEFORE_DATA_COMMIT);
             }
             inFlight = tx.lsn();
             primary.commit();
+            CrashPoint.reach(CrashPoint.COMMIT_AFTER_DATA_COMMIT);
             log.publish(tx);
         } finally {
             inFlight = 0;
@@ -84,8 +87,11 @@ public final class CommitSequencer {
         try {
             LoggedTransaction tx = draft.withLsn(log.committed() + 1, System.currentTimeMillis());
             if (logInsert != null) {
+                CrashPoint.reach(CrashPoint.DDL_BEFORE_LOG_RECORD);
                 log.durable().append(logInsert, tx, LogCodec.encode(tx));
+                log.durable().clearDdlIntent(primary);
                 primary.commit();
+                CrashPoint.reach(CrashPoint.DDL_AFTER_LOG_RECORD);
             }
             log.publish(tx);
             schemaChanges++;
@@ -115,10 +121,28 @@ public final class CommitSequencer {
         onPublish.run();
     }
 
-    /** Called (under the commit lock) before DDL runs on the primary. */
-    public void ddlStarting() {
+    /**
+     * Called (under the commit lock) before DDL runs on the primary. With a durable log it first
+     * commits the DDL's intent (see {@link DurableLog}), so a crash before its log record cannot
+     * leave replicas without it.
+     *
+     * @param logInsert the primary connection's prepared log insert, or null for an in-memory log
+     */
+    public void ddlStarting(Connection primary, PreparedStatement logInsert, String ddl) throws SQLException {
         inFlight = log.committed() + 1;
         primaryFence.close();
+        if (logInsert != null) {
+            log.durable().intendDdl(primary, inFlight, ddl);
+            CrashPoint.reach(CrashPoint.DDL_BEFORE_STATEMENT);
+        }
+    }
+
+    /** The DDL announced by {@link #ddlStarting} failed: H2 did not run it, so it needs no entry. */
+    public void ddlFailed(Connection primary, PreparedStatement logInsert) throws SQLException {
+        if (logInsert != null) {
+            log.durable().clearDdlIntent(primary);
+            primary.commit();
+        }
     }
 
     /**

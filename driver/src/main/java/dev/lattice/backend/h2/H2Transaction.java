@@ -218,12 +218,17 @@ final class H2Transaction implements PrimaryTransaction {
             throws SQLException {
         int mark = capture.mark();
         T done;
-        sequencer.ddlStarting();
+        sequencer.ddlStarting(primary, logInsert(), sql);
         try {
             done = work.run(primary, 0);
         } catch (SQLException e) {
             if (session.autoCommit()) {
                 rollback();
+            }
+            try {
+                sequencer.ddlFailed(primary, logInsert());
+            } catch (SQLException broken) {
+                e.addSuppressed(broken); // the intent stays: a restart rebuilds the replicas, which is safe
             }
             throw e;
         } finally {
