@@ -130,8 +130,8 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
             }
             try {
                 c.close();
-            } catch (SQLException ignored) {
-                // it is broken already
+            } catch (SQLException | RuntimeException ignored) {
+                // it is broken already, or its pool closed with the cluster (HikariCP then throws NPE)
             }
         }
     }

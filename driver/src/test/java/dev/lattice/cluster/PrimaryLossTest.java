@@ -242,6 +242,28 @@ class PrimaryLossTest {
                     firstError / 1_000_000, readAt / 1_000_000, firstWrite / 1_000_000, acked.size(), lostWrites,
                     (lost - killed) / 1_000_000);
             assertEquals(0, lostWrites, "acknowledged writes lost under " + level);
+            restartedRouterFollowsThePromotion(target, other, acked);
+        }
+    }
+
+    /**
+     * A router started again with the old URL finds a replica of a later epoch and refuses to write
+     * on the former primary; given the promoted node as primary, it has every acknowledged write.
+     */
+    private void restartedRouterFollowsThePromotion(String promoted, String follower, ConcurrentLinkedQueue<Long> acked)
+            throws Exception {
+        ClusterRegistry.shutdown("NODES:" + primaryUrl());
+        SQLException stale = assertThrows(SQLException.class, () -> DriverManager.getConnection(url).close());
+        assertEquals("08004", stale.getSQLState(), stale.getMessage());
+        assertTrue(stale.getMessage().contains("former primary"), stale.getMessage());
+        String promotedUrl = "jdbc:lattice:nodes?primary=" + nodeUrl(promoted) + "&replica=" + nodeUrl(follower);
+        try (Connection c = DriverManager.getConnection(promotedUrl); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO t(w) VALUES (3)");
+            try (Connection raw = DriverManager.getConnection(nodeUrl(promoted), "sa", "")) {
+                assertEquals(0, missing(raw, acked), "acknowledged writes missing after the router's restart");
+            }
+        } finally {
+            ClusterRegistry.shutdown("NODES:" + nodeUrl(promoted));
         }
     }
 

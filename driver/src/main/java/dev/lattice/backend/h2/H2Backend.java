@@ -90,14 +90,18 @@ public final class H2Backend implements ClusterBackend {
             }
             TriggerInstaller.installMissing(c);
         }
+        List<Node> replicaNodes = new ArrayList<>();
+        for (int i = 0; i < config.replicaUrls().size(); i++) {
+            replicaNodes.add(new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
+                    config.user(), config.password()));
+        }
+        Epochs.refuseFormerPrimary(primary.safeUrl(), forks.size() + 1, replicaNodes);
         List<Replica> replicas = new ArrayList<>();
         List<ReplicaApplier> appliers = new ArrayList<>();
         TransactionLog log = new TransactionLog(config.logRetention(), durable, lastLsn);
         CommitSequencer sequencer = new CommitSequencer(log, () -> appliers.forEach(ReplicaApplier::wake));
         ApplyProgress progress = new ApplyProgress();
-        for (int i = 0; i < config.replicaUrls().size(); i++) {
-            Node node = new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
-                    config.user(), config.password());
+        for (Node node : replicaNodes) {
             ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress);
             appliers.add(applier);
             replicas.add(new Replica(node, applier));

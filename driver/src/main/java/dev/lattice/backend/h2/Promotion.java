@@ -91,7 +91,11 @@ final class Promotion {
         });
         target.applier().promoted();
         backend.promoted(primary, fork);
-        others.forEach(r -> r.applier().follow(primary, fork));
+        List<Long> forks = backend.forks();
+        for (Replica r : others) {
+            recordEpochs(r, forks);
+            r.applier().follow(primary, fork);
+        }
         LOG.warn("Replica {} promoted to primary at LSN {} (epoch {}); {} LSN(s) of the old history lost",
                 target.node().name(), fork, backend.epoch(), committed - fork);
         if (committed > fork) {
@@ -101,6 +105,17 @@ final class Promotion {
                     "01000");
         }
         return null;
+    }
+
+    /** Tells a follower the epochs, so a router started later against the former primary refuses it. */
+    private static void recordEpochs(Replica follower, List<Long> forks) {
+        try (Connection c = follower.node().connectDirect()) {
+            c.setAutoCommit(true);
+            Epochs.write(c, forks);
+        } catch (SQLException e) {
+            LOG.warn("Replica {} is unreachable and does not know epoch {} yet: a router started later must be given "
+                    + "the new primary's URL", follower.node().name(), forks.size() + 1);
+        }
     }
 
     /** Lets the replica apply what the router still holds in memory; returns its applied LSN. */
