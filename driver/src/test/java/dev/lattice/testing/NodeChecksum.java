@@ -19,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * A checksum of every user table of one H2 node, row by row in key order, so a primary and its
- * replicas can be compared exactly. Lattice's own schema is left out.
+ * replicas can be compared exactly. Lattice's own schema and the catalogs are left out, in any case
+ * of their names (the proxy's nodes fold names to lower case).
  */
 public final class NodeChecksum {
 
@@ -38,7 +39,8 @@ public final class NodeChecksum {
         List<String[]> tables = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
-                     + "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'LATTICE')")) {
+                     + "WHERE TABLE_TYPE = 'BASE TABLE' AND UPPER(TABLE_SCHEMA) NOT IN ('INFORMATION_SCHEMA', 'LATTICE', "
+                     + "'PG_CATALOG')")) {
             while (rs.next()) {
                 tables.add(new String[] {rs.getString(1), rs.getString(2)});
             }
