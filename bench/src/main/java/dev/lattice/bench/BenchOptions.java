@@ -60,7 +60,8 @@ public record BenchOptions(
               --measure-ms N        measured part of every window
               --rounds N            windows per configuration, taking turns
               --global-warmup-ms N  one unmeasured window per workload and configuration first
-              --lag-rates 1000,0    steady write rates for the apply-lag figures (0 = unthrottled)
+              --lag-rates 1000,0    steady write rates for the apply-lag figures (0 = unthrottled, 8 writers)
+              --lag-ms N            measured time of each apply-lag figure
               --share-delays 0,2    replica apply delays (ms) for the replica-read-share figures
               --share-ms N          measured time of each replica-read-share figure
               --no-extras           throughput table only (no analysis cost, lag, replica share)
@@ -134,6 +135,7 @@ public record BenchOptions(
                         case "--rounds" -> o.with(b -> b.rounds = (int) positive(a, v));
                         case "--global-warmup-ms" -> o.with(b -> b.globalWarmupMillis = nonNegative(a, v));
                         case "--lag-rates" -> o.with(b -> b.lagRates = ints(v));
+                        case "--lag-ms" -> o.with(b -> b.lagMillis = nonNegative(a, v));
                         case "--share-delays" -> o.with(b -> b.shareDelays = ints(v));
                         case "--share-ms" -> o.with(b -> b.shareMillis = nonNegative(a, v));
                         case "--pg-script" -> o.with(b -> b.pgScript = Path.of(v));

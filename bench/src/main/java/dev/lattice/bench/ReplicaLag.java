@@ -7,7 +7,9 @@ import dev.lattice.routing.Session;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,14 +27,22 @@ import org.HdrHistogram.Histogram;
 final class ReplicaLag {
 
     private static final long MAX_LAG_MILLIS = TimeUnit.MINUTES.toMillis(10);
+    /** Unthrottled, as many writers as the bench's largest thread count: the heaviest write load it makes. */
+    private static final int UNTHROTTLED_WRITERS = 8;
 
     private ReplicaLag() {
     }
 
-    /** One load's figures; rate 0 means unthrottled. */
-    /** @param rebuilds how many times a replica had to be rebuilt from a snapshot (it fell behind the log) */
+    /**
+     * One load's figures; rate 0 means unthrottled.
+     *
+     * @param rebuilds how many times a replica had to be rebuilt from a snapshot (it fell behind the log)
+     * @param throttledCommits commits that backpressure held until the slowest replica was within
+     *                         {@code maxReplicaLag}, and throttleWaitMillis their total wait
+     */
     record Row(int targetRate, int writers, long transactions, double achievedRate, Histogram applyNanos,
-               Histogram lagLsn, Histogram lagMillis, long unknownLagSamples, long rebuilds) {
+               Histogram lagLsn, Histogram lagMillis, long unknownLagSamples, long rebuilds, long throttledCommits,
+               long throttleWaitMillis) {
     }
 
     static List<Row> run(String cluster, BenchOptions options, PrintStream log) throws Exception {
@@ -61,8 +71,9 @@ final class ReplicaLag {
     private static Row measure(LatticeTarget target, int rate, long millis, BenchOptions options) throws Exception {
         Cluster cluster = target.cluster();
         List<Replica> replicas = cluster.h2().replicas();
-        int writers = rate == 0 || rate > 20_000 ? 2 : 1;
+        int writers = rate == 0 ? UNTHROTTLED_WRITERS : rate > 20_000 ? 2 : 1;
         long base = cluster.committedLsn();
+        long[] throttledBefore = throttled(target);
         long rebuildsBefore = rebuilds(replicas);
         int capacity = (int) Math.min(4_000_000, rate == 0 ? 4_000_000 : (long) rate * millis / 1000 * 2 + 10_000);
         long[] commitNanos = new long[capacity];
@@ -194,8 +205,19 @@ final class ReplicaLag {
                 apply.recordValue(Math.min(Math.max(0, changeNanos[r][k] - commitNanos[slot]), Window.MAX_LATENCY_NANOS));
             }
         }
+        long[] throttledAfter = throttled(target);
         return new Row(rate, writers, transactions, transactions / seconds, apply, lagLsn, lagMs, unknown[0],
-                rebuilds(replicas) - rebuildsBefore);
+                rebuilds(replicas) - rebuildsBefore, throttledAfter[0] - throttledBefore[0],
+                throttledAfter[1] - throttledBefore[1]);
+    }
+
+    /** THROTTLED_COMMITS and THROTTLE_WAIT_MS of SHOW REPLICAS (the primary's row). */
+    private static long[] throttled(LatticeTarget target) throws SQLException {
+        try (Connection c = target.open(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
+            rs.next();
+            return new long[] {rs.getLong("THROTTLED_COMMITS"), rs.getLong("THROTTLE_WAIT_MS")};
+        }
     }
 
     private static long rebuilds(List<Replica> replicas) {

@@ -215,16 +215,18 @@ public final class Report {
 
     TextTable lagTable() {
         TextTable t = new TextTable("write load", ">writers", ">tx/s", ">apply p50 µs", ">apply p99 µs",
-                ">apply max µs", ">LAG_LSN p50", ">LAG_LSN p99", ">LAG_MS p50", ">LAG_MS p99", ">rebuilds");
+                ">apply max µs", ">LAG_LSN p50", ">LAG_LSN p99", ">LAG_LSN max", ">LAG_MS p50", ">LAG_MS p99",
+                ">rebuilds", ">throttled", ">throttle wait ms");
         for (ReplicaLag.Row r : lag) {
             t.row(r.targetRate() == 0 ? "unthrottled" : String.format(Locale.ROOT, "%,d tx/s", r.targetRate()),
                     r.writers(), String.format(Locale.ROOT, "%,.0f", r.achievedRate()),
                     micros(pct(r.applyNanos(), 50) / 1000), micros(pct(r.applyNanos(), 99) / 1000),
                     micros(r.applyNanos().getMaxValue() / 1000.0),
                     String.format(Locale.ROOT, "%.0f", pct(r.lagLsn(), 50)),
-                    String.format(Locale.ROOT, "%.0f", pct(r.lagLsn(), 99)),
+                    String.format(Locale.ROOT, "%.0f", pct(r.lagLsn(), 99)), r.lagLsn().getMaxValue(),
                     String.format(Locale.ROOT, "%.0f", pct(r.lagMillis(), 50)),
-                    String.format(Locale.ROOT, "%.0f", pct(r.lagMillis(), 99)), r.rebuilds());
+                    String.format(Locale.ROOT, "%.0f", pct(r.lagMillis(), 99)), r.rebuilds(), r.throttledCommits(),
+                    r.throttleWaitMillis());
         }
         return t;
     }
@@ -423,13 +425,14 @@ public final class Report {
     private List<List<Object>> lagCsv() {
         List<List<Object>> rows = new ArrayList<>();
         rows.add(List.of("target_tx_per_s", "writers", "transactions", "tx_per_s", "apply_p50_us", "apply_p99_us",
-                "apply_max_us", "lag_lsn_p50", "lag_lsn_p99", "lag_ms_p50", "lag_ms_p99", "lag_unknown_samples",
-                "rebuilds", "cores"));
+                "apply_max_us", "lag_lsn_p50", "lag_lsn_p99", "lag_lsn_max", "lag_ms_p50", "lag_ms_p99",
+                "lag_unknown_samples", "rebuilds", "throttled_commits", "throttle_wait_ms", "cores"));
         for (ReplicaLag.Row r : lag) {
             rows.add(List.of(r.targetRate(), r.writers(), r.transactions(), r.achievedRate(),
                     pct(r.applyNanos(), 50) / 1000, pct(r.applyNanos(), 99) / 1000, r.applyNanos().getMaxValue() / 1000.0,
-                    pct(r.lagLsn(), 50), pct(r.lagLsn(), 99), pct(r.lagMillis(), 50), pct(r.lagMillis(), 99),
-                    r.unknownLagSamples(), r.rebuilds(), Machine.cores()));
+                    pct(r.lagLsn(), 50), pct(r.lagLsn(), 99), r.lagLsn().getMaxValue(), pct(r.lagMillis(), 50),
+                    pct(r.lagMillis(), 99), r.unknownLagSamples(), r.rebuilds(), r.throttledCommits(),
+                    r.throttleWaitMillis(), Machine.cores()));
         }
         return rows;
     }
