@@ -98,6 +98,35 @@ public final class Node {
         return java.sql.DriverManager.getConnection(url, credentials);
     }
 
+    /**
+     * Whether a remote H2 node's server refuses TCP connections now, judged by one plain socket
+     * (at most {@code timeoutMillis}). H2's own client retries a refused connection 16 times over
+     * about 1.2 s before it gives up, too long to tell a writer that its primary is gone. False for
+     * embedded and PostgreSQL nodes and for URLs it cannot read.
+     */
+    public boolean refusesConnections(int timeoutMillis) {
+        if (embedded || !h2) {
+            return false;
+        }
+        int start = url.indexOf("//");
+        if (start < 0) {
+            return false;
+        }
+        int end = url.indexOf('/', start + 2);
+        String hostPort = url.substring(start + 2, end < 0 ? url.length() : end).split(",")[0];
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+        try (java.net.Socket socket = new java.net.Socket()) {
+            int port = colon < 0 ? 9092 : Integer.parseInt(hostPort.substring(colon + 1));
+            socket.connect(new java.net.InetSocketAddress(host, port), timeoutMillis);
+            return false;
+        } catch (java.net.ConnectException | java.net.SocketTimeoutException e) {
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // H2's own connection attempt will tell
+        }
+    }
+
     /** The URL without secrets (a password given as a URL parameter), for SHOW REPLICAS and messages. */
     public String safeUrl() {
         int at = url.toLowerCase(java.util.Locale.ROOT).indexOf("password=");

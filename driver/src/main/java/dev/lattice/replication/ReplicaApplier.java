@@ -567,6 +567,10 @@ public final class ReplicaApplier implements Runnable {
 
     private Connection primaryReader() throws SQLException {
         if (primaryReader == null) {
+            if (primary.refusesConnections(500)) {
+                // H2's client would retry for ~1.2 s, holding up a promotion that stops this applier
+                throw new SQLException("The primary's server refuses connections", "08001");
+            }
             primaryReader = primary.connectDirect();
         }
         return primaryReader;

@@ -25,6 +25,8 @@ public final class PrimaryHealth {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryHealth.class);
+    /** How long one plain TCP connect to the primary's server may take before it counts as unreachable. */
+    private static final int REACH_TIMEOUT_MILLIS = 500;
 
     private volatile State state = State.ONLINE;
     private volatile String cause;
@@ -105,6 +107,10 @@ public final class PrimaryHealth {
         if (primary.embedded() || !connectionError(e)) {
             return false;
         }
+        if (primary.refusesConnections(REACH_TIMEOUT_MILLIS)) {
+            lost("its server refuses connections (" + e.getMessage() + ")");
+            return true;
+        }
         try (Connection c = primary.connectDirect()) {
             return false;
         } catch (SQLException again) {
@@ -137,6 +143,10 @@ public final class PrimaryHealth {
             }
         }
         closeProbe();
+        if (primary.refusesConnections(REACH_TIMEOUT_MILLIS)) {
+            lost("its server refuses connections");
+            return;
+        }
         try {
             probe = primary.connectDirect();
         } catch (SQLException e) {
