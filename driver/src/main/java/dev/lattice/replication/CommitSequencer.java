@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class CommitSequencer {
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicLong unseenIntents = new java.util.concurrent.atomic.AtomicLong();
     private final TransactionLog log;
     private final Runnable onPublish;
     private volatile long schemaChanges;
@@ -69,19 +70,22 @@ public final class CommitSequencer {
      * {@link SchemaGate} for DDL, so no write transaction can commit between the DDL and its entry.
      */
     public long logDdl(Connection primary, PreparedStatement logInsert, String ddl, String schema) throws SQLException {
-        return logSchemaChange(primary, logInsert, LoggedTransaction.ofDdl(0, 0, ddl, schema));
+        return logSchemaChange(primary, logInsert, LoggedTransaction.ofDdl(0, 0, ddl, schema), 0);
     }
 
     /**
      * Logs that the schema changed in a way that cannot be replayed as text: every replica is
      * rebuilt from a snapshot when it reaches this entry.
+     *
+     * @param intentKey the key of the intent {@link #intendUnseenDdl} recorded, or 0 for DDL
+     *                  announced by {@link #ddlStarting}
      */
-    public long logResync(Connection primary, PreparedStatement logInsert) throws SQLException {
-        return logSchemaChange(primary, logInsert, LoggedTransaction.resync(0, 0));
+    public long logResync(Connection primary, PreparedStatement logInsert, long intentKey) throws SQLException {
+        return logSchemaChange(primary, logInsert, LoggedTransaction.resync(0, 0), intentKey);
     }
 
-    private long logSchemaChange(Connection primary, PreparedStatement logInsert, LoggedTransaction draft)
-            throws SQLException {
+    private long logSchemaChange(Connection primary, PreparedStatement logInsert, LoggedTransaction draft,
+                                 long intentKey) throws SQLException {
         long lsn;
         lock.lock();
         try {
@@ -89,7 +93,7 @@ public final class CommitSequencer {
             if (logInsert != null) {
                 CrashPoint.reach(CrashPoint.DDL_BEFORE_LOG_RECORD);
                 log.durable().append(logInsert, tx, LogCodec.encode(tx));
-                log.durable().clearDdlIntent(primary);
+                log.durable().clearDdlIntent(primary, intentKey == 0 ? tx.lsn() : intentKey);
                 primary.commit();
                 CrashPoint.reach(CrashPoint.DDL_AFTER_LOG_RECORD);
             }
@@ -140,9 +144,27 @@ public final class CommitSequencer {
     /** The DDL announced by {@link #ddlStarting} failed: H2 did not run it, so it needs no entry. */
     public void ddlFailed(Connection primary, PreparedStatement logInsert) throws SQLException {
         if (logInsert != null) {
-            log.durable().clearDdlIntent(primary);
+            log.durable().clearDdlIntent(primary, inFlight);
             primary.commit();
         }
+    }
+
+    /**
+     * Before a statement Lattice could not read runs, when it may change the schema: commits an
+     * intent on a connection of its own (the session's transaction stays open) and returns its key
+     * for {@link #logResync} or {@link #dropUnseenIntent}. A crash before either makes the primary's
+     * next start rebuild the replicas.
+     */
+    public long intendUnseenDdl(Connection side, String sql) throws SQLException {
+        long key = -unseenIntents.incrementAndGet();
+        log.durable().intendDdl(side, key, sql);
+        return key;
+    }
+
+    /** The statement behind the intent did not change the schema after all (or failed). */
+    public void dropUnseenIntent(Connection side, long key) throws SQLException {
+        log.durable().clearDdlIntent(side, key);
+        side.commit();
     }
 
     /**

@@ -69,20 +69,24 @@ public final class DurableLog {
         }
     }
 
-    /** Records, and commits, that DDL is about to run and would get this LSN. */
-    void intendDdl(Connection primary, long lsn, String ddl) throws SQLException {
+    /**
+     * Records, and commits, that DDL is about to run: under the key of the LSN it would get, or of a
+     * negative number for a statement Lattice could not read, which may change the schema.
+     */
+    void intendDdl(Connection primary, long key, String ddl) throws SQLException {
         try (PreparedStatement ps = primary.prepareStatement("INSERT INTO LATTICE.DDL_INTENT(LSN, DDL) VALUES (?, ?)")) {
-            ps.setLong(1, lsn);
+            ps.setLong(1, key);
             ps.setString(2, ddl);
             ps.executeUpdate();
         }
         primary.commit();
     }
 
-    /** Removes the intent inside the transaction that commits the DDL's entry, or after the DDL failed. */
-    void clearDdlIntent(Connection primary) throws SQLException {
-        try (Statement s = primary.createStatement()) {
-            s.executeUpdate("DELETE FROM LATTICE.DDL_INTENT");
+    /** Removes an intent inside the transaction that commits the DDL's entry, or after the DDL failed. */
+    void clearDdlIntent(Connection primary, long key) throws SQLException {
+        try (PreparedStatement ps = primary.prepareStatement("DELETE FROM LATTICE.DDL_INTENT WHERE LSN = ?")) {
+            ps.setLong(1, key);
+            ps.executeUpdate();
         }
     }
 

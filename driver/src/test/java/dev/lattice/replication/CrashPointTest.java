@@ -37,7 +37,9 @@ class CrashPointTest {
     @ParameterizedTest
     @ValueSource(strings = {
             CrashPoint.COMMIT_BEFORE_LOG_RECORD, CrashPoint.COMMIT_BEFORE_DATA_COMMIT, CrashPoint.COMMIT_AFTER_DATA_COMMIT,
-            CrashPoint.DDL_BEFORE_STATEMENT, CrashPoint.DDL_BEFORE_LOG_RECORD, CrashPoint.DDL_AFTER_LOG_RECORD})
+            CrashPoint.DDL_BEFORE_STATEMENT, CrashPoint.DDL_BEFORE_LOG_RECORD, CrashPoint.DDL_AFTER_LOG_RECORD,
+            CrashPointWriterMain.UNSEEN + CrashPoint.DDL_BEFORE_LOG_RECORD,
+            CrashPointWriterMain.UNSEEN + CrashPoint.DDL_AFTER_LOG_RECORD})
     void afterAKillAtThisStepNodesAgreeAndNoAcknowledgedTransactionIsLost(String step) throws Exception {
         int acked = killAt(step);
         try (Connection c = reopen(); Statement s = c.createStatement()) {
@@ -84,7 +86,7 @@ class CrashPointTest {
     /** Runs the writer until it stops at the step, SIGKILLs it there, and returns the last acknowledged insert. */
     private int killAt(String step) throws Exception {
         try (ChildJvm writer = ChildJvm.start(CrashPointWriterMain.class, dir.toString(), step)) {
-            writer.awaitLine("CRASHPOINT " + step, Duration.ofSeconds(120));
+            writer.awaitLine("CRASHPOINT " + step.replace(CrashPointWriterMain.UNSEEN, ""), Duration.ofSeconds(120));
             writer.kill();
             List<String> lines = writer.drain();
             assertTrue(lines.stream().noneMatch(l -> l.startsWith("NOT STOPPED") || l.equals("ACK DDL")), lines::toString);

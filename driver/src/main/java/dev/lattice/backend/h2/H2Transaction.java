@@ -94,6 +94,7 @@ final class H2Transaction implements PrimaryTransaction {
         lock(analysis, primary, parameters);
         boolean unseenDdl = kind == StatementKind.OTHER && analysis.mayChangeSchema();
         long fingerprint = unseenDdl ? fingerprint(primary) : 0;
+        long intent = unseenDdl ? intendUnseen(sql) : 0;
         int mark = capture.mark();
         T result;
         try {
@@ -108,10 +109,17 @@ final class H2Transaction implements PrimaryTransaction {
                     failure.addSuppressed(broken);
                 }
             }
+            if (unseenDdl) {
+                try {
+                    settleUnseen(primary, fingerprint, intent); // its DDL may have run before what failed
+                } catch (SQLException broken) {
+                    failure.addSuppressed(broken); // the intent stays: the next start rebuilds the replicas
+                }
+            }
             throw failure;
         }
-        if (unseenDdl && fingerprint(primary) != fingerprint) {
-            schemaChangedUnseen(primary);
+        if (unseenDdl) {
+            settleUnseen(primary, fingerprint, intent);
         } else if (session.autoCommit()) {
             commit();
         }
@@ -167,15 +175,46 @@ final class H2Transaction implements PrimaryTransaction {
     }
 
     /**
+     * Before a statement Lattice could not read that may change the schema: its intent, committed on
+     * a connection of its own (see {@link CommitSequencer#intendUnseenDdl}); 0 for an in-memory log.
+     */
+    private long intendUnseen(String sql) throws SQLException {
+        if (logInsert() == null) {
+            return 0;
+        }
+        try (Connection side = backend.primaryNode().connectDirect()) {
+            side.setAutoCommit(false);
+            return sequencer.intendUnseenDdl(side, sql);
+        }
+    }
+
+    /** After such a statement: a resynchronisation if the schema changed, else the intent goes. */
+    private void settleUnseen(Connection primary, long fingerprint, long intent) throws SQLException {
+        if (fingerprint(primary) != fingerprint) {
+            schemaChangedUnseen(primary, intent);
+            return;
+        }
+        if (intent != 0) {
+            try (Connection side = backend.primaryNode().connectDirect()) {
+                side.setAutoCommit(false);
+                sequencer.dropUnseenIntent(side, intent);
+            }
+        }
+        if (session.autoCommit()) {
+            commit();
+        }
+    }
+
+    /**
      * A statement Lattice could not read (several statements in one string, a procedure) changed
      * the schema. H2 has committed whatever ran before the change; ship what was captured, then
      * have every replica rebuilt from a snapshot, since the change cannot be replayed as text.
      */
-    private void schemaChangedUnseen(Connection primary) throws SQLException {
+    private void schemaChangedUnseen(Connection primary, long intent) throws SQLException {
         commit();
         long lsn = sequencer.whileNoCommits(() -> {
             TriggerInstaller.installMissing(primary);
-            return sequencer.logResync(primary, logInsert());
+            return sequencer.logResync(primary, logInsert(), intent);
         });
         session.committed(lsn);
     }
@@ -238,7 +277,7 @@ final class H2Transaction implements PrimaryTransaction {
             CaptureTable.discard(primary);
         }
         TriggerInstaller.installMissing(primary);
-        lsn[0] = analysis.copiesRows() ? sequencer.logResync(primary, logInsert())
+        lsn[0] = analysis.copiesRows() ? sequencer.logResync(primary, logInsert(), 0)
                 : sequencer.logDdl(primary, logInsert(), sql, primary.getSchema());
         return done;
     }
