@@ -89,6 +89,7 @@ public final class H2Backend implements ClusterBackend {
                 CaptureTable.create(c);
             }
             TriggerInstaller.installMissing(c);
+            config.nodeSetup().prepare(c);
         }
         List<Replica> replicas = new ArrayList<>();
         List<ReplicaApplier> appliers = new ArrayList<>();
@@ -98,7 +99,7 @@ public final class H2Backend implements ClusterBackend {
         for (int i = 0; i < config.replicaUrls().size(); i++) {
             Node node = new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
                     config.user(), config.password());
-            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress);
+            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress, config.nodeSetup());
             appliers.add(applier);
             replicas.add(new Replica(node, applier));
         }
