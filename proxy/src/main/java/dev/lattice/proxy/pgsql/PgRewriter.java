@@ -1,5 +1,6 @@
 package dev.lattice.proxy.pgsql;
 
+import dev.lattice.proxy.catalog.CatalogRewriter;
 import dev.lattice.proxy.pgsql.PgTokens.Token;
 import dev.lattice.proxy.pgsql.PgTokens.Type;
 import java.sql.SQLException;
@@ -45,12 +46,26 @@ public final class PgRewriter {
     public static final String VERSION = "PostgreSQL 15.0 (Lattice proxy over H2 2.5.252)";
 
     private final SessionFacts facts;
+    private final boolean catalog;
+    private CatalogRewriter catalogRewriter;
 
     public PgRewriter(SessionFacts facts) {
+        this(facts, false);
+    }
+
+    /** @param catalog whether the nodes have the proxy's {@code pg_catalog} (see {@link CatalogRewriter}) */
+    public PgRewriter(SessionFacts facts, boolean catalog) {
         this.facts = facts;
+        this.catalog = catalog;
     }
 
     public Rewritten rewrite(String sql) throws SQLException {
+        if (catalog) {
+            if (catalogRewriter == null) {
+                catalogRewriter = new CatalogRewriter(facts.user());
+            }
+            sql = catalogRewriter.rewrite(sql);
+        }
         String h2 = tokens(sql);
         List<Token> t = PgTokens.lex(h2);
         if (t.isEmpty() || t.get(0).type() != Type.WORD) {

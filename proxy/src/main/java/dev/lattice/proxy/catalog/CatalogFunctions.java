@@ -1,0 +1,202 @@
+package dev.lattice.proxy.catalog;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.zip.CRC32;
+import org.h2.tools.SimpleResultSet;
+
+/**
+ * The functions of PostgreSQL's catalog that views cannot express, called by H2 through the
+ * aliases {@link PgCatalog} installs ({@code pg_catalog.lattice_<name>}). Lookups read the
+ * catalog's own views on the node that runs the query, so they agree with what it lists.
+ */
+public final class CatalogFunctions {
+
+    /** The role every object belongs to (PostgreSQL's bootstrap superuser) and the owner of schema public. */
+    static final int OWNER = 10;
+    static final int DATABASE_OWNER = 6171;
+
+    private CatalogFunctions() {
+    }
+
+    /**
+     * A relation's OID: the same on every node (replicas are rebuilt from scripts, so H2's object
+     * ids differ between nodes, and one psql command may read from several of them).
+     */
+    public static int oid(String kind, String schema, String name) {
+        CRC32 crc = new CRC32();
+        crc.update((kind + '\0' + schema + '\0' + name).getBytes(StandardCharsets.UTF_8));
+        return 16384 + (int) (crc.getValue() % 1_000_000_000L);
+    }
+
+    public static int namespaceOid(String schema) {
+        return switch (schema) {
+            case "pg_catalog" -> 11;
+            case "public" -> 2200;
+            case "information_schema" -> 13000;
+            default -> oid("n", schema, "");
+        };
+    }
+
+    public static int typeOid(String dataType, Long length, String elementType) {
+        return CatalogTypes.oid(dataType, length, elementType);
+    }
+
+    public static int typmod(Integer oid, Long length, Integer precision, Integer scale, Integer timePrecision) {
+        return CatalogTypes.typmod(oid, length, precision, scale, timePrecision);
+    }
+
+    public static String formatType(Integer oid, Integer typmod) {
+        return CatalogTypes.format(oid, typmod);
+    }
+
+    /** {@code pg_get_userbyid}: the proxy passes its session's user, the role every object belongs to. */
+    public static String userById(String user, Integer oid) {
+        if (oid == null) {
+            return null;
+        }
+        return oid == OWNER ? user : oid == DATABASE_OWNER ? "pg_database_owner" : "unknown (OID=" + oid + ")";
+    }
+
+    public static Boolean tableIsVisible(Connection c, Integer oid) throws SQLException {
+        String schema = lookup(c, "SELECT nspname FROM pg_catalog.lattice_relations WHERE oid = ?", oid);
+        return schema != null && (schema.equals("public") || schema.equals("pg_catalog"));
+    }
+
+    public static String indexDef(Connection c, Integer oid, Integer column, Boolean pretty) throws SQLException {
+        return lookup(c, "SELECT indexdef FROM pg_catalog.lattice_pg_index WHERE indexrelid = ?", oid);
+    }
+
+    public static String indexDef(Connection c, Integer oid) throws SQLException {
+        return indexDef(c, oid, 0, false);
+    }
+
+    public static String constraintDef(Connection c, Integer oid, Boolean pretty) throws SQLException {
+        return lookup(c, "SELECT condef FROM pg_catalog.lattice_pg_constraint WHERE oid = ?", oid);
+    }
+
+    public static String constraintDef(Connection c, Integer oid) throws SQLException {
+        return constraintDef(c, oid, false);
+    }
+
+    /** {@code pg_get_expr}: the catalog stores expressions as their text already. */
+    public static String expr(String expression, Integer relation) {
+        return expression;
+    }
+
+    public static String expr(String expression, Integer relation, Boolean pretty) {
+        return expression;
+    }
+
+    public static String description(Connection c, Integer oid, String catalog) throws SQLException {
+        return lookup(c, "SELECT description FROM pg_catalog.lattice_pg_description WHERE objoid = ? AND objsubid = 0",
+                oid);
+    }
+
+    public static String description(Connection c, Integer oid) throws SQLException {
+        return description(c, oid, null);
+    }
+
+    public static String columnDescription(Connection c, Integer relation, Integer column) throws SQLException {
+        if (relation == null || column == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT description FROM pg_catalog.lattice_pg_description "
+                + "WHERE objoid = ? AND objsubid = ?")) {
+            ps.setInt(1, relation);
+            ps.setInt(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    public static String encodingToChar(Integer encoding) {
+        return encoding != null && encoding == 6 ? "UTF8" : "";
+    }
+
+    /** {@code oid::regclass} as text: the relation's name, schema-qualified when it is not visible. */
+    public static String regclassName(Connection c, Integer oid) throws SQLException {
+        if (oid == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT nspname, relname FROM pg_catalog.lattice_relations "
+                + "WHERE oid = ?")) {
+            ps.setInt(1, oid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return oid.toString();
+                }
+                String name = CatalogNames.quoteIfNeeded(rs.getString(2));
+                return rs.getString(1).equals("public") ? name : CatalogNames.quoteIfNeeded(rs.getString(1)) + "." + name;
+            }
+        }
+    }
+
+    /** {@code 'name'::regclass}: the OID of the relation of that name (optionally schema-qualified). */
+    public static Integer regclassOid(Connection c, String name) throws SQLException {
+        if (name == null) {
+            return null;
+        }
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+            return Integer.valueOf(name);
+        }
+        int dot = name.indexOf('.');
+        String schema = dot < 0 ? "public" : CatalogNames.unquote(name.substring(0, dot));
+        String relation = CatalogNames.unquote(dot < 0 ? name : name.substring(dot + 1));
+        try (PreparedStatement ps = c.prepareStatement("SELECT oid FROM pg_catalog.lattice_relations "
+                + "WHERE nspname = ? AND relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, relation);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getInt(1);
+                }
+            }
+        }
+        throw new SQLException("relation \"" + name + "\" does not exist", "42P01");
+    }
+
+    /** A relation that is no partition is its own only ancestor. */
+    public static Integer partitionAncestors(Integer oid) {
+        return oid;
+    }
+
+    public static Boolean relationIsPublishable(Integer oid) {
+        return false;
+    }
+
+    public static String[] currentSchemas(Boolean implicit) {
+        return Boolean.TRUE.equals(implicit) ? new String[] {"pg_catalog", "public"} : new String[] {"public"};
+    }
+
+    /** {@code pg_get_keywords()}: PostgreSQL's reserved words, which GUI clients highlight. */
+    public static ResultSet keywords() {
+        SimpleResultSet rs = new SimpleResultSet();
+        rs.addColumn("word", Types.VARCHAR, 64, 0);
+        rs.addColumn("catcode", Types.CHAR, 1, 0);
+        rs.addColumn("barelabel", Types.BOOLEAN, 1, 0);
+        rs.addColumn("catdesc", Types.VARCHAR, 64, 0);
+        rs.addColumn("baredesc", Types.VARCHAR, 64, 0);
+        for (String word : CatalogNames.RESERVED) {
+            rs.addRow(word, "R", true, "reserved", "can be bare label");
+        }
+        return rs;
+    }
+
+    private static String lookup(Connection c, String sql, Integer key) throws SQLException {
+        if (key == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}
