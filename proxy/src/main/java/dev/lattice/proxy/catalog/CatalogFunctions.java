@@ -20,6 +20,11 @@ public final class CatalogFunctions {
     static final int OWNER = 10;
     static final int DATABASE_OWNER = 6171;
 
+    /** The catalog's own relations, for {@code 'pg_class'::regclass} (pg_description's classoid): PostgreSQL's OIDs. */
+    private static final java.util.Map<String, Integer> SYSTEM_RELATIONS = java.util.Map.of("pg_class", 1259,
+            "pg_namespace", 2615, "pg_constraint", 2606, "pg_type", 1247, "pg_attribute", 1249, "pg_proc", 1255,
+            "pg_database", 1262, "pg_index", 2610, "pg_description", 2609, "pg_trigger", 2620);
+
     private CatalogFunctions() {
     }
 
@@ -67,8 +72,14 @@ public final class CatalogFunctions {
         return schema != null && (schema.equals("public") || schema.equals("pg_catalog"));
     }
 
+    /** {@code pg_get_indexdef}: the whole definition for column 0, else the name of that key column. */
     public static String indexDef(Connection c, Integer oid, Integer column, Boolean pretty) throws SQLException {
-        return lookup(c, "SELECT indexdef FROM pg_catalog.lattice_pg_index WHERE indexrelid = ?", oid);
+        String def = lookup(c, "SELECT indexdef FROM pg_catalog.lattice_pg_index WHERE indexrelid = ?", oid);
+        if (def == null || column == null || column <= 0) {
+            return def;
+        }
+        String[] keys = def.substring(def.lastIndexOf('(') + 1, def.length() - 1).split(", ");
+        return column <= keys.length ? keys[column - 1] : "";
     }
 
     public static String indexDef(Connection c, Integer oid) throws SQLException {
@@ -145,6 +156,10 @@ public final class CatalogFunctions {
         if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
             return Integer.valueOf(name);
         }
+        Integer system = SYSTEM_RELATIONS.get(name.startsWith("pg_catalog.") ? name.substring(11) : name);
+        if (system != null) {
+            return system;
+        }
         int dot = name.indexOf('.');
         String schema = dot < 0 ? "public" : CatalogNames.unquote(name.substring(0, dot));
         String relation = CatalogNames.unquote(dot < 0 ? name : name.substring(dot + 1));
@@ -159,6 +174,27 @@ public final class CatalogFunctions {
             }
         }
         throw new SQLException("relation \"" + name + "\" does not exist", "42P01");
+    }
+
+    /** {@code array_upper(array, 1)}: the length of a one-dimensional array. */
+    public static Integer arrayUpper(String[] array, Integer dimension) {
+        if (array == null || dimension == null || dimension != 1) {
+            return null;
+        }
+        int n = array.length;
+        return n == 0 ? null : n;
+    }
+
+    /**
+     * {@code array[index]} of the catalog's small-integer arrays: null outside the array, as in
+     * PostgreSQL (H2 fails there), from {@code base} 0 for int2vector columns (indkey, indoption).
+     */
+    public static Integer element(Integer[] array, Integer index, Integer base) {
+        if (array == null || index == null) {
+            return null;
+        }
+        int at = index - base;
+        return at >= 0 && at < array.length ? array[at] : null;
     }
 
     /** A relation that is no partition is its own only ancestor. */

@@ -22,6 +22,9 @@ public final class CatalogNames {
     /** Relations that hold rows of the session's role, answered by the proxy with that name. */
     static final Set<String> ROLE_RELATIONS = Set.of("PG_ROLES", "PG_USER", "PG_AUTHID");
 
+    /** pg_settings: the session's settings, answered by the proxy. */
+    static final String SETTINGS = "PG_SETTINGS";
+
     /** Functions: name → the alias that answers it. */
     static final Map<String, String> FUNCTIONS = Map.ofEntries(
             Map.entry("FORMAT_TYPE", "lattice_format_type"),
@@ -35,6 +38,7 @@ public final class CatalogNames {
             Map.entry("PG_PARTITION_ANCESTORS", "lattice_pg_partition_ancestors"),
             Map.entry("PG_RELATION_IS_PUBLISHABLE", "lattice_pg_relation_is_publishable"),
             Map.entry("CURRENT_SCHEMAS", "lattice_current_schemas"),
+            Map.entry("ARRAY_UPPER", "lattice_array_upper"),
             Map.entry("PG_GET_KEYWORDS", "lattice_pg_get_keywords"));
 
     /** Relations that hold no rows over H2: a query that needs a row of one of them has none. */

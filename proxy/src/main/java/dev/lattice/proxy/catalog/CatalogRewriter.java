@@ -4,6 +4,8 @@ import dev.lattice.proxy.pgsql.PgTokens;
 import dev.lattice.proxy.pgsql.PgTokens.Token;
 import dev.lattice.proxy.pgsql.PgTokens.Type;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Set;
 
 /**
@@ -25,16 +27,26 @@ public final class CatalogRewriter {
     static final String NO_ROWS = "SELECT NULL AS \"?column?\" WHERE FALSE";
 
     private final String user;
+    private final Supplier<Map<String, String>> settings;
 
-    /** @param user the session's role, which owns every object and is the only row of {@code pg_roles} */
-    public CatalogRewriter(String user) {
+    /**
+     * @param user the session's role, which owns every object and is the only row of {@code pg_roles}
+     * @param settings the session's settings by name, the rows of {@code pg_settings}
+     */
+    public CatalogRewriter(String user, Supplier<Map<String, String>> settings) {
         this.user = user;
+        this.settings = settings;
     }
 
     public String rewrite(String sql) {
         List<Token> t = PgTokens.lex(sql);
         if (!mentionsCatalog(t)) {
             return sql;
+        }
+        String expanded = bitAnd(ExpandArray.rewrite(sql));
+        if (!expanded.equals(sql)) {
+            sql = expanded;
+            t = PgTokens.lex(sql);
         }
         if (needsAnEmptyRelation(t)) {
             return NO_ROWS;
@@ -74,8 +86,22 @@ public final class CatalogRewriter {
                         last = i + 3;
                     }
                 }
+            } else if (k.isSymbol('[') && i > 0 && operandStart(t, i - 1) >= 0
+                    && t.get(operandStart(t, i - 1)).start() >= copied && vectorBase(t.get(i - 1)) >= 0) {
+                // the catalog's small-integer arrays: PostgreSQL answers NULL outside them, H2 fails
+                int close = i;
+                while (close < t.size() && !t.get(close).isSymbol(']')) {
+                    close++;
+                }
+                if (close < t.size() && close > i + 1) {
+                    first = operandStart(t, i - 1);
+                    last = close;
+                    replacement = "pg_catalog.lattice_element(" + sql.substring(t.get(first).start(), t.get(i - 1).end())
+                            + ", " + sql.substring(t.get(i + 1).start(), t.get(close - 1).end()) + ", "
+                            + vectorBase(t.get(i - 1)) + ")";
+                }
             } else if (k.is("PG_CATALOG") && symbol(t, i + 1, '.') && i + 2 < t.size()
-                    && t.get(i + 2).type() == Type.WORD) {
+                    && t.get(i + 2).type() == Type.WORD && !t.get(i + 2).value().startsWith("LATTICE_")) {
                 String name = t.get(i + 2).value();
                 replacement = name(t, i + 2, name, sql);
                 if (replacement != null) {
@@ -104,6 +130,25 @@ public final class CatalogRewriter {
         return out.append(sql, copied, sql.length()).toString();
     }
 
+    /** H2 has no {@code &} operator: {@code BITAND(left, right)}, right being one value with an optional cast. */
+    private static String bitAnd(String sql) {
+        List<Token> t = PgTokens.lex(sql);
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        int copied = 0;
+        for (int i = 1; i + 1 < t.size(); i++) {
+            int first = operandStart(t, i - 1);
+            if (t.get(i).isSymbol('&') && first >= 0 && t.get(first).start() >= copied) {
+                int last = symbol(t, i + 2, ':') && symbol(t, i + 3, ':') && i + 4 < t.size() ? i + 4 : i + 1;
+                out.append(sql, copied, t.get(first).start()).append("BITAND(")
+                        .append(sql, t.get(first).start(), t.get(i - 1).end()).append(", ")
+                        .append(sql, t.get(i + 1).start(), t.get(last).end()).append(')');
+                copied = t.get(last).end();
+                i = last;
+            }
+        }
+        return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
+    }
+
     /** What a catalog name at index i stands for, or null when it is none of the catalog's. */
     private String name(List<Token> t, int i, String name, String sql) {
         boolean call = symbol(t, i + 1, '(');
@@ -123,7 +168,10 @@ public final class CatalogRewriter {
             return "pg_catalog." + CatalogNames.PREFIX + name.toLowerCase(java.util.Locale.ROOT) + alias;
         }
         if (CatalogNames.ROLE_RELATIONS.contains(name)) {
-            return roles() + (alias.isEmpty() ? "" : alias);
+            return roles() + alias;
+        }
+        if (name.equals(CatalogNames.SETTINGS)) {
+            return settingsRelation() + alias;
         }
         return null;
     }
@@ -138,6 +186,22 @@ public final class CatalogRewriter {
                 + " 10 AS usesysid, FALSE AS usecreatedb, TRUE AS usesuper, FALSE AS userepl, FALSE AS usebypassrls,"
                 + " '********' AS passwd, CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS valuntil,"
                 + " CAST(NULL AS VARCHAR ARRAY) AS useconfig)";
+    }
+
+    /** The session's settings as pg_settings lists them (every one a user may read, as text). */
+    private String settingsRelation() {
+        StringBuilder b = new StringBuilder("(SELECT * FROM (VALUES ");
+        boolean first = true;
+        for (Map.Entry<String, String> e : settings.get().entrySet()) {
+            String value = literal(e.getValue());
+            b.append(first ? "" : ", ").append('(').append(literal(e.getKey())).append(", ").append(value)
+                    .append(", CAST(NULL AS VARCHAR), 'Lattice', '', CAST(NULL AS VARCHAR), 'user', 'string', 'default',"
+                            + " CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR ARRAY), ")
+                    .append(value).append(", ").append(value).append(", CAST(NULL AS VARCHAR), CAST(NULL AS INT), FALSE)");
+            first = false;
+        }
+        return b.append(") AS v (name, setting, unit, category, short_desc, extra_desc, context, vartype, source,"
+                + " min_val, max_val, enumvals, boot_val, reset_val, sourcefile, sourceline, pending_restart))").toString();
     }
 
     /** {@code operand::regclass} or {@code ::regtype}: a name for a column, an OID for a name's literal. */
@@ -161,6 +225,13 @@ public final class CatalogRewriter {
         Token k = t.get(end);
         if (k.type() == Type.STRING || k.type() == Type.NUMBER) {
             return end;
+        }
+        if (k.isSymbol(']')) {
+            int open = end;
+            while (open >= 0 && !t.get(open).isSymbol('[')) {
+                open--;
+            }
+            return open > 0 ? operandStart(t, open - 1) : -1;
         }
         if (k.isSymbol(')')) {
             int depth = 0;
@@ -194,6 +265,18 @@ public final class CatalogRewriter {
                 && t.get(open + 5).type() == Type.WORD;
     }
 
+    /** The first index of a catalog array column: 0 for int2vector (indkey, indoption), 1 for arrays; -1 if none. */
+    private static int vectorBase(Token column) {
+        if (column.type() != Type.WORD) {
+            return -1;
+        }
+        return switch (column.value()) {
+            case "INDKEY", "INDOPTION", "INDCLASS", "INDCOLLATION", "I_INDOPTION" -> 0;
+            case "CONKEY", "CONFKEY", "PRATTRS", "STXKEYS" -> 1;
+            default -> -1;
+        };
+    }
+
     private static boolean hasAlias(List<Token> t, int i) {
         if (i + 1 >= t.size()) {
             return false;
@@ -206,6 +289,7 @@ public final class CatalogRewriter {
         for (Token k : t) {
             if (k.type() == Type.WORD && (k.value().equals("PG_CATALOG") || CatalogNames.RELATIONS.contains(k.value())
                     || CatalogNames.ROLE_RELATIONS.contains(k.value()) || CatalogNames.FUNCTIONS.containsKey(k.value())
+                    || k.value().equals(CatalogNames.SETTINGS) || k.value().equals("INFORMATION_SCHEMA")
                     || k.value().equals("PG_GET_USERBYID"))) {
                 return true;
             }

@@ -31,6 +31,11 @@ public final class PgRewriter {
         String user();
 
         String database();
+
+        /** Every setting a client may read (pg_settings), by PostgreSQL's name. */
+        default java.util.Map<String, String> settings() {
+            return java.util.Map.of();
+        }
     }
 
     /**
@@ -62,7 +67,7 @@ public final class PgRewriter {
     public Rewritten rewrite(String sql) throws SQLException {
         if (catalog) {
             if (catalogRewriter == null) {
-                catalogRewriter = new CatalogRewriter(facts.user());
+                catalogRewriter = new CatalogRewriter(facts.user(), facts::settings);
             }
             sql = catalogRewriter.rewrite(sql);
         }
@@ -126,6 +131,7 @@ public final class PgRewriter {
                     case "SERIAL4" -> "SERIAL";
                     case "SERIAL8" -> "BIGSERIAL";
                     case "CURRENT_USER", "SESSION_USER" -> literal(facts.user());
+                    case "CURRENT_CATALOG" -> literal(facts.database());
                     default -> null;
                 };
             } else if (k.type() == Type.WORD && followedBy(t, i, '(') && !precededBy(t, i, '.')) {

@@ -40,6 +40,10 @@ CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_relation_is_publishable FOR 'de
 ;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_current_schemas FOR 'dev.lattice.proxy.catalog.CatalogFunctions.currentSchemas'
 ;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_array_upper FOR 'dev.lattice.proxy.catalog.CatalogFunctions.arrayUpper'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_element FOR 'dev.lattice.proxy.catalog.CatalogFunctions.element'
+;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_keywords FOR 'dev.lattice.proxy.catalog.CatalogFunctions.keywords'
 ;
 
@@ -87,7 +91,7 @@ WHERE tc.constraint_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schem
 -- Indexes, named after their constraint as PostgreSQL names them; H2's own index for a foreign key
 -- (CONSTRAINT_INDEX_n, which PostgreSQL does not create) is left out.
 CREATE OR REPLACE VIEW pg_catalog.lattice_indexes
-    (nspname, tablename, h2name, relname, isprimary, isunique, amname, keylist, keynums) AS
+    (nspname, tablename, h2name, relname, isprimary, isunique, amname, keylist, keynums, options) AS
 SELECT i.index_schema, i.table_name, i.index_name, COALESCE(c.conname, i.index_name),
     i.index_type_name = 'PRIMARY KEY',
     i.index_type_name IN ('PRIMARY KEY', 'UNIQUE INDEX'),
@@ -99,6 +103,8 @@ SELECT i.index_schema, i.table_name, i.index_name, COALESCE(c.conname, i.index_n
      FROM information_schema.index_columns ic
      JOIN information_schema.columns col ON col.table_schema = ic.table_schema AND col.table_name = ic.table_name
         AND col.column_name = ic.column_name
+     WHERE ic.index_schema = i.index_schema AND ic.index_name = i.index_name AND ic.table_name = i.table_name),
+    (SELECT ARRAY_AGG(CAST(0 AS SMALLINT)) FROM information_schema.index_columns ic
      WHERE ic.index_schema = i.index_schema AND ic.index_name = i.index_name AND ic.table_name = i.table_name)
 FROM information_schema.indexes i
 LEFT JOIN pg_catalog.lattice_constraints c
@@ -199,7 +205,8 @@ CREATE OR REPLACE VIEW pg_catalog.lattice_pg_index (indexrelid, indrelid, indnat
 SELECT pg_catalog.lattice_oid('i', i.nspname, i.relname), pg_catalog.lattice_oid('r', i.nspname, i.tablename),
     CAST(CARDINALITY(i.keynums) AS SMALLINT), CAST(CARDINALITY(i.keynums) AS SMALLINT), i.isunique, FALSE,
     i.isprimary, FALSE, TRUE, FALSE, TRUE, FALSE, TRUE, TRUE, FALSE, i.keynums, CAST(NULL AS INT ARRAY),
-    CAST(NULL AS INT ARRAY), CAST(NULL AS SMALLINT ARRAY), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS INT ARRAY), i.options,
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
     'CREATE ' || CASE WHEN i.isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || i.relname || ' ON '
         || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
 FROM pg_catalog.lattice_indexes i
