@@ -97,6 +97,31 @@ class CatalogIsolationTest {
     }
 
     @Test
+    void withoutTheNodeSetupARebuiltReplicaHasNoCatalog() throws Exception {
+        // The same kind of cluster started without the proxy: the catalog put on its primary by hand reaches
+        // no replica (neither the log nor a snapshot carries it), so only the cluster's NodeSetup gives them one.
+        String url = "jdbc:lattice:mem:catalognosetup" + dev.lattice.proxy.pgsql.H2PostgresMode.SETTINGS + "?replicas=1";
+        Cluster plain = dev.lattice.cluster.ClusterRegistry.obtain(
+                dev.lattice.jdbc.LatticeUrl.parse(url, new java.util.Properties()).cluster());
+        try {
+            try (Connection c = DriverManager.getConnection(plain.config().primaryUrl(), plain.config().user(),
+                    plain.config().password())) {
+                PgCatalog.install(c);
+            }
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("create table nosetup (id int primary key)");
+            }
+            Await.caughtUp(plain, Duration.ofSeconds(30));
+            try (Connection c = DriverManager.getConnection(plain.config().replicaUrls().get(0), plain.config().user(),
+                    plain.config().password())) {
+                assertFalse(PgCatalog.installed(c), "a rebuilt replica has no catalog of its own");
+            }
+        } finally {
+            dev.lattice.cluster.ClusterRegistry.shutdown(plain.config().key());
+        }
+    }
+
+    @Test
     void describeServedByAReplicaShowsAColumnJustAdded() throws Exception {
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
             s.execute("create table iso_ddl (id int primary key, name varchar(20) not null)");
