@@ -39,6 +39,9 @@ public final class CatalogRewriter {
     }
 
     public String rewrite(String sql) {
+        if (!mayMentionCatalog(sql)) {
+            return sql; // the common case, decided without lexing
+        }
         List<Token> t = PgTokens.lex(sql);
         if (!mentionsCatalog(t)) {
             return sql;
@@ -283,6 +286,25 @@ public final class CatalogRewriter {
         }
         Token next = t.get(i + 1);
         return next.is("AS") || next.type() == Type.QUOTED || next.type() == Type.WORD && !NOT_ALIAS.contains(next.value());
+    }
+
+    /** Words the catalog answers begin with one of these (case aside); text without any needs no lexing. */
+    private static final String[] NEEDLES = {"pg_", "information_schema", "format_type", "obj_description",
+        "col_description", "current_schemas", "array_upper"};
+
+    static boolean mayMentionCatalog(String sql) {
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == 'p' || c == 'P' || c == 'i' || c == 'I' || c == 'f' || c == 'F' || c == 'o' || c == 'O'
+                    || c == 'c' || c == 'C' || c == 'a' || c == 'A') {
+                for (String needle : NEEDLES) {
+                    if (sql.regionMatches(true, i, needle, 0, needle.length())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean mentionsCatalog(List<Token> t) {

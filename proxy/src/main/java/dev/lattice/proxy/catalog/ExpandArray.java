@@ -68,7 +68,7 @@ final class ExpandArray {
                     continue;
                 }
             }
-            if (isCall(t, i)) {
+            if (isCall(t, i) && matching(t, i + 3) > 0) {
                 int inner = matching(t, i + 3);
                 out.append(sql, copied, k.start()).append("pg_catalog.lattice_element(").append(argument)
                         .append(", lattice_k.n, 1)");
