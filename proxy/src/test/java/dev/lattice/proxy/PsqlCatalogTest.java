@@ -25,7 +25,8 @@ class PsqlCatalogTest {
     static final List<String> DIFFERENCES = List.of(
             "a jsonb column is an H2 JSON column (the proxy rewrites jsonb to JSON): its type prints as json",
             "\\l lists only the proxy's own database; PostgreSQL also lists postgres, template0 and template1",
-            "\\du lists only the session's role; PostgreSQL also lists its bootstrap superuser postgres");
+            "\\du lists only the session's role; PostgreSQL also lists its bootstrap superuser postgres",
+            "\\d+ of a view prints the view's query as H2 keeps it, not as PostgreSQL deparses it");
 
     static final String SCHEMA = """
             CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL);
@@ -74,13 +75,25 @@ class PsqlCatalogTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"\\d", "\\dt", "\\di", "\\dv", "\\ds", "\\dn", "\\d posts", "\\d+ posts", "\\d authors"})
+    @ValueSource(strings = {"\\d", "\\dt", "\\di", "\\dv", "\\ds", "\\dn", "\\d posts", "\\d+ posts", "\\d authors",
+        "\\d recent_posts", "\\d tickets", "\\d posts_id_seq", "\\d posts_pkey"})
     void describePrintsWhatPostgres15Prints(String command) throws Exception {
         String postgres = psql(pg.port(0), command);
         String proxied = psql(proxy.port(), command);
         // DIFFERENCES[0]: the same width, so every other character of the table stays comparable
         String expected = postgres.replace("| jsonb ", "| json  ");
         assertEquals(expected, proxied, "psql " + command + " through the proxy; PostgreSQL 15 printed:\n" + postgres);
+    }
+
+    @org.junit.jupiter.api.Test
+    void describesAViewWithItsQueryAsH2KeepsIt() throws Exception {
+        String postgres = psql(pg.port(0), "\\d+ recent_posts");
+        String proxied = psql(proxy.port(), "\\d+ recent_posts");
+        String columns = "View definition:\n";
+        // DIFFERENCES[3]: everything up to the definition is the same
+        assertEquals(postgres.substring(0, postgres.indexOf(columns) + columns.length()),
+                proxied.substring(0, proxied.indexOf(columns) + columns.length()), proxied);
+        assertTrue(proxied.contains("\"title\"") && proxied.contains("FROM \"public\".\"posts\""), proxied);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -197,6 +197,21 @@ public final class CatalogFunctions {
         return at >= 0 && at < array.length ? array[at] : null;
     }
 
+    /** PostgreSQL's {@code quote_ident}: quotes only what needs quotes (H2's always quotes). */
+    public static String quoteIdent(String name) {
+        return name == null ? null : CatalogNames.quoteIfNeeded(name);
+    }
+
+    /** {@code pg_get_viewdef}: the view's query as H2 keeps it. */
+    public static String viewDef(Connection c, Integer oid, Boolean pretty) throws SQLException {
+        return lookup(c, "SELECT v.view_definition FROM information_schema.views v JOIN pg_catalog.lattice_relations r"
+                + " ON r.nspname = v.table_schema AND r.relname = v.table_name AND r.relkind = 'v' WHERE r.oid = ?", oid);
+    }
+
+    public static String viewDef(Connection c, Integer oid) throws SQLException {
+        return viewDef(c, oid, false);
+    }
+
     /** A relation that is no partition is its own only ancestor. */
     public static Integer partitionAncestors(Integer oid) {
         return oid;

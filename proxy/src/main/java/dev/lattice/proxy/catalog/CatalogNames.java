@@ -17,7 +17,7 @@ public final class CatalogNames {
             "PG_CLASS", "PG_COLLATION", "PG_CONSTRAINT", "PG_DATABASE", "PG_DESCRIPTION", "PG_INDEX", "PG_INHERITS",
             "PG_NAMESPACE", "PG_POLICY", "PG_PUBLICATION", "PG_PUBLICATION_NAMESPACE", "PG_PUBLICATION_REL",
             "PG_SEQUENCE", "PG_STATISTIC_EXT", "PG_TRIGGER", "PG_TYPE", "PG_TABLESPACE", "PG_EXTENSION", "PG_PROC",
-            "PG_REWRITE", "PG_PARTITIONED_TABLE", "PG_FOREIGN_TABLE", "PG_ENUM", "PG_RANGE");
+            "PG_REWRITE", "PG_PARTITIONED_TABLE", "PG_FOREIGN_TABLE", "PG_ENUM", "PG_RANGE", "PG_DEPEND");
 
     /** Relations that hold rows of the session's role, answered by the proxy with that name. */
     static final Set<String> ROLE_RELATIONS = Set.of("PG_ROLES", "PG_USER", "PG_AUTHID");
@@ -39,6 +39,8 @@ public final class CatalogNames {
             Map.entry("PG_RELATION_IS_PUBLISHABLE", "lattice_pg_relation_is_publishable"),
             Map.entry("CURRENT_SCHEMAS", "lattice_current_schemas"),
             Map.entry("ARRAY_UPPER", "lattice_array_upper"),
+            Map.entry("QUOTE_IDENT", "lattice_quote_ident"),
+            Map.entry("PG_GET_VIEWDEF", "lattice_pg_get_viewdef"),
             Map.entry("PG_GET_KEYWORDS", "lattice_pg_get_keywords"));
 
     /** Relations that hold no rows over H2: a query that needs a row of one of them has none. */

@@ -290,13 +290,13 @@ public final class CatalogRewriter {
 
     /** Words the catalog answers begin with one of these (case aside); text without any needs no lexing. */
     private static final String[] NEEDLES = {"pg_", "information_schema", "format_type", "obj_description",
-        "col_description", "current_schemas", "array_upper"};
+        "col_description", "current_schemas", "array_upper", "quote_ident"};
 
     static boolean mayMentionCatalog(String sql) {
         for (int i = 0; i < sql.length(); i++) {
             char c = sql.charAt(i);
             if (c == 'p' || c == 'P' || c == 'i' || c == 'I' || c == 'f' || c == 'F' || c == 'o' || c == 'O'
-                    || c == 'c' || c == 'C' || c == 'a' || c == 'A') {
+                    || c == 'c' || c == 'C' || c == 'a' || c == 'A' || c == 'q' || c == 'Q') {
                 for (String needle : NEEDLES) {
                     if (sql.regionMatches(true, i, needle, 0, needle.length())) {
                         return true;

@@ -44,6 +44,10 @@ CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_array_upper FOR 'dev.lattice.proxy
 ;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_element FOR 'dev.lattice.proxy.catalog.CatalogFunctions.element'
 ;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_quote_ident FOR 'dev.lattice.proxy.catalog.CatalogFunctions.quoteIdent'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_viewdef FOR 'dev.lattice.proxy.catalog.CatalogFunctions.viewDef'
+;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_keywords FOR 'dev.lattice.proxy.catalog.CatalogFunctions.keywords'
 ;
 
@@ -181,7 +185,18 @@ FROM (SELECT pg_catalog.lattice_oid('r', c.table_schema, c.table_name) AS attrel
         c.character_maximum_length AS len, c.numeric_precision AS prec, c.numeric_scale AS scale,
         c.datetime_precision AS tprec
     FROM information_schema.columns c
-    WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)) a
+    WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
+    UNION ALL
+    -- an index's attributes are its key columns, numbered in the index
+    SELECT pg_catalog.lattice_oid('i', i.nspname, i.relname), ic.column_name, CAST(ic.ordinal_position AS SMALLINT),
+        'YES', CAST(NULL AS VARCHAR), 'NO', 'NEVER',
+        pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_length, CAST(NULL AS VARCHAR)),
+        c.character_maximum_length, c.numeric_precision, c.numeric_scale, c.datetime_precision
+    FROM pg_catalog.lattice_indexes i
+    JOIN information_schema.index_columns ic ON ic.index_schema = i.nspname AND ic.index_name = i.h2name
+        AND ic.table_name = i.tablename
+    JOIN information_schema.columns c ON c.table_schema = ic.table_schema AND c.table_name = ic.table_name
+        AND c.column_name = ic.column_name) a
 ;
 
 -- Defaults as PostgreSQL prints them: an identity column as serial's nextval, H2's LOCALTIMESTAMP as now().
@@ -265,6 +280,22 @@ SELECT pg_catalog.lattice_oid('S', sequence_schema, sequence_name), 20, CAST(sta
     CAST(increment AS BIGINT), CAST(maximum_value AS BIGINT), CAST(minimum_value AS BIGINT), CAST(1 AS BIGINT),
     cycle_option = 'YES'
 FROM information_schema.sequences WHERE sequence_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
+UNION ALL
+SELECT pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_name || '_seq'),
+    pg_catalog.lattice_type_oid(data_type, CAST(NULL AS BIGINT), CAST(NULL AS VARCHAR)),
+    CAST(identity_start AS BIGINT), CAST(identity_increment AS BIGINT), CAST(identity_maximum AS BIGINT),
+    CAST(identity_minimum AS BIGINT), CAST(1 AS BIGINT), identity_cycle = 'YES'
+FROM information_schema.columns
+WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
+;
+
+-- An identity column's sequence belongs to its column ('a'), as serial's does in PostgreSQL.
+CREATE OR REPLACE VIEW pg_catalog.lattice_pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid,
+    deptype) AS
+SELECT 1259, pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_name || '_seq'), 0, 1259,
+    pg_catalog.lattice_oid('r', table_schema, table_name), ordinal_position, 'a'
+FROM information_schema.columns
+WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
 
 CREATE OR REPLACE VIEW pg_catalog.lattice_pg_am (oid, amname, amhandler, amtype) AS
