@@ -35,7 +35,9 @@ public final class CatalogFunctions {
     public static int oid(String kind, String schema, String name) {
         CRC32 crc = new CRC32();
         crc.update((kind + '\0' + schema + '\0' + name).getBytes(StandardCharsets.UTF_8));
-        return 16384 + (int) (crc.getValue() % 1_000_000_000L);
+        int oid = 16384 + (int) (crc.getValue() % 1_000_000_000L);
+        // the lowest bit says whether the schema is on the search path, so visibility needs no lookup
+        return schema.equals("public") ? oid & ~1 : oid | 1;
     }
 
     public static int namespaceOid(String schema) {
@@ -67,14 +69,14 @@ public final class CatalogFunctions {
         return oid == OWNER ? user : oid == DATABASE_OWNER ? "pg_database_owner" : "unknown (OID=" + oid + ")";
     }
 
-    public static Boolean tableIsVisible(Connection c, Integer oid) throws SQLException {
-        String schema = lookup(c, "SELECT nspname FROM pg_catalog.lattice_relations WHERE oid = ?", oid);
-        return schema != null && (schema.equals("public") || schema.equals("pg_catalog"));
+    /** {@code pg_table_is_visible}: whether the relation's schema is {@code public}, which its OID tells. */
+    public static Boolean tableIsVisible(Integer oid) {
+        return oid == null ? null : oid >= 16384 && (oid & 1) == 0;
     }
 
     /** {@code pg_get_indexdef}: the whole definition for column 0, else the name of that key column. */
     public static String indexDef(Connection c, Integer oid, Integer column, Boolean pretty) throws SQLException {
-        String def = lookup(c, "SELECT indexdef FROM pg_catalog.lattice_pg_index WHERE indexrelid = ?", oid);
+        String def = CatalogLookups.find(c, "SELECT indexrelid, indexdef FROM pg_catalog.lattice_pg_index", oid);
         if (def == null || column == null || column <= 0) {
             return def;
         }
@@ -87,7 +89,7 @@ public final class CatalogFunctions {
     }
 
     public static String constraintDef(Connection c, Integer oid, Boolean pretty) throws SQLException {
-        return lookup(c, "SELECT condef FROM pg_catalog.lattice_pg_constraint WHERE oid = ?", oid);
+        return CatalogLookups.find(c, "SELECT oid, condef FROM pg_catalog.lattice_pg_constraint", oid);
     }
 
     public static String constraintDef(Connection c, Integer oid) throws SQLException {
@@ -104,8 +106,8 @@ public final class CatalogFunctions {
     }
 
     public static String description(Connection c, Integer oid, String catalog) throws SQLException {
-        return lookup(c, "SELECT description FROM pg_catalog.lattice_pg_description WHERE objoid = ? AND objsubid = 0",
-                oid);
+        return CatalogLookups.find(c, "SELECT objoid, description FROM pg_catalog.lattice_pg_description"
+                + " WHERE objsubid = 0", oid);
     }
 
     public static String description(Connection c, Integer oid) throws SQLException {
@@ -116,14 +118,8 @@ public final class CatalogFunctions {
         if (relation == null || column == null) {
             return null;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT description FROM pg_catalog.lattice_pg_description "
-                + "WHERE objoid = ? AND objsubid = ?")) {
-            ps.setInt(1, relation);
-            ps.setInt(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return CatalogLookups.find(c, "SELECT objoid || '.' || objsubid, description"
+                + " FROM pg_catalog.lattice_pg_description WHERE objsubid > 0", relation + "." + column);
     }
 
     public static String encodingToChar(Integer encoding) {
@@ -135,17 +131,10 @@ public final class CatalogFunctions {
         if (oid == null) {
             return null;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT nspname, relname FROM pg_catalog.lattice_relations "
-                + "WHERE oid = ?")) {
-            ps.setInt(1, oid);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return oid.toString();
-                }
-                String name = CatalogNames.quoteIfNeeded(rs.getString(2));
-                return rs.getString(1).equals("public") ? name : CatalogNames.quoteIfNeeded(rs.getString(1)) + "." + name;
-            }
-        }
+        String name = CatalogLookups.find(c, "SELECT oid, CASE WHEN nspname = 'public' THEN"
+                + " pg_catalog.lattice_quote_ident(relname) ELSE pg_catalog.lattice_quote_ident(nspname) || '.' ||"
+                + " pg_catalog.lattice_quote_ident(relname) END FROM pg_catalog.lattice_relations", oid);
+        return name == null ? oid.toString() : name;
     }
 
     /** {@code 'name'::regclass}: the OID of the relation of that name (optionally schema-qualified). */
@@ -204,8 +193,9 @@ public final class CatalogFunctions {
 
     /** {@code pg_get_viewdef}: the view's query as H2 keeps it. */
     public static String viewDef(Connection c, Integer oid, Boolean pretty) throws SQLException {
-        return lookup(c, "SELECT v.view_definition FROM information_schema.views v JOIN pg_catalog.lattice_relations r"
-                + " ON r.nspname = v.table_schema AND r.relname = v.table_name AND r.relkind = 'v' WHERE r.oid = ?", oid);
+        return CatalogLookups.find(c, "SELECT r.oid, v.view_definition FROM information_schema.views v"
+                + " JOIN pg_catalog.lattice_relations r ON r.nspname = v.table_schema AND r.relname = v.table_name"
+                + " AND r.relkind = 'v'", oid);
     }
 
     public static String viewDef(Connection c, Integer oid) throws SQLException {
@@ -237,17 +227,5 @@ public final class CatalogFunctions {
             rs.addRow(word, "R", true, "reserved", "can be bare label");
         }
         return rs;
-    }
-
-    private static String lookup(Connection c, String sql, Integer key) throws SQLException {
-        if (key == null) {
-            return null;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
     }
 }
