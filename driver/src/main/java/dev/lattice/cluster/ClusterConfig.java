@@ -25,6 +25,7 @@ public final class ClusterConfig {
     private int nodePoolSize = 50;
     private long maxReplicaLag = 10_000;
     private long pollIntervalMillis = 5;
+    private NodeSetup nodeSetup = NodeSetup.NONE;
 
     private ClusterConfig(Kind kind, String location, String primaryUrl, List<String> replicaUrls, String user,
                           String password, long logRetention, long lockTimeoutMillis) {
@@ -117,7 +118,19 @@ public final class ClusterConfig {
         copy.nodePoolSize = nodePoolSize;
         copy.pollIntervalMillis = pollIntervalMillis;
         copy.maxReplicaLag = maxReplicaLag;
+        copy.nodeSetup = nodeSetup;
         return copy;
+    }
+
+    /** H2 clusters: what every node must hold besides the data (see {@link NodeSetup}). */
+    public ClusterConfig withNodeSetup(NodeSetup setup) {
+        ClusterConfig copy = withNodeSettings(nodePoolSize, pollIntervalMillis);
+        copy.nodeSetup = setup;
+        return copy;
+    }
+
+    public NodeSetup nodeSetup() {
+        return nodeSetup;
     }
 
     /** H2 clusters: how many LSNs the slowest healthy replica may lag before commits wait (0: no limit). */

@@ -2,6 +2,7 @@ package dev.lattice.replication;
 
 import dev.lattice.backend.ApplyProgress;
 import dev.lattice.cluster.Node;
+import dev.lattice.cluster.NodeSetup;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -63,9 +64,12 @@ public final class ReplicaApplier implements Runnable {
     private PreparedStatement appliedUpdate;
     private Connection primaryReader;
     private String currentSchema;
+    private final NodeSetup setup;
 
-    public ReplicaApplier(Node replica, Node primary, CommitSequencer sequencer, ApplyProgress progress) {
+    public ReplicaApplier(Node replica, Node primary, CommitSequencer sequencer, ApplyProgress progress,
+                          NodeSetup setup) {
         this.replica = replica;
+        this.setup = setup;
         this.primary = primary;
         this.sequencer = sequencer;
         this.log = sequencer.log();
@@ -519,6 +523,7 @@ public final class ReplicaApplier implements Runnable {
                         replica.name(), cause);
                 rebuild(cause);
             } else {
+                setup.prepare(c);
                 appliedUpdate = AppliedLsn.prepareUpdate(c);
                 currentSchema = null;
                 fence.open();
@@ -549,6 +554,7 @@ public final class ReplicaApplier implements Runnable {
         clearShapes();
         fence.close();
         snapshot.restoreInto(connection);
+        setup.prepare(connection);
         if (appliedUpdate != null) {
             appliedUpdate.close();
         }

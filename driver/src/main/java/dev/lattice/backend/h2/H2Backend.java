@@ -89,6 +89,7 @@ public final class H2Backend implements ClusterBackend {
                 CaptureTable.create(c);
             }
             TriggerInstaller.installMissing(c);
+            config.nodeSetup().prepare(c);
         }
         List<Node> replicaNodes = new ArrayList<>();
         for (int i = 0; i < config.replicaUrls().size(); i++) {
@@ -102,7 +103,7 @@ public final class H2Backend implements ClusterBackend {
         CommitSequencer sequencer = new CommitSequencer(log, () -> appliers.forEach(ReplicaApplier::wake));
         ApplyProgress progress = new ApplyProgress();
         for (Node node : replicaNodes) {
-            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress);
+            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress, config.nodeSetup());
             appliers.add(applier);
             replicas.add(new Replica(node, applier));
         }

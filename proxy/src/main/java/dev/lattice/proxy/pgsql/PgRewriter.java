@@ -1,5 +1,6 @@
 package dev.lattice.proxy.pgsql;
 
+import dev.lattice.proxy.catalog.CatalogRewriter;
 import dev.lattice.proxy.pgsql.PgTokens.Token;
 import dev.lattice.proxy.pgsql.PgTokens.Type;
 import java.sql.SQLException;
@@ -30,6 +31,11 @@ public final class PgRewriter {
         String user();
 
         String database();
+
+        /** Every setting a client may read (pg_settings), by PostgreSQL's name. */
+        default java.util.Map<String, String> settings() {
+            return java.util.Map.of();
+        }
     }
 
     /**
@@ -45,12 +51,26 @@ public final class PgRewriter {
     public static final String VERSION = "PostgreSQL 15.0 (Lattice proxy over H2 2.5.252)";
 
     private final SessionFacts facts;
+    private final boolean catalog;
+    private CatalogRewriter catalogRewriter;
 
     public PgRewriter(SessionFacts facts) {
+        this(facts, false);
+    }
+
+    /** @param catalog whether the nodes have the proxy's {@code pg_catalog} (see {@link CatalogRewriter}) */
+    public PgRewriter(SessionFacts facts, boolean catalog) {
         this.facts = facts;
+        this.catalog = catalog;
     }
 
     public Rewritten rewrite(String sql) throws SQLException {
+        if (catalog) {
+            if (catalogRewriter == null) {
+                catalogRewriter = new CatalogRewriter(facts.user(), facts::settings);
+            }
+            sql = catalogRewriter.rewrite(sql);
+        }
         String h2 = tokens(sql);
         List<Token> t = PgTokens.lex(h2);
         if (t.isEmpty() || t.get(0).type() != Type.WORD) {
@@ -111,6 +131,7 @@ public final class PgRewriter {
                     case "SERIAL4" -> "SERIAL";
                     case "SERIAL8" -> "BIGSERIAL";
                     case "CURRENT_USER", "SESSION_USER" -> literal(facts.user());
+                    case "CURRENT_CATALOG" -> literal(facts.database());
                     default -> null;
                 };
             } else if (k.type() == Type.WORD && followedBy(t, i, '(') && !precededBy(t, i, '.')) {

@@ -3,6 +3,7 @@ package dev.lattice.proxy.server;
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeUrl;
+import dev.lattice.proxy.catalog.CatalogSetup;
 import dev.lattice.proxy.config.ConfigException;
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.config.SessionOptionsFactory;
@@ -75,7 +76,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             LatticeUrl url = LatticeUrl.parse(config.clusterUrl(), config.sessionProperties());
             options = SessionOptionsFactory.of(url.properties());
-            cluster = ClusterRegistry.obtain(url.cluster());
+            cluster = ClusterRegistry.obtain(CatalogSetup.on(url.cluster()));
         } catch (SQLException e) {
             throw new ConfigException("cluster.url: cannot start the cluster " + config.clusterUrl() + ": "
                     + e.getMessage(), e);

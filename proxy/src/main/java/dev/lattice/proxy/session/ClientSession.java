@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.catalog.CatalogSetup;
 import dev.lattice.proxy.pgsql.PgRewriter;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
@@ -65,7 +66,7 @@ public final class ClientSession implements AutoCloseable {
         this.maxStatementLength = maxStatementLength;
         this.postgres = session.cluster().config().postgres();
         this.facts = new PgSessionFacts(settings);
-        this.rewriter = postgres ? null : new PgRewriter(facts);
+        this.rewriter = postgres ? null : new PgRewriter(facts, CatalogSetup.applies(session.cluster().config()));
     }
 
     /** Completes start-up: reported settings, the causal token, the cancel key, ReadyForQuery. */

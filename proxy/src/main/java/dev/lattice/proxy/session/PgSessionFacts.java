@@ -48,6 +48,11 @@ final class PgSessionFacts implements PgRewriter.SessionFacts {
     }
 
     @Override
+    public java.util.Map<String, String> settings() {
+        return settings.all();
+    }
+
+    @Override
     public String database() {
         return "lattice";
     }

@@ -57,6 +57,8 @@ public final class PgSettings {
         known("default_transaction_read_only", "off");
         known("transaction_read_only", "off");
         known("in_hot_standby", "off");
+        known("max_index_keys", "32");
+        known("block_size", "8192");
     }
 
     /** Reported to the client in ParameterStatus at start-up and whenever they change. */
@@ -66,7 +68,7 @@ public final class PgSettings {
 
     private static final java.util.Set<String> READ_ONLY = java.util.Set.of("integer_datetimes", "server_version",
             "server_version_num", "server_encoding", "max_identifier_length", "in_hot_standby", "is_superuser",
-            "transaction_read_only");
+            "transaction_read_only", "max_index_keys", "block_size");
 
     private static void known(String name, String value) {
         KNOWN.put(name.toLowerCase(Locale.ROOT), new String[] {name, value});
@@ -91,6 +93,15 @@ public final class PgSettings {
         String key = name.toLowerCase(Locale.ROOT);
         String v = values.get(key);
         return v != null ? v : KNOWN.get(key)[1];
+    }
+
+    /** Every setting the proxy knows, by PostgreSQL's spelling, with its value in this session. */
+    public Map<String, String> all() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String[] known : KNOWN.values()) {
+            all.put(known[0], get(known[0]));
+        }
+        return all;
     }
 
     /** The setting's value, or null when the proxy knows no such setting. */

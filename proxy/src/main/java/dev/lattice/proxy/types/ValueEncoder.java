@@ -136,9 +136,36 @@ public final class ValueEncoder {
                 return v == null ? null : v.toString();
             }
             default -> {
-                return rs.getString(column);
+                Object v = rs.getObject(column);
+                return v instanceof java.sql.Array a ? arrayText(a) : v == null ? null : rs.getString(column);
             }
         }
+    }
+
+    /** An array in PostgreSQL's text form: {@code {a,"b c",NULL}}. */
+    static String arrayText(java.sql.Array array) throws SQLException {
+        Object[] elements = (Object[]) array.getArray();
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < elements.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            Object e = elements[i];
+            if (e == null) {
+                b.append("NULL");
+            } else if (e instanceof java.sql.Array inner) {
+                b.append(arrayText(inner));
+            } else {
+                String text = e instanceof Boolean flag ? (flag ? "t" : "f") : e.toString();
+                boolean quote = text.isEmpty() || text.equalsIgnoreCase("NULL");
+                for (int k = 0; k < text.length() && !quote; k++) {
+                    char c = text.charAt(k);
+                    quote = c == ',' || c == '{' || c == '}' || c == '"' || c == '\\' || Character.isWhitespace(c);
+                }
+                b.append(quote ? '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : text);
+            }
+        }
+        return b.append('}').toString();
     }
 
     /** Java prints 1.0 and 1.0E10; PostgreSQL prints 1 and 1e+10. */

@@ -1,0 +1,129 @@
+package dev.lattice.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.testing.PgCluster;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * psql 15's {@code \d} family through the proxy over H2 prints what it prints in front of
+ * PostgreSQL 15 for the same schema (a serial key, a foreign key, an index, a view, a sequence, a
+ * jsonb column), line by line. Where the two must differ, {@link #DIFFERENCES} says so and the
+ * comparison makes exactly that allowance, nothing more.
+ */
+class PsqlCatalogTest {
+
+    /** Every way the proxy's output over H2 is allowed to differ from PostgreSQL 15's. */
+    static final List<String> DIFFERENCES = List.of(
+            "a jsonb column is an H2 JSON column (the proxy rewrites jsonb to JSON): its type prints as json",
+            "\\l lists only the proxy's own database; PostgreSQL also lists postgres, template0 and template1",
+            "\\du lists only the session's role; PostgreSQL also lists its bootstrap superuser postgres",
+            "\\d+ of a view prints the view's query as H2 keeps it, not as PostgreSQL deparses it");
+
+    static final String SCHEMA = """
+            CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE posts (id serial PRIMARY KEY, author_id integer NOT NULL REFERENCES authors(id),
+                title varchar(200) NOT NULL, body jsonb, created timestamp DEFAULT now(), score numeric(10,2) DEFAULT 0);
+            CREATE INDEX posts_title_idx ON posts (title);
+            CREATE VIEW recent_posts AS SELECT id, title FROM posts;
+            CREATE SEQUENCE tickets;
+            """;
+
+    private static PgCluster pg;
+    private static RunningProxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = PgCluster.start(0);
+        proxy = RunningProxy.start("psqlcatalog");
+        for (Connection c : List.of(pg.connect(0), proxy.connect())) {
+            try (c; Statement s = c.createStatement()) {
+                for (String statement : SCHEMA.split(";")) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement);
+                    }
+                }
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static String psql(int port, String command) throws Exception {
+        ClientProcess.Outcome o = ClientProcess.run(List.of("psql", "-X", "-P", "pager=off", "-h", "127.0.0.1", "-p",
+                String.valueOf(port), "-U", PgCluster.USER, "-d", PgCluster.DATABASE, "-c", command), null,
+                PgCluster.PASSWORD);
+        assertEquals(0, o.exitCode(), command + ": " + o.output());
+        assertTrue(!o.output().contains("ERROR"), command + ": " + o.output());
+        return o.output();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\\d", "\\dt", "\\di", "\\dv", "\\ds", "\\dn", "\\d posts", "\\d+ posts", "\\d authors",
+        "\\d recent_posts", "\\d tickets", "\\d posts_id_seq", "\\d posts_pkey"})
+    void describePrintsWhatPostgres15Prints(String command) throws Exception {
+        String postgres = psql(pg.port(0), command);
+        String proxied = psql(proxy.port(), command);
+        // DIFFERENCES[0]: the same width, so every other character of the table stays comparable
+        String expected = postgres.replace("| jsonb ", "| json  ");
+        assertEquals(expected, proxied, "psql " + command + " through the proxy; PostgreSQL 15 printed:\n" + postgres);
+    }
+
+    @org.junit.jupiter.api.Test
+    void describesAViewWithItsQueryAsH2KeepsIt() throws Exception {
+        String postgres = psql(pg.port(0), "\\d+ recent_posts");
+        String proxied = psql(proxy.port(), "\\d+ recent_posts");
+        String columns = "View definition:\n";
+        // DIFFERENCES[3]: everything up to the definition is the same
+        assertEquals(postgres.substring(0, postgres.indexOf(columns) + columns.length()),
+                proxied.substring(0, proxied.indexOf(columns) + columns.length()), proxied);
+        assertTrue(proxied.contains("\"title\"") && proxied.contains("FROM \"public\".\"posts\""), proxied);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\\l", "\\du"})
+    void listsItsOwnDatabaseAndRoleAsPostgres15Does(String command) throws Exception {
+        List<String> postgres = psql(pg.port(0), command).lines().toList();
+        List<String> proxied = psql(proxy.port(), command).lines().toList();
+        assertEquals(cells(postgres.get(0)), cells(proxied.get(0)), "title");
+        assertEquals(cells(postgres.get(1)), cells(proxied.get(1)), "column names");
+        // DIFFERENCES[1] and [2]: PostgreSQL has more rows; the proxy's one row is PostgreSQL's row for lattice
+        assertEquals(row(postgres, PgCluster.USER), row(proxied, PgCluster.USER), String.join("\n", proxied));
+        long rows = proxied.stream().filter(l -> l.contains("|")).count() - 1;
+        assertEquals(1, rows, String.join("\n", proxied));
+    }
+
+    private static List<String> row(List<String> lines, String first) {
+        for (String line : lines) {
+            List<String> cells = cells(line);
+            if (!cells.isEmpty() && cells.get(0).equals(first)) {
+                return cells;
+            }
+        }
+        throw new AssertionError("no row " + first + " in\n" + String.join("\n", lines));
+    }
+
+    private static List<String> cells(String line) {
+        List<String> cells = new ArrayList<>();
+        for (String cell : line.split("\\|", -1)) {
+            cells.add(cell.strip());
+        }
+        return cells.size() == 1 && cells.get(0).isEmpty() ? List.of() : cells;
+    }
+}
