@@ -10,17 +10,18 @@ import java.util.Locale;
  * numbers, parameters and one-character symbols, each with its place in the text. One pass, no
  * backtracking: the text is client input.
  */
-final class PgTokens {
+public final class PgTokens {
 
-    enum Type { WORD, QUOTED, STRING, ESCAPE_STRING, NUMBER, PARAM, SYMBOL }
+    /** What kind of token. */
+    public enum Type { WORD, QUOTED, STRING, ESCAPE_STRING, NUMBER, PARAM, SYMBOL }
 
     /** One token: its type, where it lies in the text, and its value (a word upper-cased, a string decoded). */
-    record Token(Type type, int start, int end, String value) {
-        boolean is(String word) {
+    public record Token(Type type, int start, int end, String value) {
+        public boolean is(String word) {
             return type == Type.WORD && value.equals(word);
         }
 
-        boolean isSymbol(char c) {
+        public boolean isSymbol(char c) {
             return type == Type.SYMBOL && value.length() == 1 && value.charAt(0) == c;
         }
     }
@@ -28,7 +29,22 @@ final class PgTokens {
     private PgTokens() {
     }
 
-    static List<Token> lex(String sql) {
+    /**
+     * Whether the text's first word (after white space) is this one, in any case: a test before
+     * lexing a statement that most statements fail at their first letters.
+     */
+    public static boolean startsWithWord(String sql, String word) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        int end = i + word.length();
+        return sql.regionMatches(true, i, word, 0, word.length())
+                && (end == n || !Character.isLetterOrDigit(sql.charAt(end)) && sql.charAt(end) != '_');
+    }
+
+    public static List<Token> lex(String sql) {
         List<Token> tokens = new ArrayList<>();
         int n = sql.length();
         int pos = 0;

@@ -1,6 +1,11 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.copy.CopyIn;
+import dev.lattice.proxy.copy.CopyStatement;
+import dev.lattice.proxy.copy.H2CopyIn;
+import dev.lattice.proxy.copy.H2CopyOut;
 import dev.lattice.proxy.pgsql.PgRewriter;
+import dev.lattice.proxy.pgsql.PgTruncate;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
@@ -49,7 +54,8 @@ public final class ClientSession implements AutoCloseable {
     // In front of a PostgreSQL cluster: the server's settings, COPY through pgjdbc.
     private final boolean postgres;
     private final ServerSettings serverSettings = new ServerSettings();
-    private final CopyRelay copy = new CopyRelay();
+    /** The COPY FROM STDIN taking CopyData now, else null. */
+    private CopyIn copyIn;
     // Over H2: PostgreSQL's forms rewritten into H2's, and the functions clients call answered.
     private final PgSessionFacts facts;
     private final PgRewriter rewriter;
@@ -87,7 +93,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Handles one message; returns normally unless the client went away mid-result. */
     public void handle(FrontendMessage message) throws ClientGoneException {
-        if (copy.copyingIn() && copyIn(message)) {
+        if (copyIn != null && copyIn(message)) {
             return;
         }
         if (message instanceof FrontendMessage.CopyData || message instanceof FrontendMessage.CopyDone
@@ -187,6 +193,9 @@ public final class ClientSession implements AutoCloseable {
         try {
             checkLength(sql);
             parts = SqlSplitter.split(sql);
+            if (rewriter != null) {
+                parts = PgTruncate.expand(parts);
+            }
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             error(e instanceof SQLException s ? s : internal(e));
             readyForQuery();
@@ -204,7 +213,7 @@ public final class ClientSession implements AutoCloseable {
                 if (q.parameterCount() > 0) {
                     throw new SQLException("there is no parameter $1", "42P02");
                 }
-                if (q.copy != null && postgres) {
+                if (q.copy != null) {
                     if (startCopy(q, parts.size() > 1)) {
                         out.flush();
                         return; // CopyData follows; ReadyForQuery after CopyDone
@@ -411,6 +420,9 @@ public final class ClientSession implements AutoCloseable {
 
     /** Runs one statement through the engine (or answers a setting), leaving its rows unread. */
     private Result run(PreparedQuery q, Object[] parameters) throws SQLException {
+        if (q.setting && q.tag != null) {
+            return Result.done(q.tag);
+        }
         if (q.setting) {
             PgSettings.Outcome o = settings.execute(q.sql);
             if (o.reportName() != null) {
@@ -477,7 +489,8 @@ public final class ClientSession implements AutoCloseable {
                     handedOver = true;
                     return r;
                 }
-                return Result.done(CommandTags.of(a, q.sql, ps.getLargeUpdateCount()));
+                long count = ps.getLargeUpdateCount();
+                return Result.done(q.tag != null ? q.tag : CommandTags.of(a, q.sql, count));
             } finally {
                 running = null;
                 if (!handedOver) {
@@ -579,24 +592,28 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
-     * COPY in a simple query, in front of PostgreSQL: TO STDOUT streams now; FROM STDIN answers
-     * CopyInResponse and returns true, the data then arriving in CopyData messages.
+     * COPY in a simple query (through pgjdbc in front of PostgreSQL, through the engine over H2):
+     * TO STDOUT sends its rows now; FROM STDIN answers CopyInResponse and returns true, the data
+     * then arriving in CopyData messages.
      */
-    private boolean startCopy(PreparedQuery q, boolean amongOthers) throws SQLException {
+    private boolean startCopy(PreparedQuery q, boolean amongOthers) throws SQLException, ClientGoneException {
+        if (failedTransaction) {
+            throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
+                    "25P02");
+        }
+        CopyStatement h2Copy = postgres ? null : CopyStatement.parse(q.sql);
         if (q.copy == CopyRelay.Direction.OUT) {
-            String tag = CopyRelay.out(session, q.analysis, q.sql, out); // flushes as it streams
+            String tag = postgres ? CopyRelay.out(session, q.analysis, q.sql, out) // flushes as it streams
+                    : H2CopyOut.run(session, h2Copy, out, settings.zone());
             BackendMessages.commandComplete(out.buf(), tag);
             return false;
         }
         if (amongOthers) {
             throw new SQLException("COPY FROM STDIN must be the only statement of its query", "0A000");
         }
-        if (failedTransaction) {
-            throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
-                    "25P02");
-        }
         try {
-            copy.beginIn(session, q.analysis, q.sql, out.buf());
+            copyIn = postgres ? CopyRelay.beginIn(session, q.analysis, q.sql, out.buf())
+                    : H2CopyIn.begin(session, h2Copy, out.buf());
             return true;
         } catch (SQLException e) {
             failedTransaction = !session.effectiveAutoCommit();
@@ -608,32 +625,41 @@ public final class ClientSession implements AutoCloseable {
     private boolean copyIn(FrontendMessage message) {
         try {
             if (message instanceof FrontendMessage.CopyData d) {
-                copy.data(d.data());
+                copyIn.data(d.data());
                 return true;
             }
             if (message instanceof FrontendMessage.Sync || message instanceof FrontendMessage.Flush) {
                 return true; // ignored in copy-in mode, as PostgreSQL does
             }
             if (message instanceof FrontendMessage.CopyDone) {
-                BackendMessages.commandComplete(out.buf(), copy.done(session));
+                String tag = copyIn.done();
+                copyIn = null;
+                BackendMessages.commandComplete(out.buf(), tag);
                 reportToken();
             } else {
-                copy.fail(session);
+                endCopyIn();
                 throw new SQLException(message instanceof FrontendMessage.CopyFail f
                         ? "COPY from stdin failed: " + f.message()
                         : "unexpected message type during COPY from stdin", message instanceof FrontendMessage.CopyFail
                         ? "57014" : "08P01");
             }
         } catch (SQLException e) {
-            if (copy.copyingIn()) {
-                copy.fail(session);
-            }
+            endCopyIn();
             failedTransaction = !session.effectiveAutoCommit();
             error(e);
         }
         readyForQuery();
         out.flush();
         return message instanceof FrontendMessage.CopyDone || message instanceof FrontendMessage.CopyFail;
+    }
+
+    /** Ends a COPY FROM STDIN that failed: nothing of it stays (all of it, in the COPY's own transaction). */
+    private void endCopyIn() {
+        if (copyIn != null) {
+            CopyIn failed = copyIn;
+            copyIn = null;
+            failed.fail();
+        }
     }
 
     private void readyForQuery() {
