@@ -327,6 +327,10 @@ public final class ClientSession implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             boolean binary = formats.length != 0 && (formats.length == 1 ? formats[0] : formats[i]) == 1;
             int type = q.declaredType(i);
+            if (type == 0 && binary && !postgres) {
+                // Binary bytes mean nothing without a type: PostgreSQL's inferred one, as Describe reports it.
+                StatementDescriber.describe(session, settings, q);
+            }
             if (type == 0 && q.parameterTypes != null) {
                 type = q.parameterTypes[i];
             }

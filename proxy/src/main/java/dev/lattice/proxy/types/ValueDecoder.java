@@ -186,6 +186,8 @@ public final class ValueDecoder {
             case BYTEA -> readAll(in);
             case DATE -> PgTime.fromDays(in.readInt());
             case TIME -> LocalTime.ofNanoOfDay(in.readLong() * 1000);
+            case TIMETZ -> java.time.OffsetTime.of(LocalTime.ofNanoOfDay(in.readLong() * 1000),
+                    ZoneOffset.ofTotalSeconds(-in.readInt()));
             case TIMESTAMP -> PgTime.fromMicros(in.readLong());
             case TIMESTAMPTZ -> OffsetDateTime.of(PgTime.fromMicros(in.readLong()), ZoneOffset.UTC);
             case UUID -> new java.util.UUID(in.readLong(), in.readLong());
