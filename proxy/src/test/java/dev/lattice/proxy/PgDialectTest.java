@@ -142,6 +142,43 @@ class PgDialectTest {
         }
     }
 
+    @Test
+    void truncateIsTransactionalAsInPostgresAndMaintenanceCommandsAreAnswered() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("create table trunc_a (id int not null, v int) with (fillfactor=90)");
+            s.execute("create table trunc_b (id int primary key)");
+            s.execute("insert into trunc_a values (1, 1), (2, 2)");
+            s.execute("insert into trunc_b values (1)");
+            s.execute("begin");
+            s.execute("truncate trunc_a");
+            s.execute("rollback");
+            assertEquals(List.of("2"), rows(c, "select count(*) from trunc_a"), "a rolled-back TRUNCATE took nothing");
+            s.execute("truncate table only trunc_a, trunc_b");
+            assertEquals(List.of("0|0"), rows(c, "select (select count(*) from trunc_a), (select count(*) from trunc_b)"));
+            s.execute("vacuum analyze trunc_a");
+            s.execute("analyze trunc_b");
+            s.execute("alter table trunc_a add primary key (id)");
+            assertEquals(0, s.getUpdateCount());
+            assertError(s, "truncate trunc_a cascade", "0A000", "TRUNCATE … CASCADE is not supported");
+        }
+    }
+
+    @Test
+    void untypedParametersTakeTheTypesPostgresInfers() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("create table inferred (id bigint primary key, body bytea, at timestamp, price numeric(8,2))");
+            try (PreparedStatement ps = c.prepareStatement("insert into inferred (id, body, at, price) values (?, ?, ?, ?)")) {
+                var meta = ps.getParameterMetaData();
+                assertEquals(List.of("int8", "bytea", "timestamp", "numeric"), List.of(meta.getParameterTypeName(1),
+                        meta.getParameterTypeName(2), meta.getParameterTypeName(3), meta.getParameterTypeName(4)));
+            }
+            try (PreparedStatement ps = c.prepareStatement("select id from inferred where body = ? and id > ?")) {
+                var meta = ps.getParameterMetaData();
+                assertEquals(List.of("bytea", "int8"), List.of(meta.getParameterTypeName(1), meta.getParameterTypeName(2)));
+            }
+        }
+    }
+
     private static void assertError(Statement s, String sql, String state, String message) {
         SQLException e = assertThrows(SQLException.class, () -> s.execute(sql));
         assertEquals(state, e.getSQLState(), e.getMessage());

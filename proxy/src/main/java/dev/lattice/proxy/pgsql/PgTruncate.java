@@ -11,7 +11,7 @@ import java.util.List;
  * [CASCADE | RESTRICT]} over H2. PostgreSQL's TRUNCATE is transactional and H2's commits, so it
  * becomes {@code DELETE FROM a} (rolled back with its transaction, replicated as row changes);
  * RESTART IDENTITY needs H2's own {@code TRUNCATE TABLE a RESTART IDENTITY}, which commits.
- * Several tables are several statements: {@link #split} makes them, for a simple Query.
+ * Several tables are several statements, run as one ({@link #split} makes them).
  */
 public final class PgTruncate {
 
@@ -19,25 +19,6 @@ public final class PgTruncate {
     public static final String TAG = "TRUNCATE TABLE";
 
     private PgTruncate() {
-    }
-
-    /** The statements of a simple Query with each TRUNCATE of several tables made one a table. */
-    public static List<String> expand(List<String> statements) {
-        List<String> out = null;
-        for (int i = 0; i < statements.size(); i++) {
-            List<String> split = split(statements.get(i));
-            if (split != null && out == null) {
-                out = new ArrayList<>(statements.subList(0, i));
-            }
-            if (out != null) {
-                if (split != null) {
-                    out.addAll(split);
-                } else {
-                    out.add(statements.get(i));
-                }
-            }
-        }
-        return out == null ? statements : out;
     }
 
     /** One statement per table of a TRUNCATE of several tables; null for any other statement. */
@@ -64,8 +45,7 @@ public final class PgTruncate {
             return null;
         }
         if (p.tables.size() != 1) {
-            throw new SQLException("TRUNCATE of several tables is supported by the Lattice proxy over H2 in a simple"
-                    + " query only; truncate one table a statement", "0A000");
+            throw new SQLException("TRUNCATE of several tables must be split before it is rewritten", "XX000");
         }
         if (p.cascade) {
             throw new SQLException("TRUNCATE … CASCADE is not supported by the Lattice proxy over H2", "0A000");

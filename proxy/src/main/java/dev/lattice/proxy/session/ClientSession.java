@@ -5,7 +5,6 @@ import dev.lattice.proxy.copy.CopyStatement;
 import dev.lattice.proxy.copy.H2CopyIn;
 import dev.lattice.proxy.copy.H2CopyOut;
 import dev.lattice.proxy.pgsql.PgRewriter;
-import dev.lattice.proxy.pgsql.PgTruncate;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
@@ -193,9 +192,6 @@ public final class ClientSession implements AutoCloseable {
         try {
             checkLength(sql);
             parts = SqlSplitter.split(sql);
-            if (rewriter != null) {
-                parts = PgTruncate.expand(parts);
-            }
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             error(e instanceof SQLException s ? s : internal(e));
             readyForQuery();
@@ -424,6 +420,9 @@ public final class ClientSession implements AutoCloseable {
 
     /** Runs one statement through the engine (or answers a setting), leaving its rows unread. */
     private Result run(PreparedQuery q, Object[] parameters) throws SQLException {
+        if (q.parts != null) {
+            return runParts(q);
+        }
         if (q.setting && q.tag != null) {
             return Result.done(q.tag);
         }
@@ -475,6 +474,30 @@ public final class ClientSession implements AutoCloseable {
             session.clearWarnings();
             throw e;
         }
+    }
+
+    /** A statement that is several H2 statements (TRUNCATE of several tables): all of them, or none. */
+    private Result runParts(PreparedQuery q) throws SQLException {
+        boolean own = session.effectiveAutoCommit() && !failedTransaction;
+        if (own) {
+            session.begin(null, null);
+        }
+        try {
+            for (PreparedQuery part : q.parts) {
+                run(part, NO_PARAMETERS).close();
+            }
+        } catch (SQLException e) {
+            if (own) {
+                failedTransaction = false;
+                session.rollback();
+            }
+            throw e;
+        }
+        if (own) {
+            session.commit();
+            reportToken();
+        }
+        return Result.done(q.tag);
     }
 
     private Result onNode(PreparedQuery q, Object[] parameters) throws SQLException {

@@ -2,6 +2,7 @@ package dev.lattice.proxy.session;
 
 import dev.lattice.proxy.pgsql.PgMaintenance;
 import dev.lattice.proxy.pgsql.PgRewriter;
+import dev.lattice.proxy.pgsql.PgTruncate;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.ParameterMarker;
 import dev.lattice.sql.analysis.StatementAnalysis;
@@ -34,6 +35,8 @@ final class PreparedQuery {
      * statement the proxy answers without running anything ({@link #setting}), its whole answer.
      */
     final String tag;
+    /** For a statement that is several H2 statements (TRUNCATE of several tables): them, in order; else null. */
+    List<PreparedQuery> parts;
     /** Filled in by the first Describe of the statement. */
     int[] parameterTypes;
     Columns columns;
@@ -88,6 +91,15 @@ final class PreparedQuery {
             String maintenance = PgMaintenance.tag(sql);
             if (maintenance != null) {
                 return new PreparedQuery(sql, null, true, declaredTypes, null, maintenance);
+            }
+            List<String> tables = PgTruncate.split(sql);
+            if (tables != null) {
+                PreparedQuery all = new PreparedQuery(sql, null, true, declaredTypes, null, PgTruncate.TAG);
+                all.parts = new java.util.ArrayList<>();
+                for (String one : tables) {
+                    all.parts.add(of(session, one, null, rewriter));
+                }
+                return all;
             }
             PgRewriter.Rewritten r = rewriter.rewrite(sql);
             return new PreparedQuery(r.sql(), session.analyze(r.sql()), false, declaredTypes, r.rowsVerb(), r.tag());
