@@ -30,6 +30,9 @@ public final class ValueDecoder {
         if (value == null) {
             return null;
         }
+        if (binary && ServerValues.elementOf(oid) != 0) {
+            return ArrayBinary.read(value, oid);
+        }
         PgType type = PgType.byOid(oid);
         if (!binary || isText(type)) {
             try {
