@@ -143,7 +143,7 @@ async function main() {
   // Untyped parameters (OID 0) take the type PostgreSQL infers: a Buffer goes in binary and is a bytea
   // because the column is one; text goes in as the column's type.
   await client.query('create table node_blobs (id int primary key, data bytea, amount numeric(10,2), ok boolean, ' +
-    'f double precision, big bigint, note text)');
+    'f double precision, big bigint, note text, born date, at timestamptz)');
   const blob = Buffer.from([0, 1, 2, 0x7f, 0x80, 0xfe, 0xff]);
   r = await client.query('insert into node_blobs (id, data, amount, ok, f, big, note) values ($1, $2, $3, $4, $5, $6, $7)',
     [1, blob, '1.01', true, 2.5, '9000000000', 'héllo']);
@@ -162,6 +162,18 @@ async function main() {
     ['1.010', 't', '2.5', 9000000000, 'héllo']);
   assert.deepEqual(r.rows, [{ id: 1 }]);
   ok('untyped text parameters compared with columns of their types');
+
+  // Text parameters are read as the inferred type too: bytea's hex form, and the ISO 8601 text node-postgres
+  // makes of a JavaScript Date, into a date and a timestamptz.
+  const at = new Date(Date.UTC(2021, 4, 6, 7, 8, 9, 120));
+  await client.query('insert into node_blobs (id, data, born, at) values ($1, $2, $3, $4)',
+    [2, '\\x0a0bff', new Date(2021, 4, 6), at]);
+  r = await client.query('select data, born, at from node_blobs where id = $1 and at = $2', [2, at]);
+  assert.equal(r.rows.length, 1, 'the Date parameter compares equal to the stored timestamptz');
+  assert.deepEqual(r.rows[0].data, Buffer.from([0x0a, 0x0b, 0xff]));
+  assert.deepEqual([r.rows[0].born.getFullYear(), r.rows[0].born.getMonth(), r.rows[0].born.getDate()], [2021, 4, 6]);
+  assert.equal(r.rows[0].at.getTime(), at.getTime());
+  ok('untyped text parameters: bytea hex, Dates into date and timestamptz');
 
   // Typed results in binary format (node-postgres decodes int, bigint, float8, bool, numeric, text). It reads
   // every field as UTF-8 text before decoding it, so values are chosen whose binary bytes are all below 0x80.

@@ -43,6 +43,7 @@ public final class ClientSession implements AutoCloseable {
     private final Outbound out;
     private final PgSettings settings;
     private final NodeStatements statements = new NodeStatements();
+    private final InferredTypes inferred = new InferredTypes();
     private final Map<String, PreparedQuery> prepared = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private boolean failedTransaction;
@@ -323,11 +324,10 @@ public final class ClientSession implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             boolean binary = formats.length != 0 && (formats.length == 1 ? formats[0] : formats[i]) == 1;
             int type = q.declaredType(i);
-            if (type == 0 && binary && !postgres) {
-                // Binary bytes mean nothing without a type: PostgreSQL's inferred one, as Describe reports it.
-                StatementDescriber.describe(session, settings, q);
-            }
-            if (type == 0 && q.parameterTypes != null) {
+            if (type == 0 && !postgres) {
+                // As PostgreSQL, a parameter of unspecified type is read as the type the statement gives it.
+                type = inferred.of(session, q)[i];
+            } else if (type == 0 && q.parameterTypes != null) {
                 type = q.parameterTypes[i];
             }
             values[i] = NodeParameters.decode(b.values().get(i), type, binary, postgres);
@@ -434,9 +434,8 @@ public final class ClientSession implements AutoCloseable {
             return o.rows() != null ? Result.rows(o.rows(), null, -1, null, null) : Result.done(o.tag());
         }
         if (q.copy != null) {
-            throw new SQLException(postgres ? "COPY FROM STDIN / TO STDOUT through the Lattice proxy works in the"
-                    + " simple query protocol only" : "COPY FROM STDIN / TO STDOUT through the Lattice proxy works"
-                    + " only in front of a PostgreSQL cluster", "0A000");
+            throw new SQLException("COPY FROM STDIN / TO STDOUT through the Lattice proxy works in the simple query"
+                    + " protocol only", "0A000");
         }
         StatementAnalysis a = q.analysis;
         boolean endsTransaction = a.command() instanceof SqlCommit || a.command() instanceof SqlRollback;
@@ -548,6 +547,9 @@ public final class ClientSession implements AutoCloseable {
         }
         if (a.kind() != StatementKind.QUERY) {
             reportToken();
+        }
+        if (a.kind() == StatementKind.DDL || a.kind() == StatementKind.OTHER && a.mayChangeSchema()) {
+            inferred.forget();
         }
         if (postgres && a.kind() == StatementKind.SESSION_SETTING) {
             try {

@@ -117,7 +117,7 @@ public final class ValueDecoder {
             case FLOAT8 -> Double.parseDouble(s.trim());
             case NUMERIC -> new BigDecimal(s.trim());
             case BYTEA -> bytea(s);
-            case DATE -> LocalDate.parse(s.trim());
+            case DATE -> LocalDate.from(PgTime.INPUT.parse(s.trim()));
             case TIME -> LocalTime.parse(s.trim());
             case TIMESTAMP -> timestamp(s.trim());
             case TIMESTAMPTZ -> timestamptz(s.trim());
