@@ -190,6 +190,10 @@ class CopyOverH2Test {
                     new StringReader("id|name\n1|none\n2|\"x|y\"\n")));
             assertEquals(1, copy.copyIn("COPY copy_opts (name, id) FROM STDIN (FORMAT text, DELIMITER ',', FREEZE on)",
                     new StringReader("three,3\n\\.\nignored after the end marker\n")));
+            org.postgresql.copy.CopyIn cancelled = copy.copyIn("COPY copy_opts FROM STDIN");
+            byte[] row = "9\tcancelled\n".getBytes(StandardCharsets.UTF_8);
+            cancelled.writeToCopy(row, 0, row.length);
+            cancelled.cancelCopy(); // CopyFail: nothing of it stays
             try (ResultSet rs = s.executeQuery("select id, coalesce(name, '<null>') from copy_opts order by id")) {
                 StringBuilder rows = new StringBuilder();
                 while (rs.next()) {

@@ -186,15 +186,7 @@ public record CopyStatement(String table, String tableName, List<String> columns
         }
 
         int matching() throws SQLException {
-            int depth = 0;
-            for (int i = at; i < tokens.size(); i++) {
-                if (tokens.get(i).isSymbol('(')) {
-                    depth++;
-                } else if (tokens.get(i).isSymbol(')') && --depth == 0) {
-                    return i;
-                }
-            }
-            throw new SQLException("syntax error at end of input", "42601");
+            return PgTokens.matching(tokens, at);
         }
 
         SQLException syntax() {

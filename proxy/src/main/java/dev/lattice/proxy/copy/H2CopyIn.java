@@ -79,13 +79,7 @@ public final class H2CopyIn implements CopyIn {
         if (copy.ownTransaction) {
             session.begin(null, null);
         }
-        int at = BackendMessages.begin(out, 'G');
-        out.writeByte(0);
-        out.writeShort(names.length);
-        for (int i = 0; i < names.length; i++) {
-            out.writeShort(0);
-        }
-        BackendMessages.end(out, at);
+        BackendMessages.copyResponse(out, 'G', names.length);
         return copy;
     }
 

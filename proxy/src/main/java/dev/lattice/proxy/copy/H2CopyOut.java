@@ -57,17 +57,10 @@ public final class H2CopyOut {
                 return new Lines(n, rows, format.header() != CopyFormat.Header.NONE ? rows.size() - 1 : rows.size());
             }
         });
-        ByteBuf buf = out.buf();
-        int at = BackendMessages.begin(buf, 'H');
-        buf.writeByte(0);
-        buf.writeShort(lines.columns);
-        for (int i = 0; i < lines.columns; i++) {
-            buf.writeShort(0);
-        }
-        BackendMessages.end(buf, at);
+        BackendMessages.copyResponse(out.buf(), 'H', lines.columns);
         for (byte[] line : lines.rows) {
-            buf = out.buf();
-            at = BackendMessages.begin(buf, 'd');
+            ByteBuf buf = out.buf();
+            int at = BackendMessages.begin(buf, 'd');
             buf.writeBytes(line);
             BackendMessages.end(buf, at);
             out.pushIfLarge();

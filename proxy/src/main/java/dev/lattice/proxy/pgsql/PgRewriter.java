@@ -354,15 +354,7 @@ public final class PgRewriter {
     }
 
     private static int matching(List<Token> t, int open) throws SQLException {
-        int depth = 0;
-        for (int i = open; i < t.size(); i++) {
-            if (t.get(i).isSymbol('(')) {
-                depth++;
-            } else if (t.get(i).isSymbol(')') && --depth == 0) {
-                return i;
-            }
-        }
-        throw new SQLException("syntax error at end of input", "42601");
+        return PgTokens.matching(t, open);
     }
 
     private static boolean followedBy(List<Token> t, int i, char symbol) {
