@@ -672,10 +672,10 @@ public final class ClientSession implements AutoCloseable {
                         : "unexpected message type during COPY from stdin", message instanceof FrontendMessage.CopyFail
                         ? "57014" : "08P01");
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
             endCopyIn();
             failedTransaction = !session.effectiveAutoCommit();
-            error(e);
+            error(e instanceof SQLException s ? s : internal(e));
         }
         readyForQuery();
         out.flush();

@@ -27,11 +27,19 @@ final class InferredTypes {
         }
     };
 
-    /** The inferred OID of each parameter (0: unknown). */
-    int[] of(Session session, PreparedQuery q) throws SQLException {
+    /**
+     * The inferred OID of each parameter (0: unknown). When the primary cannot prepare the text now
+     * (it is unreachable, or the statement is wrong) the types are unknown: the statement's own run
+     * decides, so a read a replica can serve does not depend on the primary.
+     */
+    int[] of(Session session, PreparedQuery q) {
         int[] types = byText.get(q.h2Sql);
         if (types == null) {
-            types = infer(session, q);
+            try {
+                types = infer(session, q);
+            } catch (SQLException e) {
+                return new int[q.parameterCount()];
+            }
             byText.put(q.h2Sql, types);
         }
         return types;
