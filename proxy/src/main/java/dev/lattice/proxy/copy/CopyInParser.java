@@ -12,6 +12,8 @@ import java.util.List;
  * COPY FROM STDIN's data, however the client cut it into CopyData messages, as rows of fields
  * (null for SQL NULL) in PostgreSQL's text format (backslash escapes, {@code \N}) or CSV (quotes,
  * values over several lines). One pass over each byte; {@code \.} alone on a line ends the data.
+ * A line (a CSV record) longer than {@link #MAX_LINE} bytes is refused with 54000, so a client
+ * that never sends a newline cannot fill the proxy's memory.
  */
 final class CopyInParser {
 
@@ -19,6 +21,8 @@ final class CopyInParser {
     interface Rows {
         void row(List<String> fields, long line) throws SQLException;
     }
+
+    static final int MAX_LINE = 64 << 20;
 
     private final CopyFormat format;
     private final String tableName;
@@ -49,6 +53,10 @@ final class CopyInParser {
         }
         if (!ended) {
             pending.write(data, start, data.length - start);
+            if (pending.size() + record.length() > MAX_LINE) {
+                throw new CopyException(new SQLException("COPY line longer than " + (MAX_LINE >> 20) + " MB",
+                        "54000"), "COPY " + tableName + ", line " + (line + 1));
+            }
         }
     }
 
