@@ -176,6 +176,23 @@ class PgDialectTest {
                 var meta = ps.getParameterMetaData();
                 assertEquals(List.of("bytea", "int8"), List.of(meta.getParameterTypeName(1), meta.getParameterTypeName(2)));
             }
+            // A timestamptz written without an offset is in the session's TimeZone, in a parameter and in COPY.
+            s.execute("create table zoned (id int primary key, at timestamptz)");
+            s.execute("SET TIME ZONE 'Europe/Berlin'");
+            try (PreparedStatement ps = c.prepareStatement("insert into zoned values (?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setObject(2, "2020-06-01 10:00:00", java.sql.Types.OTHER); // sent with type 0
+                ps.executeUpdate();
+            }
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY zoned FROM STDIN",
+                    new java.io.StringReader("2\t2020-06-01 10:00:00\n"));
+            try (ResultSet rs = s.executeQuery("select at from zoned order by id")) {
+                for (int id = 1; id <= 2; id++) {
+                    assertTrue(rs.next());
+                    assertEquals(java.time.Instant.parse("2020-06-01T08:00:00Z"),
+                            rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), "row " + id);
+                }
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,15 +34,17 @@ public final class H2CopyIn implements CopyIn {
     private final StatementAnalysis insert;
     private final String[] names;
     private final PgType[] types;
+    private final ZoneId zone;
     private final List<Object[]> batch = new ArrayList<>(BATCH);
     private final List<Long> batchLines = new ArrayList<>(BATCH);
     private boolean ownTransaction;
     private boolean headerSkipped;
     private long rows;
 
-    private H2CopyIn(Session session, CopyStatement statement, String insertSql, String[] names, PgType[] types)
-            throws SQLException {
+    private H2CopyIn(Session session, CopyStatement statement, String insertSql, String[] names, PgType[] types,
+                     ZoneId zone) throws SQLException {
         this.session = session;
+        this.zone = zone;
         this.statement = statement;
         this.insertSql = insertSql;
         this.insert = session.analyze(insertSql);
@@ -51,7 +54,8 @@ public final class H2CopyIn implements CopyIn {
     }
 
     /** Learns the target columns, opens the COPY's transaction when the session has none, answers CopyInResponse. */
-    public static H2CopyIn begin(Session session, CopyStatement statement, ByteBuf out) throws SQLException {
+    public static H2CopyIn begin(Session session, CopyStatement statement, ByteBuf out, ZoneId zone)
+            throws SQLException {
         String columns = statement.columns().isEmpty() ? "*" : String.join(", ", statement.columns());
         String[] names;
         PgType[] types;
@@ -74,7 +78,7 @@ public final class H2CopyIn implements CopyIn {
         for (int i = 0; i < names.length; i++) {
             sql.append(i == 0 ? "?" : ", ?");
         }
-        H2CopyIn copy = new H2CopyIn(session, statement, sql.append(')').toString(), names, types);
+        H2CopyIn copy = new H2CopyIn(session, statement, sql.append(')').toString(), names, types, zone);
         copy.ownTransaction = session.effectiveAutoCommit();
         if (copy.ownTransaction) {
             session.begin(null, null);
@@ -135,7 +139,7 @@ public final class H2CopyIn implements CopyIn {
                 continue;
             }
             try {
-                values[i] = ValueDecoder.decode(field.getBytes(StandardCharsets.UTF_8), types[i].oid(), false);
+                values[i] = ValueDecoder.decode(field.getBytes(StandardCharsets.UTF_8), types[i].oid(), false, zone);
             } catch (SQLException e) {
                 throw new CopyException(new SQLException("invalid input syntax for type " + typeName(types[i]) + ": \""
                         + field + "\"", e.getSQLState()), context(line) + ", column " + names[i] + ": \"" + field + "\"");

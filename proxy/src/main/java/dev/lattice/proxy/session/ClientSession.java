@@ -330,7 +330,7 @@ public final class ClientSession implements AutoCloseable {
             } else if (type == 0 && q.parameterTypes != null) {
                 type = q.parameterTypes[i];
             }
-            values[i] = NodeParameters.decode(b.values().get(i), type, binary, postgres);
+            values[i] = NodeParameters.decode(b.values().get(i), type, binary, postgres, settings.zone());
         }
         if (b.portal().isEmpty()) {
             closePortal("");
@@ -642,7 +642,7 @@ public final class ClientSession implements AutoCloseable {
         }
         try {
             copyIn = postgres ? CopyRelay.beginIn(session, q.analysis, q.sql, out.buf())
-                    : H2CopyIn.begin(session, h2Copy, out.buf());
+                    : H2CopyIn.begin(session, h2Copy, out.buf(), settings.zone());
             return true;
         } catch (SQLException e) {
             failedTransaction = !session.effectiveAutoCommit();

@@ -23,9 +23,10 @@ final class NodeParameters {
     private NodeParameters() {
     }
 
-    static Object decode(byte[] value, int oid, boolean binary, boolean postgres) throws SQLException {
+    static Object decode(byte[] value, int oid, boolean binary, boolean postgres, java.time.ZoneId zone)
+            throws SQLException {
         if (!postgres || value == null) {
-            return ValueDecoder.decode(value, oid, binary);
+            return ValueDecoder.decode(value, oid, binary, zone);
         }
         if (!binary) {
             return new ServerText(oid, new String(value, java.nio.charset.StandardCharsets.UTF_8));

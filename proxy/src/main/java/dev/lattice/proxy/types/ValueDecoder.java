@@ -27,6 +27,14 @@ public final class ValueDecoder {
      *            string, which H2 converts to the column's type)
      */
     public static Object decode(byte[] value, int oid, boolean binary) throws SQLException {
+        return decode(value, oid, binary, ZoneOffset.UTC);
+    }
+
+    /**
+     * @param zone the session's TimeZone, in which a timestamptz written without an offset is read
+     *             (as PostgreSQL reads it)
+     */
+    public static Object decode(byte[] value, int oid, boolean binary, java.time.ZoneId zone) throws SQLException {
         if (value == null) {
             return null;
         }
@@ -45,7 +53,7 @@ public final class ValueDecoder {
             checkRange(value, type);
         }
         try {
-            return binary ? binary(value, type, oid) : text(new String(value, StandardCharsets.UTF_8), type);
+            return binary ? binary(value, type, oid) : text(new String(value, StandardCharsets.UTF_8), type, zone);
         } catch (RuntimeException e) {
             throw new SQLException("invalid " + (binary ? "binary" : "text") + " value for parameter of type "
                     + (type == null ? "oid " + oid : type.name().toLowerCase(Locale.ROOT)) + ": " + e.getMessage(),
@@ -104,7 +112,7 @@ public final class ValueDecoder {
     /** 294277-01-01 00:00, the first timestamp past PostgreSQL's range. */
     private static final long END_TIMESTAMP = 9_223_371_331_200_000_000L;
 
-    private static Object text(String s, PgType type) {
+    private static Object text(String s, PgType type, java.time.ZoneId zone) {
         if (type == null) {
             return s;
         }
@@ -120,7 +128,7 @@ public final class ValueDecoder {
             case DATE -> LocalDate.from(PgTime.INPUT.parse(s.trim()));
             case TIME -> LocalTime.parse(s.trim());
             case TIMESTAMP -> timestamp(s.trim());
-            case TIMESTAMPTZ -> timestamptz(s.trim());
+            case TIMESTAMPTZ -> timestamptz(s.trim(), zone);
             case UUID -> java.util.UUID.fromString(s.trim());
             default -> s;
         };
@@ -167,10 +175,12 @@ public final class ValueDecoder {
         return local;
     }
 
-    private static OffsetDateTime timestamptz(String s) {
+    private static OffsetDateTime timestamptz(String s, java.time.ZoneId zone) {
         TemporalAccessor t = PgTime.INPUT.parse(s);
-        ZoneOffset offset = t.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(t) : ZoneOffset.UTC;
-        return OffsetDateTime.of(timestamp(s), offset);
+        LocalDateTime local = timestamp(s);
+        ZoneOffset offset = t.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(t)
+                : zone.getRules().getOffset(local);
+        return OffsetDateTime.of(local, offset);
     }
 
     private static Object binary(byte[] value, PgType type, int oid) {
