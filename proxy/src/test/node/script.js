@@ -140,6 +140,54 @@ async function main() {
   assert.equal(Number(r.rows[0].n), 5);
   ok('error inside a transaction, then ROLLBACK');
 
+  // Untyped parameters (OID 0) take the type PostgreSQL infers: a Buffer goes in binary and is a bytea
+  // because the column is one; text goes in as the column's type.
+  await client.query('create table node_blobs (id int primary key, data bytea, amount numeric(10,2), ok boolean, ' +
+    'f double precision, big bigint, note text, born date, at timestamptz)');
+  const blob = Buffer.from([0, 1, 2, 0x7f, 0x80, 0xfe, 0xff]);
+  r = await client.query('insert into node_blobs (id, data, amount, ok, f, big, note) values ($1, $2, $3, $4, $5, $6, $7)',
+    [1, blob, '1.01', true, 2.5, '9000000000', 'héllo']);
+  assert.equal(r.rowCount, 1);
+  r = await client.query('select id, data from node_blobs where data = $1', [blob]);
+  assert.equal(r.rows.length, 1, 'the Buffer parameter compares equal to the stored bytea');
+  assert.ok(Buffer.isBuffer(r.rows[0].data));
+  assert.deepEqual(r.rows[0].data, blob);
+  await client.query('update node_blobs set data = $1 where id = $2', [Buffer.alloc(0), 1]);
+  r = await client.query('select length(data) as n from node_blobs where id = $1', [1]);
+  assert.equal(Number(r.rows[0].n), 0);
+  await client.query('update node_blobs set data = $1 where id = $2', [blob, 1]);
+  ok('Buffer as an untyped binary parameter (bytea)');
+
+  r = await client.query('select id from node_blobs where amount = $1 and ok = $2 and f = $3 and big = $4 and note = $5',
+    ['1.010', 't', '2.5', 9000000000, 'héllo']);
+  assert.deepEqual(r.rows, [{ id: 1 }]);
+  ok('untyped text parameters compared with columns of their types');
+
+  // Text parameters are read as the inferred type too: bytea's hex form, and the ISO 8601 text node-postgres
+  // makes of a JavaScript Date, into a date and a timestamptz.
+  const at = new Date(Date.UTC(2021, 4, 6, 7, 8, 9, 120));
+  await client.query('insert into node_blobs (id, data, born, at) values ($1, $2, $3, $4)',
+    [2, '\\x0a0bff', new Date(2021, 4, 6), at]);
+  r = await client.query('select data, born, at from node_blobs where id = $1 and at = $2', [2, at]);
+  assert.equal(r.rows.length, 1, 'the Date parameter compares equal to the stored timestamptz');
+  assert.deepEqual(r.rows[0].data, Buffer.from([0x0a, 0x0b, 0xff]));
+  assert.deepEqual([r.rows[0].born.getFullYear(), r.rows[0].born.getMonth(), r.rows[0].born.getDate()], [2021, 4, 6]);
+  assert.equal(r.rows[0].at.getTime(), at.getTime());
+  ok('untyped text parameters: bytea hex, Dates into date and timestamptz');
+
+  // Typed results in binary format (node-postgres decodes int, bigint, float8, bool, numeric, text). It reads
+  // every field as UTF-8 text before decoding it, so values are chosen whose binary bytes are all below 0x80.
+  r = await client.query({ text: 'select id, big, f, ok, amount, note from node_blobs where id = $1', values: [1],
+    binary: true });
+  const row = r.rows[0];
+  assert.equal(row.id, 1);
+  assert.equal(String(row.big), '9000000000');
+  assert.equal(row.f, 2.5);
+  assert.equal(row.ok, true);
+  assert.equal(row.amount, 1.01);
+  assert.equal(row.note, 'héllo');
+  ok('typed results in binary format');
+
   await client.end();
   ok('end');
 }

@@ -142,6 +142,78 @@ class PgDialectTest {
         }
     }
 
+    @Test
+    void truncateIsTransactionalAsInPostgresAndMaintenanceCommandsAreAnswered() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("create table trunc_a (id int not null, v int) with (fillfactor=90)");
+            s.execute("create table trunc_b (id int primary key)");
+            s.execute("insert into trunc_a values (1, 1), (2, 2)");
+            s.execute("insert into trunc_b values (1)");
+            s.execute("begin");
+            s.execute("truncate trunc_a");
+            s.execute("rollback");
+            assertEquals(List.of("2"), rows(c, "select count(*) from trunc_a"), "a rolled-back TRUNCATE took nothing");
+            s.execute("truncate table only trunc_a, trunc_b");
+            assertEquals(List.of("0|0"), rows(c, "select (select count(*) from trunc_a), (select count(*) from trunc_b)"));
+            s.execute("vacuum analyze trunc_a");
+            s.execute("analyze trunc_b");
+            s.execute("alter table trunc_a add primary key (id)");
+            assertEquals(0, s.getUpdateCount());
+            assertError(s, "truncate trunc_a cascade", "0A000", "TRUNCATE … CASCADE is not supported");
+        }
+    }
+
+    @Test
+    void untypedParametersTakeTheTypesPostgresInfers() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("create table inferred (id bigint primary key, body bytea, at timestamp, price numeric(8,2))");
+            try (PreparedStatement ps = c.prepareStatement("insert into inferred (id, body, at, price) values (?, ?, ?, ?)")) {
+                var meta = ps.getParameterMetaData();
+                assertEquals(List.of("int8", "bytea", "timestamp", "numeric"), List.of(meta.getParameterTypeName(1),
+                        meta.getParameterTypeName(2), meta.getParameterTypeName(3), meta.getParameterTypeName(4)));
+            }
+            try (PreparedStatement ps = c.prepareStatement("select id from inferred where body = ? and id > ?")) {
+                var meta = ps.getParameterMetaData();
+                assertEquals(List.of("bytea", "int8"), List.of(meta.getParameterTypeName(1), meta.getParameterTypeName(2)));
+            }
+            // A timestamptz written without an offset is in the session's TimeZone, in a parameter and in COPY.
+            s.execute("create table zoned (id int primary key, at timestamptz)");
+            s.execute("SET TIME ZONE 'Europe/Berlin'");
+            try (PreparedStatement ps = c.prepareStatement("insert into zoned values (?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setObject(2, "2020-06-01 10:00:00", java.sql.Types.OTHER); // sent with type 0
+                ps.executeUpdate();
+            }
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY zoned FROM STDIN",
+                    new java.io.StringReader("2\t2020-06-01 10:00:00\n"));
+            try (ResultSet rs = s.executeQuery("select at from zoned order by id")) {
+                for (int id = 1; id <= 2; id++) {
+                    assertTrue(rs.next());
+                    assertEquals(java.time.Instant.parse("2020-06-01T08:00:00Z"),
+                            rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), "row " + id);
+                }
+            }
+        }
+    }
+
+    @Test
+    void arraysPgjdbcBindsInBinaryAreStored() throws Exception {
+        try (Connection c = proxy.connect(RunningProxy.props("prepareThreshold", "-1"));
+             Statement s = c.createStatement()) {
+            s.execute("create table arrays_bound (id int primary key, ints int[], names text[], bigs bigint[])");
+            try (PreparedStatement ps = c.prepareStatement("insert into arrays_bound values (?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setArray(2, c.createArrayOf("int4", new Integer[] {1, null, 3}));
+                ps.setArray(3, c.createArrayOf("text", new String[] {"a", "b \"c\""}));
+                ps.setArray(4, c.createArrayOf("int8", new Long[] {9_000_000_000L}));
+                assertEquals(1, ps.executeUpdate());
+            }
+            // Array results are not PostgreSQL arrays over H2 yet: the elements are read one by one.
+            assertEquals(List.of("3|1|t|3|2|b \"c\"|9000000000"), rows(c, "select cardinality(ints), ints[1], "
+                    + "ints[2] is null, ints[3], cardinality(names), names[2], bigs[1] from arrays_bound"));
+        }
+    }
+
     private static void assertError(Statement s, String sql, String state, String message) {
         SQLException e = assertThrows(SQLException.class, () -> s.execute(sql));
         assertEquals(state, e.getSQLState(), e.getMessage());

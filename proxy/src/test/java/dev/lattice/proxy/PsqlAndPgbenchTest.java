@@ -79,6 +79,56 @@ class PsqlAndPgbenchTest {
         assertTrue(o.output().contains("password authentication failed"), o.output());
     }
 
+    /**
+     * pgbench's own initialisation (COPY, TRUNCATE, VACUUM, storage parameters, primary keys) and
+     * its built-in TPC-B-like transaction in every protocol mode: each run starts by emptying
+     * pgbench_history, so what the run added to every balance must equal the sum of its deltas.
+     */
+    @Test
+    void pgbenchInitialisesAndRunsTpcbInEveryModeWithBalancedAccounts() throws Exception {
+        assumeTrue(ClientProcess.installed("pgbench"), "pgbench is not installed (apt-get install postgresql-client)");
+        ClientProcess.Outcome init = ClientProcess.run(List.of("pgbench", "-i", "-s", "1", "-h", "127.0.0.1", "-p",
+                String.valueOf(proxy.port()), "-U", "lattice", "lattice"), null, "lattice");
+        assertEquals(0, init.exitCode(), init.output());
+        assertTrue(init.output().contains("100000 of 100000 tuples (100%) done"), init.output());
+        assertEquals(List.of(100000L, 10L, 1L, 0L), balances("select count(*) from pgbench_accounts",
+                "select count(*) from pgbench_tellers", "select count(*) from pgbench_branches",
+                "select count(*) from pgbench_history"));
+        for (String mode : List.of("simple", "extended", "prepared")) {
+            List<Long> before = balances(BALANCES);
+            ClientProcess.Outcome run = ClientProcess.run(List.of("pgbench", "-h", "127.0.0.1", "-p",
+                    String.valueOf(proxy.port()), "-U", "lattice", "-M", mode, "-c", "2", "-t", "100", "lattice"),
+                    null, "lattice");
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(run.output().contains("number of transactions actually processed: 200/200"), run.output());
+            List<Long> after = balances(BALANCES);
+            long deltas = after.get(3);
+            assertEquals(200, after.get(4), mode + ": one history row a transaction");
+            for (int i = 0; i < 3; i++) {
+                assertEquals(deltas, after.get(i) - before.get(i), mode + ": " + BALANCES[i] + " moved by the deltas");
+            }
+        }
+    }
+
+    private static final String[] BALANCES = {"select sum(abalance) from pgbench_accounts",
+        "select sum(tbalance) from pgbench_tellers", "select sum(bbalance) from pgbench_branches",
+        "select coalesce(sum(delta), 0) from pgbench_history", "select count(*) from pgbench_history"};
+
+    /** One number per query, read by a new session at LINEARIZABLE: every acknowledged write. */
+    private static List<Long> balances(String... queries) throws Exception {
+        List<Long> values = new java.util.ArrayList<>();
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("SET CONSISTENCY LINEARIZABLE");
+            for (String q : queries) {
+                try (ResultSet rs = s.executeQuery(q)) {
+                    assertTrue(rs.next());
+                    values.add(rs.getLong(1));
+                }
+            }
+        }
+        return values;
+    }
+
     @ParameterizedTest(name = "pgbench -M {0}")
     @ValueSource(strings = {"simple", "extended", "prepared"})
     void pgbenchRunsACustomScript(String mode, @TempDir Path dir) throws Exception {

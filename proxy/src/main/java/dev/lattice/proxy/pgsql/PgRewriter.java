@@ -44,8 +44,13 @@ public final class PgRewriter {
      * @param sql the text H2 runs (and Lattice analyses and replicates)
      * @param rowsVerb for a rewritten {@code … RETURNING}: the verb of its CommandComplete tag
      *        (INSERT, UPDATE, DELETE), else null
+     * @param tag the CommandComplete tag PostgreSQL gives the statement when the H2 text's own would
+     *        differ (a TRUNCATE run as DELETE), else null
      */
-    public record Rewritten(String sql, String rowsVerb) {
+    public record Rewritten(String sql, String rowsVerb, String tag) {
+        public Rewritten(String sql, String rowsVerb) {
+            this(sql, rowsVerb, null);
+        }
     }
 
     public static final String VERSION = "PostgreSQL 15.0 (Lattice proxy over H2 2.5.252)";
@@ -77,6 +82,13 @@ public final class PgRewriter {
             return new Rewritten(h2, null);
         }
         String verb = t.get(0).value();
+        if (verb.equals("TRUNCATE")) {
+            String delete = PgTruncate.rewrite(h2, t);
+            return delete == null ? new Rewritten(h2, null) : new Rewritten(delete, null, PgTruncate.TAG);
+        }
+        if (verb.equals("CREATE")) {
+            return new Rewritten(withoutStorageParameters(h2, t), null);
+        }
         if (!verb.equals("INSERT") && !verb.equals("UPDATE") && !verb.equals("DELETE")) {
             return new Rewritten(h2, null);
         }
@@ -200,6 +212,28 @@ public final class PgRewriter {
             }
         }
         return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
+    }
+
+    /**
+     * {@code CREATE TABLE … WITH (fillfactor=100)} and {@code CREATE INDEX … WITH (…)}: storage
+     * parameters tune PostgreSQL's heap and indexes, H2 has none of them, so they are dropped.
+     */
+    private static String withoutStorageParameters(String sql, List<Token> t) throws SQLException {
+        int object = -1;
+        for (int i = 1; i < Math.min(t.size(), 5) && object < 0; i++) {
+            if (t.get(i).is("TABLE") || t.get(i).is("INDEX")) {
+                object = i;
+            }
+        }
+        if (object < 0) {
+            return sql;
+        }
+        int with = topLevel(t, object, "WITH");
+        if (with < 0 || with + 1 >= t.size() || !t.get(with + 1).isSymbol('(')) {
+            return sql;
+        }
+        int close = matching(t, with + 1);
+        return sql.substring(0, t.get(with).start()) + sql.substring(t.get(close).end());
     }
 
     /** {@code current_setting('name')} or {@code current_setting('name', bool)}: the index of its ')', else -1. */
@@ -341,15 +375,7 @@ public final class PgRewriter {
     }
 
     private static int matching(List<Token> t, int open) throws SQLException {
-        int depth = 0;
-        for (int i = open; i < t.size(); i++) {
-            if (t.get(i).isSymbol('(')) {
-                depth++;
-            } else if (t.get(i).isSymbol(')') && --depth == 0) {
-                return i;
-            }
-        }
-        throw new SQLException("syntax error at end of input", "42601");
+        return PgTokens.matching(t, open);
     }
 
     private static boolean followedBy(List<Token> t, int i, char symbol) {

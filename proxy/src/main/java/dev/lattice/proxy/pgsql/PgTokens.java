@@ -29,6 +29,34 @@ public final class PgTokens {
     private PgTokens() {
     }
 
+    /**
+     * Whether the text's first word (after white space) is this one, in any case: a test before
+     * lexing a statement that most statements fail at their first letters.
+     */
+    public static boolean startsWithWord(String sql, String word) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        int end = i + word.length();
+        return sql.regionMatches(true, i, word, 0, word.length())
+                && (end == n || !Character.isLetterOrDigit(sql.charAt(end)) && sql.charAt(end) != '_');
+    }
+
+    /** The index of the ')' that closes the '(' at {@code open}; a missing one is a syntax error. */
+    public static int matching(List<Token> t, int open) throws java.sql.SQLException {
+        int depth = 0;
+        for (int i = open; i < t.size(); i++) {
+            if (t.get(i).isSymbol('(')) {
+                depth++;
+            } else if (t.get(i).isSymbol(')') && --depth == 0) {
+                return i;
+            }
+        }
+        throw new java.sql.SQLException("syntax error at end of input", "42601");
+    }
+
     public static List<Token> lex(String sql) {
         List<Token> tokens = new ArrayList<>();
         int n = sql.length();

@@ -103,6 +103,17 @@ public final class BackendMessages {
         end(out, at);
     }
 
+    /** CopyInResponse ('G') or CopyOutResponse ('H') of a COPY in text format (CSV included). */
+    public static void copyResponse(ByteBuf out, char type, int columns) {
+        int at = begin(out, type);
+        out.writeByte(0);
+        out.writeShort(columns);
+        for (int i = 0; i < columns; i++) {
+            out.writeShort(0);
+        }
+        end(out, at);
+    }
+
     public static void emptyQueryResponse(ByteBuf out) {
         end(out, begin(out, 'I'));
     }

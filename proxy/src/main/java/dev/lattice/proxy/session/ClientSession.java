@@ -1,6 +1,10 @@
 package dev.lattice.proxy.session;
 
 import dev.lattice.proxy.catalog.CatalogSetup;
+import dev.lattice.proxy.copy.CopyIn;
+import dev.lattice.proxy.copy.CopyStatement;
+import dev.lattice.proxy.copy.H2CopyIn;
+import dev.lattice.proxy.copy.H2CopyOut;
 import dev.lattice.proxy.pgsql.PgRewriter;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
@@ -40,6 +44,7 @@ public final class ClientSession implements AutoCloseable {
     private final Outbound out;
     private final PgSettings settings;
     private final NodeStatements statements = new NodeStatements();
+    private final InferredTypes inferred = new InferredTypes();
     private final Map<String, PreparedQuery> prepared = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private boolean failedTransaction;
@@ -50,7 +55,8 @@ public final class ClientSession implements AutoCloseable {
     // In front of a PostgreSQL cluster: the server's settings, COPY through pgjdbc.
     private final boolean postgres;
     private final ServerSettings serverSettings = new ServerSettings();
-    private final CopyRelay copy = new CopyRelay();
+    /** The COPY FROM STDIN taking CopyData now, else null. */
+    private CopyIn copyIn;
     // Over H2: PostgreSQL's forms rewritten into H2's, and the functions clients call answered.
     private final PgSessionFacts facts;
     private final PgRewriter rewriter;
@@ -88,7 +94,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Handles one message; returns normally unless the client went away mid-result. */
     public void handle(FrontendMessage message) throws ClientGoneException {
-        if (copy.copyingIn() && copyIn(message)) {
+        if (copyIn != null && copyIn(message)) {
             return;
         }
         if (message instanceof FrontendMessage.CopyData || message instanceof FrontendMessage.CopyDone
@@ -205,7 +211,7 @@ public final class ClientSession implements AutoCloseable {
                 if (q.parameterCount() > 0) {
                     throw new SQLException("there is no parameter $1", "42P02");
                 }
-                if (q.copy != null && postgres) {
+                if (q.copy != null) {
                     if (startCopy(q, parts.size() > 1)) {
                         out.flush();
                         return; // CopyData follows; ReadyForQuery after CopyDone
@@ -319,10 +325,13 @@ public final class ClientSession implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             boolean binary = formats.length != 0 && (formats.length == 1 ? formats[0] : formats[i]) == 1;
             int type = q.declaredType(i);
-            if (type == 0 && q.parameterTypes != null) {
+            if (type == 0 && !postgres) {
+                // As PostgreSQL, a parameter of unspecified type is read as the type the statement gives it.
+                type = inferred.of(session, q)[i];
+            } else if (type == 0 && q.parameterTypes != null) {
                 type = q.parameterTypes[i];
             }
-            values[i] = NodeParameters.decode(b.values().get(i), type, binary, postgres);
+            values[i] = NodeParameters.decode(b.values().get(i), type, binary, postgres, settings.zone());
         }
         if (b.portal().isEmpty()) {
             closePortal("");
@@ -412,6 +421,12 @@ public final class ClientSession implements AutoCloseable {
 
     /** Runs one statement through the engine (or answers a setting), leaving its rows unread. */
     private Result run(PreparedQuery q, Object[] parameters) throws SQLException {
+        if (q.parts != null) {
+            return runParts(q);
+        }
+        if (q.setting && q.tag != null) {
+            return Result.done(q.tag);
+        }
         if (q.setting) {
             PgSettings.Outcome o = settings.execute(q.sql);
             if (o.reportName() != null) {
@@ -420,9 +435,8 @@ public final class ClientSession implements AutoCloseable {
             return o.rows() != null ? Result.rows(o.rows(), null, -1, null, null) : Result.done(o.tag());
         }
         if (q.copy != null) {
-            throw new SQLException(postgres ? "COPY FROM STDIN / TO STDOUT through the Lattice proxy works in the"
-                    + " simple query protocol only" : "COPY FROM STDIN / TO STDOUT through the Lattice proxy works"
-                    + " only in front of a PostgreSQL cluster", "0A000");
+            throw new SQLException("COPY FROM STDIN / TO STDOUT through the Lattice proxy works in the simple query"
+                    + " protocol only", "0A000");
         }
         StatementAnalysis a = q.analysis;
         boolean endsTransaction = a.command() instanceof SqlCommit || a.command() instanceof SqlRollback;
@@ -462,6 +476,30 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /** A statement that is several H2 statements (TRUNCATE of several tables): all of them, or none. */
+    private Result runParts(PreparedQuery q) throws SQLException {
+        boolean own = session.effectiveAutoCommit() && !failedTransaction;
+        if (own) {
+            session.begin(null, null);
+        }
+        try {
+            for (PreparedQuery part : q.parts) {
+                run(part, NO_PARAMETERS).close();
+            }
+        } catch (SQLException e) {
+            if (own) {
+                failedTransaction = false;
+                session.rollback();
+            }
+            throw e;
+        }
+        if (own) {
+            session.commit();
+            reportToken();
+        }
+        return Result.done(q.tag);
+    }
+
     private Result onNode(PreparedQuery q, Object[] parameters) throws SQLException {
         StatementAnalysis a = q.analysis;
         boolean cacheable = a.kind() == StatementKind.QUERY || a.kind() == StatementKind.DML;
@@ -478,7 +516,8 @@ public final class ClientSession implements AutoCloseable {
                     handedOver = true;
                     return r;
                 }
-                return Result.done(CommandTags.of(a, q.sql, ps.getLargeUpdateCount()));
+                long count = ps.getLargeUpdateCount();
+                return Result.done(q.tag != null ? q.tag : CommandTags.of(a, q.sql, count));
             } finally {
                 running = null;
                 if (!handedOver) {
@@ -509,6 +548,9 @@ public final class ClientSession implements AutoCloseable {
         }
         if (a.kind() != StatementKind.QUERY) {
             reportToken();
+        }
+        if (a.kind() == StatementKind.DDL || a.kind() == StatementKind.OTHER && a.mayChangeSchema()) {
+            inferred.forget();
         }
         if (postgres && a.kind() == StatementKind.SESSION_SETTING) {
             try {
@@ -580,24 +622,28 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
-     * COPY in a simple query, in front of PostgreSQL: TO STDOUT streams now; FROM STDIN answers
-     * CopyInResponse and returns true, the data then arriving in CopyData messages.
+     * COPY in a simple query (through pgjdbc in front of PostgreSQL, through the engine over H2):
+     * TO STDOUT sends its rows now; FROM STDIN answers CopyInResponse and returns true, the data
+     * then arriving in CopyData messages.
      */
-    private boolean startCopy(PreparedQuery q, boolean amongOthers) throws SQLException {
+    private boolean startCopy(PreparedQuery q, boolean amongOthers) throws SQLException, ClientGoneException {
+        if (failedTransaction) {
+            throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
+                    "25P02");
+        }
+        CopyStatement h2Copy = postgres ? null : CopyStatement.parse(q.sql);
         if (q.copy == CopyRelay.Direction.OUT) {
-            String tag = CopyRelay.out(session, q.analysis, q.sql, out); // flushes as it streams
+            String tag = postgres ? CopyRelay.out(session, q.analysis, q.sql, out) // flushes as it streams
+                    : H2CopyOut.run(session, h2Copy, out, settings.zone());
             BackendMessages.commandComplete(out.buf(), tag);
             return false;
         }
         if (amongOthers) {
             throw new SQLException("COPY FROM STDIN must be the only statement of its query", "0A000");
         }
-        if (failedTransaction) {
-            throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
-                    "25P02");
-        }
         try {
-            copy.beginIn(session, q.analysis, q.sql, out.buf());
+            copyIn = postgres ? CopyRelay.beginIn(session, q.analysis, q.sql, out.buf())
+                    : H2CopyIn.begin(session, h2Copy, out.buf(), settings.zone());
             return true;
         } catch (SQLException e) {
             failedTransaction = !session.effectiveAutoCommit();
@@ -609,32 +655,41 @@ public final class ClientSession implements AutoCloseable {
     private boolean copyIn(FrontendMessage message) {
         try {
             if (message instanceof FrontendMessage.CopyData d) {
-                copy.data(d.data());
+                copyIn.data(d.data());
                 return true;
             }
             if (message instanceof FrontendMessage.Sync || message instanceof FrontendMessage.Flush) {
                 return true; // ignored in copy-in mode, as PostgreSQL does
             }
             if (message instanceof FrontendMessage.CopyDone) {
-                BackendMessages.commandComplete(out.buf(), copy.done(session));
+                String tag = copyIn.done();
+                copyIn = null;
+                BackendMessages.commandComplete(out.buf(), tag);
                 reportToken();
             } else {
-                copy.fail(session);
+                endCopyIn();
                 throw new SQLException(message instanceof FrontendMessage.CopyFail f
                         ? "COPY from stdin failed: " + f.message()
                         : "unexpected message type during COPY from stdin", message instanceof FrontendMessage.CopyFail
                         ? "57014" : "08P01");
             }
-        } catch (SQLException e) {
-            if (copy.copyingIn()) {
-                copy.fail(session);
-            }
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
+            endCopyIn();
             failedTransaction = !session.effectiveAutoCommit();
-            error(e);
+            error(e instanceof SQLException s ? s : internal(e));
         }
         readyForQuery();
         out.flush();
         return message instanceof FrontendMessage.CopyDone || message instanceof FrontendMessage.CopyFail;
+    }
+
+    /** Ends a COPY FROM STDIN that failed: nothing of it stays (all of it, in the COPY's own transaction). */
+    private void endCopyIn() {
+        if (copyIn != null) {
+            CopyIn failed = copyIn;
+            copyIn = null;
+            failed.fail();
+        }
     }
 
     private void readyForQuery() {

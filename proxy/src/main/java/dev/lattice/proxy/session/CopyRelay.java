@@ -24,9 +24,6 @@ final class CopyRelay {
     /** Which way a COPY statement moves data through the client connection. */
     enum Direction { IN, OUT }
 
-    private CopyIn in;
-    private boolean ownTransaction;
-
     /**
      * For a COPY statement: FROM STDIN, TO STDOUT, or null (a server-side file COPY is an
      * ordinary statement). A single pass, no regular expression: the text is the client's.
@@ -87,72 +84,84 @@ final class CopyRelay {
         return null;
     }
 
-    boolean copyingIn() {
-        return in != null;
-    }
-
     /** Starts COPY FROM STDIN on the primary and answers CopyInResponse; CopyData follows. */
-    void beginIn(Session session, StatementAnalysis analysis, String sql, ByteBuf out) throws SQLException {
-        ownTransaction = session.effectiveAutoCommit();
+    static dev.lattice.proxy.copy.CopyIn beginIn(Session session, StatementAnalysis analysis, String sql, ByteBuf out)
+            throws SQLException {
+        boolean ownTransaction = session.effectiveAutoCommit();
         if (ownTransaction) {
             session.begin(null, null);
         }
+        CopyIn in;
         try {
             in = session.executeOnPrimary(analysis, sql,
                     (node, index) -> node.unwrap(PGConnection.class).getCopyAPI().copyIn(sql));
         } catch (SQLException e) {
-            endOwnTransaction(session, false);
+            if (ownTransaction) {
+                session.rollback();
+            }
             throw e;
         }
         response(out, 'G', in);
+        return new ServerCopyIn(session, in, ownTransaction);
     }
 
-    void data(byte[] bytes) throws SQLException {
-        in.writeToCopy(bytes, 0, bytes.length);
-    }
+    /** The server's COPY FROM STDIN, fed through pgjdbc. */
+    private static final class ServerCopyIn implements dev.lattice.proxy.copy.CopyIn {
+        private final Session session;
+        private final CopyIn in;
+        private boolean ownTransaction;
 
-    /** CopyDone: the rows are in; the commit of the COPY's own transaction gives W. Returns the tag. */
-    String done(Session session) throws SQLException {
-        CopyIn copy = in;
-        in = null;
-        long rows;
-        try {
-            rows = copy.endCopy();
-        } catch (SQLException e) {
-            endOwnTransaction(session, false);
-            throw e;
+        ServerCopyIn(Session session, CopyIn in, boolean ownTransaction) {
+            this.session = session;
+            this.in = in;
+            this.ownTransaction = ownTransaction;
         }
-        endOwnTransaction(session, true);
-        return "COPY " + rows;
-    }
 
-    /** CopyFail from the client, or a message that has no place in copy-in mode. */
-    void fail(Session session) {
-        CopyIn copy = in;
-        in = null;
-        try {
-            if (copy.isActive()) {
-                copy.cancelCopy();
+        @Override
+        public void data(byte[] bytes) throws SQLException {
+            in.writeToCopy(bytes, 0, bytes.length);
+        }
+
+        /** CopyDone: the rows are in; the commit of the COPY's own transaction gives W. Returns the tag. */
+        @Override
+        public String done() throws SQLException {
+            long rows;
+            try {
+                rows = in.endCopy();
+            } catch (SQLException e) {
+                endOwnTransaction(false);
+                throw e;
             }
-        } catch (SQLException ignored) {
-            // the server ended the copy already
+            endOwnTransaction(true);
+            return "COPY " + rows;
         }
-        try {
-            endOwnTransaction(session, false);
-        } catch (SQLException ignored) {
-            // the connection is reset by the engine when broken
-        }
-    }
 
-    private void endOwnTransaction(Session session, boolean commit) throws SQLException {
-        if (!ownTransaction) {
-            return;
+        @Override
+        public void fail() {
+            try {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            } catch (SQLException ignored) {
+                // the server ended the copy already
+            }
+            try {
+                endOwnTransaction(false);
+            } catch (SQLException ignored) {
+                // the connection is reset by the engine when broken
+            }
         }
-        ownTransaction = false;
-        if (commit) {
-            session.commit();
-        } else {
-            session.rollback();
+
+        private void endOwnTransaction(boolean commit) throws SQLException {
+            if (!ownTransaction) {
+                return;
+            }
+            ownTransaction = false;
+            if (commit) {
+                session.commit();
+            } else {
+                session.rollback();
+            }
         }
     }
 

@@ -1,10 +1,9 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.types.ArrayBinary;
 import dev.lattice.proxy.types.PgType;
 import dev.lattice.proxy.types.ServerValues;
 import dev.lattice.proxy.types.ValueDecoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -24,9 +23,10 @@ final class NodeParameters {
     private NodeParameters() {
     }
 
-    static Object decode(byte[] value, int oid, boolean binary, boolean postgres) throws SQLException {
+    static Object decode(byte[] value, int oid, boolean binary, boolean postgres, java.time.ZoneId zone)
+            throws SQLException {
         if (!postgres || value == null) {
-            return ValueDecoder.decode(value, oid, binary);
+            return ValueDecoder.decode(value, oid, binary, zone);
         }
         if (!binary) {
             return new ServerText(oid, new String(value, java.nio.charset.StandardCharsets.UTF_8));
@@ -44,44 +44,19 @@ final class NodeParameters {
 
     /** A one-dimensional array in binary format, as the text literal the server reads ({@code {"a",NULL}}). */
     private static String arrayText(byte[] value, int oid) throws SQLException {
-        try {
-            ByteBuf in = Unpooled.wrappedBuffer(value);
-            int dimensions = in.readInt();
-            in.readInt(); // has-nulls flag
-            int element = in.readInt();
-            if (dimensions == 0) {
-                return "{}";
+        StringBuilder text = new StringBuilder("{");
+        for (Object v : ArrayBinary.read(value, oid)) {
+            if (text.length() > 1) {
+                text.append(',');
             }
-            if (dimensions != 1 || element != ServerValues.elementOf(oid)) {
-                throw new SQLException("binary format of multidimensional arrays (or of an array of type oid " + element
-                        + ") is not supported by the Lattice proxy; send it in text format", "0A000");
+            if (v == null) {
+                text.append("NULL");
+                continue;
             }
-            int length = in.readInt();
-            in.readInt(); // lower bound
-            StringBuilder text = new StringBuilder("{");
-            for (int i = 0; i < length; i++) {
-                if (i > 0) {
-                    text.append(',');
-                }
-                int size = in.readInt();
-                if (size < 0) {
-                    text.append("NULL");
-                    continue;
-                }
-                byte[] bytes = new byte[size];
-                in.readBytes(bytes);
-                Object v = ValueDecoder.decode(bytes, element, true);
-                String s = v instanceof byte[] b ? "\\x" + java.util.HexFormat.of().formatHex(b) : String.valueOf(v);
-                text.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-            if (in.isReadable()) {
-                throw new SQLException("invalid binary array parameter: " + in.readableBytes() + " bytes left over",
-                        "22P03");
-            }
-            return text.append('}').toString();
-        } catch (IndexOutOfBoundsException e) {
-            throw new SQLException("invalid binary array parameter: " + e.getMessage(), "22P03", e);
+            String s = v instanceof byte[] b ? "\\x" + java.util.HexFormat.of().formatHex(b) : String.valueOf(v);
+            text.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
+        return text.append('}').toString();
     }
 
     static void set(PreparedStatement ps, int index, Object value) throws SQLException {

@@ -1,6 +1,8 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.pgsql.PgMaintenance;
 import dev.lattice.proxy.pgsql.PgRewriter;
+import dev.lattice.proxy.pgsql.PgTruncate;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.ParameterMarker;
 import dev.lattice.sql.analysis.StatementAnalysis;
@@ -28,15 +30,23 @@ final class PreparedQuery {
     final CopyRelay.Direction copy;
     /** For a rewritten {@code … RETURNING}: the verb its CommandComplete tag names; else null. */
     final String rowsVerb;
+    /**
+     * The CommandComplete tag PostgreSQL gives it, where the H2 statement's would differ; for a
+     * statement the proxy answers without running anything ({@link #setting}), its whole answer.
+     */
+    final String tag;
+    /** For a statement that is several H2 statements (TRUNCATE of several tables): them, in order; else null. */
+    List<PreparedQuery> parts;
     /** Filled in by the first Describe of the statement. */
     int[] parameterTypes;
     Columns columns;
     boolean described;
 
     private PreparedQuery(String sql, StatementAnalysis analysis, boolean setting, int[] declaredTypes,
-                          String rowsVerb) {
+                          String rowsVerb, String tag) {
         this.sql = sql;
         this.rowsVerb = rowsVerb;
+        this.tag = tag;
         this.analysis = analysis;
         this.setting = setting;
         this.empty = sql.isBlank();
@@ -71,17 +81,30 @@ final class PreparedQuery {
     static PreparedQuery of(Session session, String sql, int[] declaredTypes, PgRewriter rewriter)
             throws SQLException {
         if (sql.isBlank()) {
-            return new PreparedQuery(sql, null, false, declaredTypes, null);
+            return new PreparedQuery(sql, null, false, declaredTypes, null, null);
         }
         // In front of PostgreSQL the server answers SET and SHOW; over H2 the proxy does.
         if (!session.cluster().config().postgres() && PgSettings.recognizes(sql)) {
-            return new PreparedQuery(sql, null, true, declaredTypes, null);
+            return new PreparedQuery(sql, null, true, declaredTypes, null, null);
         }
         if (rewriter != null && !session.cluster().config().postgres()) {
+            String maintenance = PgMaintenance.tag(sql);
+            if (maintenance != null) {
+                return new PreparedQuery(sql, null, true, declaredTypes, null, maintenance);
+            }
+            List<String> tables = PgTruncate.split(sql);
+            if (tables != null) {
+                PreparedQuery all = new PreparedQuery(sql, null, true, declaredTypes, null, PgTruncate.TAG);
+                all.parts = new java.util.ArrayList<>();
+                for (String one : tables) {
+                    all.parts.add(of(session, one, null, rewriter));
+                }
+                return all;
+            }
             PgRewriter.Rewritten r = rewriter.rewrite(sql);
-            return new PreparedQuery(r.sql(), session.analyze(r.sql()), false, declaredTypes, r.rowsVerb());
+            return new PreparedQuery(r.sql(), session.analyze(r.sql()), false, declaredTypes, r.rowsVerb(), r.tag());
         }
-        return new PreparedQuery(sql, session.analyze(sql), false, declaredTypes, null);
+        return new PreparedQuery(sql, session.analyze(sql), false, declaredTypes, null, null);
     }
 
     /** The CommandComplete tag of a statement that returned these many rows. */

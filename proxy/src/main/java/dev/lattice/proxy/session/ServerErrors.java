@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.copy.CopyException;
 import dev.lattice.proxy.pgsql.PgErrors;
 import dev.lattice.proxy.protocol.BackendMessages;
 import io.netty.buffer.ByteBuf;
@@ -18,19 +19,25 @@ final class ServerErrors {
     }
 
     static void write(ByteBuf out, SQLException e) {
+        String where = null;
+        if (e instanceof CopyException c) {
+            where = c.context();
+            e = c.failure();
+        }
         ServerErrorMessage m = serverMessage(e);
         if (m == null) {
             PgErrors.PgError pg = PgErrors.of(e);
-            if (pg == null) {
+            if (pg == null && where == null) {
                 BackendMessages.error(out, SqlStates.of(e), e.getMessage());
                 return;
             }
             int at = BackendMessages.begin(out, 'E');
             field(out, 'S', "ERROR");
             field(out, 'V', "ERROR");
-            field(out, 'C', pg.sqlState());
-            field(out, 'M', pg.message());
-            field(out, 'D', pg.detail());
+            field(out, 'C', pg == null ? SqlStates.of(e) : pg.sqlState());
+            field(out, 'M', pg == null ? e.getMessage() : pg.message());
+            field(out, 'D', pg == null ? null : pg.detail());
+            field(out, 'W', where);
             out.writeByte(0);
             BackendMessages.end(out, at);
             return;

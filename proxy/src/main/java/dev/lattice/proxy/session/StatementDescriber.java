@@ -117,21 +117,16 @@ final class StatementDescriber {
     }
 
     private static Columns fromH2(Session session, PreparedQuery q, int[] types, boolean rows) throws SQLException {
+        int[] inferred = InferredTypes.infer(session, q);
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == 0) {
+                types[i] = inferred[i];
+            }
+        }
+        if (!rows) {
+            return null;
+        }
         try (PreparedStatement ps = session.primaryConnection().prepareStatement(q.h2Sql)) {
-            if (q.markerParameters.length > 0) {
-                ParameterMetaData pm = ps.getParameterMetaData();
-                for (int j = 0; j < q.markerParameters.length; j++) {
-                    int p = q.markerParameters[j];
-                    if (types[p] == 0) {
-                        int jdbc = pm.getParameterType(j + 1);
-                        types[p] = jdbc == java.sql.Types.NULL || jdbc == java.sql.Types.OTHER ? 0
-                                : PgType.ofJdbc(jdbc, pm.getParameterTypeName(j + 1)).oid();
-                    }
-                }
-            }
-            if (!rows) {
-                return null;
-            }
             ResultSetMetaData meta = ps.getMetaData();
             return meta == null || meta.getColumnCount() == 0 ? null : Columns.of(meta);
         }

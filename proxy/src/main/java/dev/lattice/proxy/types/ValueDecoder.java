@@ -27,8 +27,19 @@ public final class ValueDecoder {
      *            string, which H2 converts to the column's type)
      */
     public static Object decode(byte[] value, int oid, boolean binary) throws SQLException {
+        return decode(value, oid, binary, ZoneOffset.UTC);
+    }
+
+    /**
+     * @param zone the session's TimeZone, in which a timestamptz written without an offset is read
+     *             (as PostgreSQL reads it)
+     */
+    public static Object decode(byte[] value, int oid, boolean binary, java.time.ZoneId zone) throws SQLException {
         if (value == null) {
             return null;
+        }
+        if (binary && ServerValues.elementOf(oid) != 0) {
+            return ArrayBinary.read(value, oid);
         }
         PgType type = PgType.byOid(oid);
         if (!binary || isText(type)) {
@@ -42,7 +53,7 @@ public final class ValueDecoder {
             checkRange(value, type);
         }
         try {
-            return binary ? binary(value, type, oid) : text(new String(value, StandardCharsets.UTF_8), type);
+            return binary ? binary(value, type, oid) : text(new String(value, StandardCharsets.UTF_8), type, zone);
         } catch (RuntimeException e) {
             throw new SQLException("invalid " + (binary ? "binary" : "text") + " value for parameter of type "
                     + (type == null ? "oid " + oid : type.name().toLowerCase(Locale.ROOT)) + ": " + e.getMessage(),
@@ -101,7 +112,7 @@ public final class ValueDecoder {
     /** 294277-01-01 00:00, the first timestamp past PostgreSQL's range. */
     private static final long END_TIMESTAMP = 9_223_371_331_200_000_000L;
 
-    private static Object text(String s, PgType type) {
+    private static Object text(String s, PgType type, java.time.ZoneId zone) {
         if (type == null) {
             return s;
         }
@@ -114,10 +125,10 @@ public final class ValueDecoder {
             case FLOAT8 -> Double.parseDouble(s.trim());
             case NUMERIC -> new BigDecimal(s.trim());
             case BYTEA -> bytea(s);
-            case DATE -> LocalDate.parse(s.trim());
+            case DATE -> LocalDate.from(PgTime.INPUT.parse(s.trim()));
             case TIME -> LocalTime.parse(s.trim());
             case TIMESTAMP -> timestamp(s.trim());
-            case TIMESTAMPTZ -> timestamptz(s.trim());
+            case TIMESTAMPTZ -> timestamptz(s.trim(), zone);
             case UUID -> java.util.UUID.fromString(s.trim());
             default -> s;
         };
@@ -164,10 +175,12 @@ public final class ValueDecoder {
         return local;
     }
 
-    private static OffsetDateTime timestamptz(String s) {
+    private static OffsetDateTime timestamptz(String s, java.time.ZoneId zone) {
         TemporalAccessor t = PgTime.INPUT.parse(s);
-        ZoneOffset offset = t.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(t) : ZoneOffset.UTC;
-        return OffsetDateTime.of(timestamp(s), offset);
+        LocalDateTime local = timestamp(s);
+        ZoneOffset offset = t.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(t)
+                : zone.getRules().getOffset(local);
+        return OffsetDateTime.of(local, offset);
     }
 
     private static Object binary(byte[] value, PgType type, int oid) {
@@ -186,6 +199,8 @@ public final class ValueDecoder {
             case BYTEA -> readAll(in);
             case DATE -> PgTime.fromDays(in.readInt());
             case TIME -> LocalTime.ofNanoOfDay(in.readLong() * 1000);
+            case TIMETZ -> java.time.OffsetTime.of(LocalTime.ofNanoOfDay(in.readLong() * 1000),
+                    ZoneOffset.ofTotalSeconds(-in.readInt()));
             case TIMESTAMP -> PgTime.fromMicros(in.readLong());
             case TIMESTAMPTZ -> OffsetDateTime.of(PgTime.fromMicros(in.readLong()), ZoneOffset.UTC);
             case UUID -> new java.util.UUID(in.readLong(), in.readLong());
