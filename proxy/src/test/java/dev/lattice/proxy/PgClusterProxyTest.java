@@ -317,7 +317,14 @@ class PgClusterProxyTest {
             assertEquals(1L, ConsoleClient.number(replica1.get("timeline")), replica1.toString());
             assertTrue(String.valueOf(replica1.get("applied_wal")).contains("/"), replica1.toString());
             assertEquals(200, user.act("/api/replicas/replica1/pause", "").statusCode());
-            assertEquals("PAUSED", ConsoleClient.node(user.json("/api/cluster"), "replica1").get("state"));
+            // the standby's state is what the WAL poller last read: it says PAUSED at its next round
+            RunningProxy.await("replica1 to show PAUSED", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    return "PAUSED".equals(ConsoleClient.node(user.json("/api/cluster"), "replica1").get("state"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             assertEquals(200, user.act("/api/replicas/replica1/resume", "").statusCode());
             RunningProxy.await("replica1 to replay again", java.time.Duration.ofSeconds(30), () -> {
                 try {
