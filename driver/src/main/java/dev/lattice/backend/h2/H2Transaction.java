@@ -442,6 +442,8 @@ final class H2Transaction implements PrimaryTransaction {
             rollback();
         } catch (SQLException ignored) {
             // closing anyway
+        } finally {
+            backend.schemaGate().forget(gateWriter);
         }
     }
 
