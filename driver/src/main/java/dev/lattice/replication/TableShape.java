@@ -131,9 +131,23 @@ final class TableShape {
     private static int bind(PreparedStatement ps, int first, int[] positions, Object[] row) throws SQLException {
         int index = first;
         for (int position : positions) {
-            ps.setObject(index++, row[position]);
+            bindValue(ps, index++, row[position]);
         }
         return index;
+    }
+
+    /** The typed setter for the common classes skips H2's conversion chain; the Value made is the same. */
+    private static void bindValue(PreparedStatement ps, int index, Object value) throws SQLException {
+        Class<?> type = value == null ? null : value.getClass();
+        if (type == String.class) {
+            ps.setString(index, (String) value);
+        } else if (type == Integer.class) {
+            ps.setInt(index, (Integer) value);
+        } else if (type == Long.class) {
+            ps.setLong(index, (Long) value);
+        } else {
+            ps.setObject(index, value);
+        }
     }
 
     private static int[] toArray(List<Integer> list) {
