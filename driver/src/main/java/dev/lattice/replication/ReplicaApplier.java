@@ -55,6 +55,8 @@ public final class ReplicaApplier implements Runnable {
     /** Held by whoever applies to the replica: the applier during a step, or a thread that helps. */
     private final ReentrantLock turn = new ReentrantLock();
     private volatile long lastAppliedNanos = System.nanoTime() - ACTIVE_NANOS;
+    /** What failed while a thread helped, for the applier to handle as its own failure; guarded by turn. */
+    private Throwable helpFailure;
     private volatile boolean paused;
     private volatile long delayMillis;
     private volatile long applied = -1;
@@ -351,6 +353,9 @@ public final class ReplicaApplier implements Runnable {
             } finally {
                 turn.unlock();
             }
+            if (park == 0 || park == AWAIT_COMMIT) {
+                syncSequences();
+            }
             if (park == AWAIT_COMMIT) {
                 awaitCommit();
             } else if (park > 0) {
@@ -367,6 +372,11 @@ public final class ReplicaApplier implements Runnable {
 
     /** One step of the applier, holding its turn; returns how long to park after it (or AWAIT_COMMIT). */
     private long step() throws SQLException {
+        if (helpFailure != null) {
+            Throwable failure = helpFailure;
+            helpFailure = null;
+            throw new SQLException(String.valueOf(failure.getMessage()), failure);
+        }
         if (paused) {
             if (state != ReplicaState.PAUSED) {
                 state = ReplicaState.PAUSED;
@@ -384,7 +394,6 @@ public final class ReplicaApplier implements Runnable {
         long next = applied + 1;
         if (next > log.committed()) {
             joinSyncSetIfCaughtUp();
-            syncSequences(true);
             return AWAIT_COMMIT;
         }
         List<LoggedTransaction> batch;
@@ -411,7 +420,6 @@ public final class ReplicaApplier implements Runnable {
         }
         apply(batch.subList(0, due), true);
         lastAppliedNanos = System.nanoTime();
-        syncSequences(false);
         return 0;
     }
 
@@ -465,7 +473,8 @@ public final class ReplicaApplier implements Runnable {
             return applied() >= lsn;
         }
         try {
-            if (connection == null || state != ReplicaState.ONLINE || paused || stopped || delayMillis > 0) {
+            if (connection == null || helpFailure != null || state != ReplicaState.ONLINE || paused || stopped
+                    || delayMillis > 0) {
                 return false;
             }
             long next = applied + 1;
@@ -485,7 +494,8 @@ public final class ReplicaApplier implements Runnable {
             lastAppliedNanos = System.nanoTime(); // commits keep coming: the applier goes on polling, not parked
             return applied >= lsn;
         } catch (Throwable e) {
-            fail(e); // the applier reconnects and resumes from the replica's own record, as after any failure
+            // apply() rolled back; the applier fails, reconnects and resumes from the replica's record
+            helpFailure = e;
             unpark();
             return false;
         } finally {
@@ -523,15 +533,16 @@ public final class ReplicaApplier implements Runnable {
      * Copies the primary's sequence and identity counters after the replica applied something, at
      * most every 100 ms (the idle loop comes back to it, so a replica that caught up gets the last ones).
      */
-    private void syncSequences(boolean caughtUp) throws SQLException {
+    private void syncSequences() {
         long done = applied;
         // at most every 100 ms: two small queries, off the apply path of each transaction
-        if (done == sequencesSyncedAt || System.currentTimeMillis() - sequencesSyncedMillis < 100) {
+        if (done == sequencesSyncedAt || System.currentTimeMillis() - sequencesSyncedMillis < 100 || stopped) {
             return;
         }
         sequencesSyncedMillis = System.currentTimeMillis();
         Map<String, Long> values;
         try {
+            // only the applier's thread uses the primary reader: read it without holding the turn
             values = SequenceSync.read(primaryReader());
         } catch (SQLException e) {
             // the primary is away: applying goes on, the counters are copied once it is back
@@ -539,12 +550,19 @@ public final class ReplicaApplier implements Runnable {
             primaryReader = null;
             return;
         }
-        if (!values.equals(sequencesCopied)) {
-            // only the copy changes a replica's counters between DDL and rebuilds, so equal values need no look
-            SequenceSync.copy(values, connection);
-            sequencesCopied = values;
+        turn.lock();
+        try {
+            if (connection != null && !values.equals(sequencesCopied)) {
+                // only the copy changes a replica's counters between DDL and rebuilds, so equal values need no look
+                SequenceSync.copy(values, connection);
+                sequencesCopied = values;
+            }
+            sequencesSyncedAt = done;
+        } catch (Throwable e) {
+            fail(e);
+        } finally {
+            turn.unlock();
         }
-        sequencesSyncedAt = done;
     }
 
     private PrimaryUnavailable primaryUnavailable(SQLException e) {
