@@ -124,6 +124,29 @@ class GroupApplyTest {
         }
     }
 
+    @Test
+    void anUpdateOfSomeColumnsLeavesEveryReplicaEqualToThePrimary() throws Exception {
+        String url = "jdbc:lattice:mem:partial-" + System.nanoTime() + "?replicas=2";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("CREATE TABLE wide(id INT PRIMARY KEY, a VARCHAR(10), b BIGINT, c INT, d DECIMAL(10, 2), e VARBINARY(4))");
+            s.execute("CREATE TABLE stamped(id INT PRIMARY KEY, v INT, seen TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)");
+            s.executeUpdate("INSERT INTO wide VALUES (1, 'a', 1, 1, 1.00, X'01'), (2, 'b', 2, 2, 2.00, X'02')");
+            s.executeUpdate("INSERT INTO stamped VALUES (1, 0, NULL)");
+            s.executeUpdate("UPDATE wide SET b = 10 WHERE id = 1");
+            s.executeUpdate("UPDATE wide SET a = 'x', e = X'FF' WHERE id = 2");
+            s.executeUpdate("UPDATE wide SET c = c WHERE id = 1"); // changes nothing
+            s.executeUpdate("UPDATE wide SET d = 1.50, b = b + 1");
+            s.executeUpdate("UPDATE wide SET id = 3, a = NULL WHERE id = 1"); // the key itself
+            s.executeUpdate("UPDATE stamped SET v = 1 WHERE id = 1");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            var primary = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.h2().replicas()) {
+                assertEquals(primary, NodeChecksum.of(r.node().url()), r.node().name() + " converged");
+            }
+        }
+    }
+
     private static void increments(String url, int transactions) {
         try (Connection c = DriverManager.getConnection(url);
              PreparedStatement one = c.prepareStatement("UPDATE pair SET n = n + 1 WHERE id = 1");
