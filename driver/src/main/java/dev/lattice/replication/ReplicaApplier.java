@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -77,6 +78,8 @@ public final class ReplicaApplier implements Runnable {
     private long sequencesSyncedMillis;
     /** The primary's counters as last copied; null when the replica's may have changed since (DDL, rebuild). */
     private Map<String, Long> sequencesCopied;
+    /** The tables with identity columns, read in full again after DDL and rebuilds (null until then). */
+    private volatile Set<TableId> identityTables;
 
     private Connection connection;
     private PreparedStatement appliedUpdate;
@@ -541,9 +544,14 @@ public final class ReplicaApplier implements Runnable {
         }
         sequencesSyncedMillis = System.currentTimeMillis();
         Map<String, Long> values;
+        Set<TableId> tables = identityTables;
         try {
             // only the applier's thread uses the primary reader: read it without holding the turn
-            values = SequenceSync.read(primaryReader());
+            if (tables == null) {
+                tables = SequenceSync.identityTables(primaryReader());
+                identityTables = tables;
+            }
+            values = SequenceSync.read(primaryReader(), tables);
         } catch (SQLException e) {
             // the primary is away: applying goes on, the counters are copied once it is back
             closeQuietly(primaryReader);
@@ -554,7 +562,7 @@ public final class ReplicaApplier implements Runnable {
         try {
             if (connection != null && !values.equals(sequencesCopied)) {
                 // only the copy changes a replica's counters between DDL and rebuilds, so equal values need no look
-                SequenceSync.copy(values, connection);
+                SequenceSync.copy(values, connection, tables);
                 sequencesCopied = values;
             }
             sequencesSyncedAt = done;
@@ -775,6 +783,7 @@ public final class ReplicaApplier implements Runnable {
 
     private void clearShapes() {
         sequencesCopied = null;
+        identityTables = null;
         shapes.values().forEach(TableShape::close);
         shapes.clear();
     }
