@@ -1,6 +1,7 @@
 package dev.lattice.backend;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where readers wait for any replica of the cluster to move: every applier signals after it
@@ -9,14 +10,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApplyProgress {
 
-    private int waiters;
-    private long generation;
+    private final AtomicLong generation = new AtomicLong();
+    private volatile int waiters;
 
     /** Called by an applier after its applied LSN or its sync-set membership changed. */
     public void signal() {
-        synchronized (this) {
-            generation++;
-            if (waiters > 0) {
+        generation.incrementAndGet();
+        // A waiter counts itself before it tests the generation, so either it sees this signal or we see it.
+        if (waiters > 0) {
+            synchronized (this) {
                 notifyAll();
             }
         }
@@ -28,8 +30,8 @@ public final class ApplyProgress {
     }
 
     /** The count of signals so far: read it before testing a condition, then wait for it to change. */
-    public synchronized long generation() {
-        return generation;
+    public long generation() {
+        return generation.get();
     }
 
     /**
@@ -41,11 +43,17 @@ public final class ApplyProgress {
         if (nanos <= 0) {
             return false;
         }
-        long deadline = System.nanoTime() + nanos;
+        if (generation.get() != seen) {
+            return true;
+        }
+        return block(seen, System.nanoTime() + nanos);
+    }
+
+    private boolean block(long seen, long deadline) throws InterruptedException {
         synchronized (this) {
             waiters++;
             try {
-                while (generation == seen) {
+                while (generation.get() == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;

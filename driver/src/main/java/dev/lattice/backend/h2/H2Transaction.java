@@ -486,6 +486,8 @@ final class H2Transaction implements PrimaryTransaction {
             rollback();
         } catch (SQLException ignored) {
             // closing anyway
+        } finally {
+            backend.schemaGate().forget(gateWriter);
         }
     }
 
