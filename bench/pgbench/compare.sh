@@ -66,7 +66,7 @@ start_proxy() {
   until PGPASSWORD=lattice psql -h 127.0.0.1 -p "$port" -U lattice lattice -c 'select 1' >/dev/null 2>&1; do sleep 0.2; done
   PGPASSWORD=lattice psql -q -h 127.0.0.1 -p "$port" -U lattice lattice \
     -c "CREATE TABLE usertable(id INT PRIMARY KEY, f1 INT NOT NULL)" \
-    -c "INSERT INTO usertable SELECT X, X FROM SYSTEM_RANGE(1, 10000)"
+    -c "INSERT INTO usertable SELECT x, x FROM SYSTEM_RANGE(1, 10000) r(x)"
 }
 TARGETS=("postgres $PG_PORT postgres x postgres")
 start_proxy $LT_PORT "$LATTICE_JAR" lattice
