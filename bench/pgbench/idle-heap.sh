@@ -18,7 +18,7 @@ java -jar "$LATTICE_JAR" --config "$WORK/proxy.yaml" --port "$PORT" > "$WORK/pro
 PROXY=$!; PIDS+=($PROXY)
 until psql -h 127.0.0.1 -p "$PORT" -U lattice lattice -c 'select 1' >/dev/null 2>&1; do sleep 0.2; done
 psql -q -h 127.0.0.1 -p "$PORT" -U lattice lattice -c "CREATE TABLE usertable(id INT PRIMARY KEY, f1 INT NOT NULL)" \
-  -c "INSERT INTO usertable SELECT X, X FROM SYSTEM_RANGE(1, 10000)"
+  -c "INSERT INTO usertable SELECT x, x FROM SYSTEM_RANGE(1, 10000) r(x)"
 used() { jcmd "$PROXY" GC.run >/dev/null; sleep 1; jcmd "$PROXY" GC.heap_info | grep -oE 'used [0-9]+K' | head -1; }
 echo "no client:        $(used)"
 mkfifo "$WORK/idle"
