@@ -35,15 +35,17 @@ class HibernateThroughProxyTest {
         Instant added;
         @JdbcTypeCode(SqlTypes.JSON)
         Map<String, Object> specs;
+        String[] tags;
 
         Gadget() {
         }
 
-        Gadget(String name, int stock, Map<String, Object> specs) {
+        Gadget(String name, int stock, Map<String, Object> specs, String... tags) {
             this.name = name;
             this.stock = stock;
             this.added = Instant.parse("2024-05-01T12:00:00Z");
             this.specs = specs;
+            this.tags = tags;
         }
     }
 
@@ -74,16 +76,17 @@ class HibernateThroughProxyTest {
     }
 
     @Test
-    void crudOnAnEntityWithAJsonbAttribute() {
+    void crudOnAnEntityWithJsonbAndArrayAttributes() {
         Long id = sessions.fromTransaction(s -> {
-            Gadget g = new Gadget("lamp", 3, Map.of("watts", 40, "color", "red"));
+            Gadget g = new Gadget("lamp", 3, Map.of("watts", 40, "color", "red"), "home", "light");
             s.persist(g);
-            s.persist(new Gadget("fan", 7, Map.of("speeds", 3)));
+            s.persist(new Gadget("fan", 7, Map.of("speeds", 3), "home"));
             return g.id;
         });
         Gadget found = sessions.fromTransaction(s -> s.find(Gadget.class, id));
         assertEquals("lamp", found.name);
         assertEquals(Map.of("watts", 40, "color", "red"), found.specs);
+        assertEquals(List.of("home", "light"), List.of(found.tags));
         assertEquals(Instant.parse("2024-05-01T12:00:00Z"), found.added);
 
         sessions.inTransaction(s -> s.find(Gadget.class, id).stock = 2); // dirty checking: an UPDATE
