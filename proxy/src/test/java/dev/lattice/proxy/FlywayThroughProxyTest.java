@@ -7,6 +7,7 @@ import dev.lattice.cluster.Cluster;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -74,9 +75,23 @@ class FlywayThroughProxyTest {
         TreeMap<String, String> primary = userTables(NodeChecksum.of(cluster.primary().url()));
         assertTrue(primary.containsKey("public.flyway_schema_history"), primary.toString());
         assertTrue(primary.containsKey("public.events"), primary.toString());
+        List<String> schema = schema(cluster.primary().url());
+        assertTrue(schema.contains("events|source_id|integer"), schema.toString());
         for (String replica : List.of("replica1", "replica2")) {
-            assertEquals(primary, userTables(NodeChecksum.of(cluster.replica(replica).node().url())),
-                    replica + " holds the schema, the rows and the history the primary holds");
+            String url = cluster.replica(replica).node().url();
+            assertEquals(primary, userTables(NodeChecksum.of(url)), replica + " holds the rows the primary holds");
+            assertEquals(schema, schema(url), replica + " holds the tables, columns and indexes the primary holds");
+        }
+    }
+
+    /** The user tables' columns and the migrations' named index, as the node itself holds them. */
+    private static List<String> schema(String h2Url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(h2Url, "sa", "")) {
+            List<String> schema = rows(c, "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = 'public' ORDER BY TABLE_NAME, ORDINAL_POSITION");
+            schema.addAll(rows(c, "SELECT INDEX_NAME, TABLE_NAME FROM INFORMATION_SCHEMA.INDEXES"
+                    + " WHERE TABLE_SCHEMA = 'public' AND INDEX_NAME = 'events_kind_idx'"));
+            return schema;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lattice.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -16,7 +17,9 @@ import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.dialect.Dialect;
 import org.hibernate.dialect.PostgreSQLDialect;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.type.SqlTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +63,6 @@ class HibernateThroughProxyTest {
                 .applySetting(AvailableSettings.JAKARTA_JDBC_URL, proxy.url())
                 .applySetting(AvailableSettings.JAKARTA_JDBC_USER, "lattice")
                 .applySetting(AvailableSettings.JAKARTA_JDBC_PASSWORD, "lattice")
-                .applySetting(AvailableSettings.DIALECT, PostgreSQLDialect.class.getName())
                 .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
                 .build();
         sessions = new MetadataSources(registry).addAnnotatedClass(Gadget.class).buildMetadata().buildSessionFactory();
@@ -73,6 +75,13 @@ class HibernateThroughProxyTest {
         }
         StandardServiceRegistryBuilder.destroy(registry);
         proxy.close();
+    }
+
+    @Test
+    void hibernateTakesTheProxyForPostgresql() {
+        Dialect dialect = sessions.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect();
+        assertEquals(PostgreSQLDialect.class, dialect.getClass());
+        assertTrue(dialect.getVersion().isSameOrAfter(15), dialect.getVersion().toString());
     }
 
     @Test
