@@ -220,4 +220,58 @@ class PgDialectTest {
         assertTrue(e.getMessage().startsWith("ERROR: " + message), e.getMessage());
         assertTrue(!e.getMessage().contains("[") && !e.getMessage().contains("SQL statement"), e.getMessage());
     }
+
+    @Test
+    void resultColumnsWithoutAnAliasAreNamedAsPostgresNamesThem() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE named (a int, b text)");
+            assertEquals(List.of("count", "max", "now", "?column?", "a", "upper", "int4", "case", "bool", "n"),
+                    labels(c, "SELECT count(*), max(a), now(), 1 + 1, a::text, upper(b), 1::int, "
+                            + "CASE WHEN a > 0 THEN 1 END, true, count(b) AS n FROM named GROUP BY a, b"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM named WHERE a > ?")) {
+                ps.setInt(1, 0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertEquals("count", rs.getMetaData().getColumnLabel(1));
+                    assertTrue(rs.next());
+                    assertEquals(0, rs.getInt("count"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void advisoryLocksKeepSessionsApartUntilUnlockOrTransactionEnd() throws Exception {
+        try (Connection first = proxy.connect(); Connection second = proxy.connect()) {
+            assertEquals(List.of("t"), rows(first, "SELECT pg_try_advisory_lock(7)"));
+            assertEquals(List.of("f"), rows(second, "SELECT pg_try_advisory_lock(7)"));
+            assertEquals(List.of("f"), rows(second, "SELECT pg_advisory_unlock(7)"), "not its lock");
+            assertEquals(List.of("t"), rows(first, "SELECT pg_advisory_unlock(7)"));
+            assertEquals(List.of("t"), rows(second, "SELECT pg_try_advisory_lock(7)"));
+            assertEquals(List.of(""), rows(second, "SELECT pg_advisory_unlock_all()"));
+
+            first.setAutoCommit(false);
+            try (PreparedStatement lock = first.prepareStatement("SELECT pg_try_advisory_xact_lock(8)")) {
+                for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: a named statement, run again
+                    try (ResultSet rs = lock.executeQuery()) {
+                        assertTrue(rs.next());
+                        assertTrue(rs.getBoolean("pg_try_advisory_xact_lock"));
+                    }
+                    assertEquals(List.of("f"), rows(second, "SELECT pg_try_advisory_xact_lock(8)"));
+                    first.commit();
+                    assertEquals(List.of("t"), rows(second, "SELECT pg_try_advisory_xact_lock(8)"),
+                            "released when its transaction ended");
+                }
+            }
+        }
+    }
+
+    private static List<String> labels(Connection c, String sql) throws SQLException {
+        List<String> labels = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                labels.add(rs.getMetaData().getColumnLabel(i));
+            }
+        }
+        return labels;
+    }
 }

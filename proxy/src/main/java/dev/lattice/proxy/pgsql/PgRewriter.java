@@ -70,6 +70,8 @@ public final class PgRewriter {
     }
 
     public Rewritten rewrite(String sql) throws SQLException {
+        // before the catalog's rewrites, which rename the functions the client called
+        sql = PgColumnNames.name(sql);
         if (catalog) {
             if (catalogRewriter == null) {
                 catalogRewriter = new CatalogRewriter(facts.user(), facts::settings);

@@ -227,7 +227,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             PgSettings settings = new PgSettings(user);
             parameters.forEach(settings::startup);
             Session engine = new Session(server.cluster(), server.sessionOptions());
-            session = new ClientSession(engine, out, settings, server.config().maxStatementLength());
+            session = new ClientSession(engine, out, settings, server.config().maxStatementLength(),
+                    server.advisoryLocks());
             server.stats().sessions.incrementAndGet();
             server.cancels().register(key, session);
             live = server.liveSessions().open(user, channel.remoteAddress(), engine);

@@ -9,6 +9,7 @@ import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.config.SessionOptionsFactory;
 import dev.lattice.proxy.console.LiveSessions;
 import dev.lattice.proxy.protocol.PgDecoder;
+import dev.lattice.proxy.session.AdvisoryLocks;
 import dev.lattice.routing.SessionOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -52,6 +53,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final CancelRegistry cancels = new CancelRegistry();
     private final LiveSessions liveSessions = new LiveSessions();
+    private final AdvisoryLocks advisoryLocks = new AdvisoryLocks();
     private final ExecutorService workers;
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
@@ -122,6 +124,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /** The advisory locks its sessions take (pg_advisory_lock and friends). */
+    public AdvisoryLocks advisoryLocks() {
+        return advisoryLocks;
     }
 
     public Cluster cluster() {

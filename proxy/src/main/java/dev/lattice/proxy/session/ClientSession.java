@@ -60,13 +60,20 @@ public final class ClientSession implements AutoCloseable {
     // Over H2: PostgreSQL's forms rewritten into H2's, and the functions clients call answered.
     private final PgSessionFacts facts;
     private final PgRewriter rewriter;
+    /** The proxy's advisory locks, which this session may hold. */
+    private final AdvisoryLocks advisoryLocks;
+    /** Set by a CancelRequest: a wait for an advisory lock gives up. */
+    private volatile boolean cancelRequested;
 
     /**
      * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
      *        accepted; longer ones are refused with 54000 before anything reads them
+     * @param advisoryLocks the advisory locks of the proxy, shared by all its sessions
      */
-    public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength) {
+    public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength,
+                         AdvisoryLocks advisoryLocks) {
         this.session = session;
+        this.advisoryLocks = advisoryLocks;
         this.out = out;
         this.settings = settings;
         this.maxStatementLength = maxStatementLength;
@@ -176,6 +183,7 @@ public final class ClientSession implements AutoCloseable {
 
     /** Cancels the statement running now, if any (CancelRequest, from another connection's thread). */
     public void cancel() {
+        cancelRequested = true;
         session.cancel();
         java.sql.Statement s = running;
         if (s != null) {
@@ -372,7 +380,7 @@ public final class ClientSession implements AutoCloseable {
             return false;
         }
         if (q.setting) {
-            return CommandTags.words(q.sql, 1)[0].equals("SHOW");
+            return q.lock != null || CommandTags.words(q.sql, 1)[0].equals("SHOW");
         }
         StatementKind kind = q.analysis.kind();
         return kind == StatementKind.QUERY || kind == StatementKind.OTHER || kind == StatementKind.LATTICE_SESSION
@@ -426,6 +434,14 @@ public final class ClientSession implements AutoCloseable {
         }
         if (q.setting && q.tag != null) {
             return Result.done(q.tag);
+        }
+        if (q.lock != null) {
+            if (failedTransaction) {
+                throw new SQLException("current transaction is aborted, commands ignored until end of transaction block",
+                        "25P02");
+            }
+            cancelRequested = false;
+            return Result.rows(q.lock.run(advisoryLocks, this, () -> cancelRequested), null, -1, null, null);
         }
         if (q.setting) {
             PgSettings.Outcome o = settings.execute(q.sql);
@@ -694,6 +710,9 @@ public final class ClientSession implements AutoCloseable {
 
     private void readyForQuery() {
         char status = failedTransaction ? 'E' : session.effectiveAutoCommit() ? 'I' : 'T';
+        if (status == 'I') {
+            advisoryLocks.transactionEnded(this); // pg_advisory_xact_lock's locks end with their transaction
+        }
         BackendMessages.readyForQuery(out.buf(), status);
     }
 
@@ -707,6 +726,7 @@ public final class ClientSession implements AutoCloseable {
         prepared.clear();
         statements.close();
         session.close();
+        advisoryLocks.releaseAll(this);
         out.discard();
     }
 }

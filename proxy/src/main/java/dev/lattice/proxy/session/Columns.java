@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.catalog.CatalogTypes;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.types.PgType;
 import dev.lattice.proxy.types.ServerValues;
@@ -29,7 +30,8 @@ public record Columns(String[] names, PgType[] types, int[] oids, boolean server
         for (int i = 0; i < n; i++) {
             names[i] = fold(meta.getColumnLabel(i + 1));
             types[i] = PgType.of(meta, i + 1);
-            oids[i] = types[i].oid();
+            oids[i] = meta.getColumnType(i + 1) == java.sql.Types.ARRAY ? arrayOid(meta.getColumnTypeName(i + 1))
+                    : types[i].oid();
         }
         return new Columns(names, types, oids, false);
     }
@@ -60,6 +62,19 @@ public record Columns(String[] names, PgType[] types, int[] oids, boolean server
         return new Columns(names, types, oids, true);
     }
 
+    /**
+     * An H2 array column ({@code CHARACTER VARYING ARRAY}) as PostgreSQL's array type ({@code text[]}, 1009),
+     * so pgjdbc's {@code getArray} knows its elements; its values go out in the text form {@code {…}}.
+     */
+    private static int arrayOid(String h2TypeName) {
+        String element = h2TypeName == null ? "" : h2TypeName.strip();
+        if (element.toUpperCase(Locale.ROOT).endsWith(" ARRAY")) {
+            element = element.substring(0, element.length() - " ARRAY".length()).strip();
+        }
+        int paren = element.indexOf('(');
+        return CatalogTypes.oid("array", null, paren < 0 ? element : element.substring(0, paren).strip());
+    }
+
     public int size() {
         return oids.length;
     }
@@ -73,7 +88,8 @@ public record Columns(String[] names, PgType[] types, int[] oids, boolean server
         if (server) {
             return asked;
         }
-        return asked && types[i].hasBinary();
+        // an array column's OID is not its PgType's: arrays go out in text form only
+        return asked && types[i].hasBinary() && oids[i] == types[i].oid();
     }
 
     /** A server's column asked for in binary must be one the proxy can encode: never send wrong bytes. */

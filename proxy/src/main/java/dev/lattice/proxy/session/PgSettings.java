@@ -37,6 +37,7 @@ public final class PgSettings {
         known("server_encoding", "UTF8");
         known("is_superuser", "on");
         known("session_authorization", "");
+        known("role", "none");
         known("search_path", "\"$user\", public");
         known("statement_timeout", "0");
         known("lock_timeout", "0");
@@ -217,6 +218,12 @@ public final class PgSettings {
             case "timezone" -> {
                 zone = zone(value);
                 value = value.equalsIgnoreCase("local") ? ZoneId.systemDefault().getId() : value;
+            }
+            case "role" -> {
+                // SET ROLE: a session may take only its own role (Flyway restores it after each migration)
+                if (!value.equalsIgnoreCase("none") && !value.equals(values.get("session_authorization"))) {
+                    throw new SQLException("permission denied to set role \"" + value + "\"", "42501");
+                }
             }
             case "standard_conforming_strings" -> {
                 if (!value.equalsIgnoreCase("on")) {

@@ -35,6 +35,8 @@ final class PreparedQuery {
      * statement the proxy answers without running anything ({@link #setting}), its whole answer.
      */
     final String tag;
+    /** A call of an advisory lock function, which the proxy answers each time it runs; else null. */
+    AdvisoryLockCall lock;
     /** For a statement that is several H2 statements (TRUNCATE of several tables): them, in order; else null. */
     List<PreparedQuery> parts;
     /** Filled in by the first Describe of the statement. */
@@ -88,6 +90,12 @@ final class PreparedQuery {
             return new PreparedQuery(sql, null, true, declaredTypes, null, null);
         }
         if (rewriter != null && !session.cluster().config().postgres()) {
+            AdvisoryLockCall lock = AdvisoryLockCall.parse(sql);
+            if (lock != null) {
+                PreparedQuery call = new PreparedQuery(sql, null, true, declaredTypes, null, null);
+                call.lock = lock;
+                return call;
+            }
             String maintenance = PgMaintenance.tag(sql);
             if (maintenance != null) {
                 return new PreparedQuery(sql, null, true, declaredTypes, null, maintenance);

@@ -34,7 +34,9 @@ final class StatementDescriber {
             types[i] = q.declaredType(i);
         }
         Columns columns = null;
-        if (q.setting) {
+        if (q.lock != null) {
+            columns = Columns.of(q.lock.columns().getMetaData());
+        } else if (q.setting) {
             if (CommandTags.words(q.sql, 1)[0].equals("SHOW")) {
                 try (ResultSet rs = settings.execute(q.sql).rows()) {
                     columns = Columns.of(rs.getMetaData());

@@ -41,6 +41,9 @@ public final class ValueDecoder {
         if (binary && ServerValues.elementOf(oid) != 0) {
             return ArrayBinary.read(value, oid);
         }
+        if (oid == PgType.JSON.oid() || oid == JSONB) {
+            return json(value, binary && oid == JSONB);
+        }
         PgType type = PgType.byOid(oid);
         if (!binary || isText(type)) {
             try {
@@ -59,6 +62,30 @@ public final class ValueDecoder {
                     + (type == null ? "oid " + oid : type.name().toLowerCase(Locale.ROOT)) + ": " + e.getMessage(),
                     binary ? "22P03" : "22P02", e);
         }
+    }
+
+    /** PostgreSQL's jsonb, which H2 holds as JSON. */
+    private static final int JSONB = 3802;
+
+    /**
+     * A json or jsonb parameter (pgjdbc's PGobject, Hibernate's JSON attributes) as the UTF-8 bytes of
+     * its text: H2 parses bytes bound to a JSON column as JSON, where a string would become a JSON string.
+     */
+    private static byte[] json(byte[] value, boolean jsonbBinary) throws SQLException {
+        byte[] text = value;
+        if (jsonbBinary) {
+            if (value.length == 0 || value[0] != 1) {
+                throw new SQLException("unsupported jsonb version number " + (value.length == 0 ? "" : value[0]),
+                        "22P03");
+            }
+            text = java.util.Arrays.copyOfRange(value, 1, value.length);
+        }
+        try {
+            Utf8.check(text);
+        } catch (ProtocolException e) {
+            throw new SQLException(e.getMessage(), e.sqlState());
+        }
+        return text;
     }
 
     private static boolean isText(PgType type) {
