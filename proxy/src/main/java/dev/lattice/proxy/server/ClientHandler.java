@@ -258,6 +258,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             fatal(ctx, "08P01", "unexpected " + m.getClass().getSimpleName() + " message after start-up");
             return;
         }
+        ClientSession arrivedAt = session;
+        if (arrivedAt != null) {
+            arrivedAt.arrived(m);
+        }
         long weight = weight(m);
         if (pendingBytes.addAndGet(weight) >= PAUSE_READING_AT) {
             channel.config().setAutoRead(false);

@@ -64,6 +64,10 @@ public final class ClientSession implements AutoCloseable {
     private final AdvisoryLocks advisoryLocks;
     /** Set by a CancelRequest: a wait for an advisory lock gives up. */
     private volatile boolean cancelRequested;
+    /** Query and Execute messages received and not yet handled: what a CancelRequest may stop. */
+    private final java.util.concurrent.atomic.AtomicInteger unfinished = new java.util.concurrent.atomic.AtomicInteger();
+    /** A CancelRequest that came while a statement was on its way to a node: it fails as it starts. */
+    private volatile boolean cancelPending;
 
     /**
      * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
@@ -99,8 +103,31 @@ public final class ClientSession implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * On the event loop, as a message arrives and before it waits for the worker: a Query or an
+     * Execute counts as a statement a CancelRequest may stop from now on (pgjdbc sends its one
+     * cancel as soon as it has sent the query, often before the worker starts it).
+     */
+    public void arrived(FrontendMessage message) {
+        if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
+            unfinished.incrementAndGet();
+        }
+    }
+
     /** Handles one message; returns normally unless the client went away mid-result. */
     public void handle(FrontendMessage message) throws ClientGoneException {
+        try {
+            dispatch(message);
+        } finally {
+            if ((message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute)
+                    && unfinished.decrementAndGet() <= 0) {
+                unfinished.set(0);
+                cancelPending = false; // a cancel for statements that have all ended: PostgreSQL ignores it
+            }
+        }
+    }
+
+    private void dispatch(FrontendMessage message) throws ClientGoneException {
         if (copyIn != null && copyIn(message)) {
             return;
         }
@@ -184,6 +211,9 @@ public final class ClientSession implements AutoCloseable {
     /** Cancels the statement running now, if any (CancelRequest, from another connection's thread). */
     public void cancel() {
         cancelRequested = true;
+        if (unfinished.get() > 0) {
+            cancelPending = true; // for a statement not on its node yet: it fails as it starts
+        }
         session.cancel();
         java.sql.Statement s = running;
         if (s != null) {
@@ -527,6 +557,9 @@ public final class ClientSession implements AutoCloseable {
                     NodeParameters.set(ps, i + 1, parameters[q.markerParameters[i]]);
                 }
                 running = ps;
+                if (cancelPending) {
+                    throw new SQLException("canceling statement due to user request", "57014");
+                }
                 if (ps.execute()) {
                     Result r = Result.rows(ps.getResultSet(), ps, index, q.h2Sql, cacheable ? statements : null);
                     handedOver = true;
@@ -536,6 +569,7 @@ public final class ClientSession implements AutoCloseable {
                 return Result.done(q.tag != null ? q.tag : CommandTags.of(a, q.sql, count));
             } finally {
                 running = null;
+                cancelPending = false; // this statement took the cancel, or ended before it came
                 if (!handedOver) {
                     if (cacheable) {
                         statements.give(index, q.h2Sql, ps);
