@@ -1,7 +1,6 @@
 package dev.lattice.backend;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where readers wait for any replica of the cluster to move: every applier signals after it
@@ -10,15 +9,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ApplyProgress {
 
-    private final AtomicLong generation = new AtomicLong();
-    private volatile int waiters;
+    private int waiters;
+    private long generation;
 
     /** Called by an applier after its applied LSN or its sync-set membership changed. */
     public void signal() {
-        generation.incrementAndGet();
-        // A waiter counts itself before it tests the generation, so either it sees this signal or we see it.
-        if (waiters > 0) {
-            synchronized (this) {
+        synchronized (this) {
+            generation++;
+            if (waiters > 0) {
                 notifyAll();
             }
         }
@@ -30,8 +28,8 @@ public final class ApplyProgress {
     }
 
     /** The count of signals so far: read it before testing a condition, then wait for it to change. */
-    public long generation() {
-        return generation.get();
+    public synchronized long generation() {
+        return generation;
     }
 
     /**
@@ -43,17 +41,11 @@ public final class ApplyProgress {
         if (nanos <= 0) {
             return false;
         }
-        if (generation.get() != seen) {
-            return true;
-        }
-        return block(seen, System.nanoTime() + nanos);
-    }
-
-    private boolean block(long seen, long deadline) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
         synchronized (this) {
             waiters++;
             try {
-                while (generation.get() == seen) {
+                while (generation == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;

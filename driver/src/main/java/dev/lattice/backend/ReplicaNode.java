@@ -44,19 +44,6 @@ public interface ReplicaNode {
     boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException;
 
     /**
-     * Brings the replica to lsn on the calling thread when the backend can (Lattice's own appliers,
-     * between their steps) and returns whether applied(r) ≥ lsn now; false when it cannot help.
-     */
-    default boolean help(long lsn) {
-        return applied() >= lsn;
-    }
-
-    /** Whether the replica applies as it should now (not paused, delayed or failing), so it will catch up soon. */
-    default boolean catchingUp() {
-        return false;
-    }
-
-    /**
      * Before a read: a stamp to check after it, or a negative number when the replica cannot serve
      * a read now (its schema is changing inside it).
      */

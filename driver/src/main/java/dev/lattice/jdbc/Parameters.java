@@ -91,29 +91,14 @@ final class Parameters {
         }
         for (int i = 0; i < row.length; i++) {
             Object value = row[i];
-            if (value != UNSET) {
-                replay(ps, i + 1, value);
+            if (value == UNSET) {
+                continue;
             }
-        }
-    }
-
-    /**
-     * The common classes are replayed with their typed setter, tested by exact class: an
-     * {@code instanceof Binder} test on a Long or a String misses HotSpot's secondary-supers cache
-     * every time (JDK-8180450), and setObject would test them again in H2's conversion chain.
-     */
-    private static void replay(PreparedStatement ps, int index, Object value) throws SQLException {
-        Class<?> type = value == null ? null : value.getClass();
-        if (type == Long.class) {
-            ps.setLong(index, (Long) value);
-        } else if (type == Integer.class) {
-            ps.setInt(index, (Integer) value);
-        } else if (type == String.class) {
-            ps.setString(index, (String) value);
-        } else if (value instanceof Binder binder) {
-            binder.bind(ps, index);
-        } else {
-            ps.setObject(index, value);
+            if (value instanceof Binder binder) {
+                binder.bind(ps, i + 1);
+            } else {
+                ps.setObject(i + 1, value);
+            }
         }
     }
 }

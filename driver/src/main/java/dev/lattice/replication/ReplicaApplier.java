@@ -11,10 +11,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +26,6 @@ public final class ReplicaApplier implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
     private static final int BATCH = 256;
-    /** The most transactions that arrive while a group is applied and join its commit. */
-    private static final int GROUP = 64;
-    /** How often a caught-up applier that applied something lately looks for new commits. */
-    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    /** How long after its last apply an applier still polls, rather than parking until woken. */
-    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long AWAIT_COMMIT = -1;
-    /** How long a helper spins while another thread applies to the replica. */
-    private static final long HELP_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -52,13 +41,6 @@ public final class ReplicaApplier implements Runnable {
 
     private volatile Thread thread;
     private volatile boolean stopped;
-    /** Whether the applier is parked (or about to park): only then does a commit have to wake it. */
-    private volatile boolean idle;
-    /** Held by whoever applies to the replica: the applier during a step, or a thread that helps. */
-    private final ReentrantLock turn = new ReentrantLock();
-    private volatile long lastAppliedNanos = System.nanoTime() - ACTIVE_NANOS;
-    /** What failed while a thread helped, for the applier to handle as its own failure; guarded by turn. */
-    private Throwable helpFailure;
     private volatile boolean paused;
     private volatile long delayMillis;
     private volatile long applied = -1;
@@ -77,10 +59,6 @@ public final class ReplicaApplier implements Runnable {
     private volatile long rebuildAbove = Long.MAX_VALUE;
     private long sequencesSyncedAt = -1;
     private long sequencesSyncedMillis;
-    /** The primary's counters as last copied; null when the replica's may have changed since (DDL, rebuild). */
-    private Map<String, Long> sequencesCopied;
-    /** The tables with identity columns, read in full again after DDL and rebuilds (null until then). */
-    private volatile Set<TableId> identityTables;
 
     private Connection connection;
     private PreparedStatement appliedUpdate;
@@ -108,7 +86,7 @@ public final class ReplicaApplier implements Runnable {
 
     public void stop() {
         stopped = true;
-        unpark();
+        LockSupport.unpark(thread);
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             try {
@@ -120,17 +98,8 @@ public final class ReplicaApplier implements Runnable {
         state = ReplicaState.STOPPED;
     }
 
-    /**
-     * Called after each commit on the primary: the applier has work. An applier that is not parked
-     * finds the commit by itself (it looks at C before it parks), so only a parked one is woken.
-     */
+    /** Called after each commit on the primary: the applier has work. */
     public void wake() {
-        if (idle) {
-            unpark();
-        }
-    }
-
-    private void unpark() {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -197,7 +166,7 @@ public final class ReplicaApplier implements Runnable {
 
     public void setDelayMillis(long millis) {
         delayMillis = millis;
-        unpark();
+        wake();
     }
 
     public boolean paused() {
@@ -210,7 +179,7 @@ public final class ReplicaApplier implements Runnable {
      */
     public void setPaused(boolean pause) {
         paused = pause;
-        unpark();
+        wake();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long seen = progress.generation();
         while (pause && state != ReplicaState.PAUSED && state != ReplicaState.FAILED && !stopped
@@ -260,7 +229,7 @@ public final class ReplicaApplier implements Runnable {
     /** Tests: rebuild the replica from a snapshot at the applier's next step. */
     void requestRebuild() {
         rebuildRequested = true;
-        unpark();
+        wake();
     }
 
     /**
@@ -322,7 +291,6 @@ public final class ReplicaApplier implements Runnable {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        nudge(); // a polling applier would look again within POLL_NANOS; the waiter needs it now
         synchronized (appliedMonitor) {
             waiters++;
             try {
@@ -343,65 +311,45 @@ public final class ReplicaApplier implements Runnable {
     @Override
     public void run() {
         while (!stopped) {
-            long park;
-            turn.lock();
             try {
                 if (connection == null) {
                     connect();
                 }
-                park = step();
+                step();
             } catch (PrimaryUnavailable e) {
                 // the replica is whole and its applied LSN known: it serves reads while the primary is away
                 lastError = e.getMessage();
-                park = RETRY_PARK_NANOS;
+                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
             } catch (Throwable e) {
                 fail(e);
-                park = RETRY_PARK_NANOS;
-            } finally {
-                turn.unlock();
-            }
-            if (park == 0 || park == AWAIT_COMMIT) {
-                syncSequences();
-            }
-            if (park == AWAIT_COMMIT) {
-                awaitCommit();
-            } else if (park > 0) {
-                park(park);
+                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
             }
         }
-        turn.lock();
-        try {
-            disconnect();
-        } finally {
-            turn.unlock();
-        }
+        disconnect();
     }
 
-    /** One step of the applier, holding its turn; returns how long to park after it (or AWAIT_COMMIT). */
-    private long step() throws SQLException {
-        if (helpFailure != null) {
-            Throwable failure = helpFailure;
-            helpFailure = null;
-            throw new SQLException(String.valueOf(failure.getMessage()), failure);
-        }
+    private void step() throws SQLException {
         if (paused) {
             if (state != ReplicaState.PAUSED) {
                 state = ReplicaState.PAUSED;
                 progress.signal();
             }
-            return IDLE_PARK_NANOS;
+            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            return;
         }
         state = ReplicaState.ONLINE;
         if (rebuildRequested) {
             rebuildRequested = false;
             LOG.info("Replica {}: rebuilding from a snapshot as asked", replica.name());
             rebuild(RebuildCause.REQUESTED);
-            return 0;
+            return;
         }
         long next = applied + 1;
         if (next > log.committed()) {
             joinSyncSetIfCaughtUp();
-            return AWAIT_COMMIT;
+            syncSequences(true);
+            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            return;
         }
         List<LoggedTransaction> batch;
         try {
@@ -413,7 +361,7 @@ public final class ReplicaApplier implements Runnable {
             LOG.info("Replica {} needs LSN {}, which the log no longer holds: rebuilding from a snapshot",
                     replica.name(), next);
             rebuild(RebuildCause.LOG_TRUNCATED);
-            return 0;
+            return;
         }
         long delay = delayMillis;
         long now = System.currentTimeMillis();
@@ -423,158 +371,35 @@ public final class ReplicaApplier implements Runnable {
         }
         if (due == 0) {
             long waitMillis = batch.get(0).commitMillis() + delay - now;
-            return TimeUnit.MILLISECONDS.toNanos(Math.min(waitMillis, 50));
-        }
-        apply(batch.subList(0, due), true);
-        lastAppliedNanos = System.nanoTime();
-        return 0;
-    }
-
-    /**
-     * Caught up: waits for commits. While commits came recently, it looks again every POLL_NANOS
-     * without being woken, so a commit costs its thread no wake-up and the applier one H2 commit
-     * for all the transactions of the interval; whoever needs a transaction applied sooner helps
-     * ({@link #help}) or nudges ({@link #nudge}). Idle for longer, it parks until a commit wakes it.
-     */
-    private void awaitCommit() {
-        long next = applied + 1;
-        if (System.nanoTime() - lastAppliedNanos < ACTIVE_NANOS) {
-            LockSupport.parkNanos(this, POLL_NANOS);
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(waitMillis, 50)));
             return;
         }
-        idle = true;
-        try {
-            // idle is set before C is read again, so a commit either is seen here or wakes us
-            if (log.committed() < next && !stopped && !paused && !rebuildRequested) {
-                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
-            }
-        } finally {
-            idle = false;
-        }
-    }
-
-    /** Parks for a while; a commit may wake it early, as may stop, pause, delay and rebuild requests. */
-    private void park(long nanos) {
-        idle = true;
-        try {
-            LockSupport.parkNanos(this, nanos);
-        } finally {
-            idle = false;
-        }
-    }
-
-    /**
-     * Applies what this replica lacks up to lsn on the calling thread, if the applier is between
-     * steps and only row changes are due (DDL, rebuilds, pauses and delays stay the applier's):
-     * a STRONG commit or a read that needs its own write on a replica does the work the applier
-     * would do next, instead of waiting for it to be scheduled.
-     *
-     * @return whether the replica has now applied lsn
-     */
-    public boolean help(long lsn) {
-        if (applied() >= lsn) {
-            return true;
-        }
-        if (promoted || stopped || paused || rebuildRequested || delayMillis > 0 || state != ReplicaState.ONLINE
-                || lsn > log.committed() || !takeTurn(lsn)) {
-            return applied() >= lsn;
-        }
-        try {
-            if (connection == null || helpFailure != null || state != ReplicaState.ONLINE || paused || stopped
-                    || delayMillis > 0) {
-                return false;
-            }
-            long next = applied + 1;
-            if (next > lsn) {
-                return true;
-            }
-            // up to C: the transactions after lsn cost little more in the same H2 commit
-            List<LoggedTransaction> due = log.read(next, GROUP, null);
-            int rows = 0;
-            while (due != null && rows < due.size() && !due.get(rows).isDdl() && !due.get(rows).isResync()) {
-                rows++;
-            }
-            if (rows == 0) {
-                return false;
-            }
-            apply(due.subList(0, rows), false);
-            lastAppliedNanos = System.nanoTime(); // commits keep coming: the applier goes on polling, not parked
-            return applied >= lsn;
-        } catch (Throwable e) {
-            // apply() rolled back; the applier fails, reconnects and resumes from the replica's record
-            helpFailure = e;
-            unpark();
-            return false;
-        } finally {
-            turn.unlock();
-        }
-    }
-
-    /**
-     * Takes the turn to apply, unless the replica reaches lsn meanwhile. Whoever holds it is
-     * applying right now, on the other core, for a few microseconds: spin briefly rather than
-     * block, since a blocked thread is woken tens of microseconds later.
-     */
-    private boolean takeTurn(long lsn) {
-        long giveUp = System.nanoTime() + HELP_SPIN_NANOS;
-        while (!turn.tryLock()) {
-            if (applied >= lsn || System.nanoTime() - giveUp >= 0) {
-                return false;
-            }
-            Thread.onSpinWait();
-        }
-        return true;
-    }
-
-    /** Whether the applier applies as it should now: online, not paused, stopped or delayed. */
-    public boolean catchingUp() {
-        return state == ReplicaState.ONLINE && !paused && !stopped && !promoted && delayMillis <= 0;
-    }
-
-    /** Wakes the applier whatever it is doing: someone waits for it. */
-    public void nudge() {
-        unpark();
+        apply(batch.subList(0, due));
+        syncSequences(false);
     }
 
     /**
      * Copies the primary's sequence and identity counters after the replica applied something, at
      * most every 100 ms (the idle loop comes back to it, so a replica that caught up gets the last ones).
      */
-    private void syncSequences() {
+    private void syncSequences(boolean caughtUp) throws SQLException {
         long done = applied;
         // at most every 100 ms: two small queries, off the apply path of each transaction
-        if (done == sequencesSyncedAt || System.currentTimeMillis() - sequencesSyncedMillis < 100 || stopped) {
+        if (done == sequencesSyncedAt || System.currentTimeMillis() - sequencesSyncedMillis < 100) {
             return;
         }
         sequencesSyncedMillis = System.currentTimeMillis();
-        Map<String, Long> values;
-        Set<TableId> tables = identityTables;
+        java.util.Map<String, Long> values;
         try {
-            // only the applier's thread uses the primary reader: read it without holding the turn
-            if (tables == null) {
-                tables = SequenceSync.identityTables(primaryReader());
-                identityTables = tables;
-            }
-            values = SequenceSync.read(primaryReader(), tables);
+            values = SequenceSync.read(primaryReader());
         } catch (SQLException e) {
             // the primary is away: applying goes on, the counters are copied once it is back
             closeQuietly(primaryReader);
             primaryReader = null;
             return;
         }
-        turn.lock();
-        try {
-            if (connection != null && !values.equals(sequencesCopied)) {
-                // only the copy changes a replica's counters between DDL and rebuilds, so equal values need no look
-                SequenceSync.copy(values, connection, tables);
-                sequencesCopied = values;
-            }
-            sequencesSyncedAt = done;
-        } catch (Throwable e) {
-            fail(e);
-        } finally {
-            turn.unlock();
-        }
+        SequenceSync.copy(values, connection);
+        sequencesSyncedAt = done;
     }
 
     private PrimaryUnavailable primaryUnavailable(SQLException e) {
@@ -590,41 +415,31 @@ public final class ReplicaApplier implements Runnable {
         }
     }
 
-    /**
-     * Applies the batch and (with group) up to GROUP transactions committed meanwhile, in one H2 commit
-     * with the applied-LSN record (a DDL statement commits what precedes it first). Readers see the
-     * whole group or none of it, and applied() moves only after the commit.
-     */
-    private void apply(List<LoggedTransaction> batch, boolean group) throws SQLException {
+    private void apply(List<LoggedTransaction> batch) throws SQLException {
         long last = applied;
-        int grouped = 0;
         try {
-            for (List<LoggedTransaction> part = batch; !part.isEmpty();
-                    part = group ? arrivedMeanwhile(last, grouped) : List.of()) {
-                for (LoggedTransaction tx : part) {
-                    grouped++;
-                    if (tx.isResync()) {
-                        if (last != applied) {
-                            commitApplied(last);
-                        }
-                        LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
-                                replica.name(), tx.lsn());
-                        rebuild(RebuildCause.SCHEMA_CHANGED_UNSEEN);
-                        return;
+            for (LoggedTransaction tx : batch) {
+                if (tx.isResync()) {
+                    if (last != applied) {
+                        commitApplied(last);
                     }
-                    if (tx.isDdl()) {
-                        if (last != applied) {
-                            commitApplied(last);
-                        }
-                        applyDdl(tx);
-                        last = tx.lsn();
-                        continue;
-                    }
-                    for (RowChange change : tx.changes()) {
-                        shape(change.table()).apply(change);
-                    }
-                    last = tx.lsn();
+                    LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
+                            replica.name(), tx.lsn());
+                    rebuild(RebuildCause.SCHEMA_CHANGED_UNSEEN);
+                    return;
                 }
+                if (tx.isDdl()) {
+                    if (last != applied) {
+                        commitApplied(last);
+                    }
+                    applyDdl(tx);
+                    last = tx.lsn();
+                    continue;
+                }
+                for (RowChange change : tx.changes()) {
+                    shape(change.table()).apply(change);
+                }
+                last = tx.lsn();
             }
             if (last != applied) {
                 commitApplied(last);
@@ -634,19 +449,6 @@ public final class ReplicaApplier implements Runnable {
             throw new SQLException("Replica " + replica.name() + " failed to apply LSN " + (last + 1) + ": "
                     + e.getMessage(), e.getSQLState(), e);
         }
-    }
-
-    /**
-     * Transactions committed on the primary while a group was applied, to join its commit: when
-     * they arrive faster than one H2 commit per transaction, the replica pays one for many. Only
-     * from the in-memory log, and none while a delay holds transactions back or a pause is asked.
-     */
-    private List<LoggedTransaction> arrivedMeanwhile(long last, int grouped) throws SQLException {
-        if (grouped >= GROUP || log.committed() <= last || delayMillis > 0 || paused || stopped || rebuildRequested) {
-            return List.of();
-        }
-        List<LoggedTransaction> more = log.read(last + 1, GROUP - grouped, null);
-        return more == null ? List.of() : more;
     }
 
     private void commitApplied(long lsn) throws SQLException {
@@ -792,8 +594,6 @@ public final class ReplicaApplier implements Runnable {
     }
 
     private void clearShapes() {
-        sequencesCopied = null;
-        identityTables = null;
         shapes.values().forEach(TableShape::close);
         shapes.clear();
     }

@@ -1,15 +1,11 @@
 package dev.lattice.replication;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Keeps a replica's sequence and identity counters where the primary's are, so that a promoted
@@ -25,23 +21,12 @@ public final class SequenceSync {
     private static final String IDENTITIES = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, IDENTITY_BASE "
             + "FROM INFORMATION_SCHEMA.COLUMNS WHERE IS_IDENTITY = 'YES' "
             + "AND TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'LATTICE')";
-    private static final String IDENTITIES_OF_TABLE = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, IDENTITY_BASE "
-            + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND IS_IDENTITY = 'YES'";
 
     private SequenceSync() {
     }
 
     /** The next value of every sequence and identity column, keyed by the statement that restarts it. */
     public static Map<String, Long> read(Connection c) throws SQLException {
-        return read(c, null);
-    }
-
-    /**
-     * As {@link #read(Connection)}, looking for identity columns only in these tables (null: in
-     * every table). INFORMATION_SCHEMA.COLUMNS filtered by a table name looks at that table alone;
-     * unfiltered it describes every column of every table, milliseconds on a schema of some size.
-     */
-    static Map<String, Long> read(Connection c, Collection<TableId> identityTables) throws SQLException {
         Map<String, Long> out = new HashMap<>();
         try (Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery(SEQUENCES)) {
@@ -50,41 +35,11 @@ public final class SequenceSync {
                             + " RESTART WITH ", rs.getLong(3));
                 }
             }
-            if (identityTables == null) {
-                try (ResultSet rs = s.executeQuery(IDENTITIES)) {
-                    identities(rs, out);
+            try (ResultSet rs = s.executeQuery(IDENTITIES)) {
+                while (rs.next()) {
+                    out.put("ALTER TABLE " + TableId.quote(rs.getString(1)) + "." + TableId.quote(rs.getString(2))
+                            + " ALTER COLUMN " + TableId.quote(rs.getString(3)) + " RESTART WITH ", rs.getLong(4));
                 }
-            } else if (!identityTables.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(IDENTITIES_OF_TABLE)) {
-                    for (TableId table : identityTables) {
-                        ps.setString(1, table.schema());
-                        ps.setString(2, table.name());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            identities(rs, out);
-                        }
-                    }
-                }
-            }
-        }
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
-        return out;
-    }
-
-    private static void identities(ResultSet rs, Map<String, Long> out) throws SQLException {
-        while (rs.next()) {
-            out.put("ALTER TABLE " + TableId.quote(rs.getString(1)) + "." + TableId.quote(rs.getString(2))
-                    + " ALTER COLUMN " + TableId.quote(rs.getString(3)) + " RESTART WITH ", rs.getLong(4));
-        }
-    }
-
-    /** The tables that have identity columns. */
-    static Set<TableId> identityTables(Connection c) throws SQLException {
-        Set<TableId> out = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(IDENTITIES)) {
-            while (rs.next()) {
-                out.add(new TableId(rs.getString(1), rs.getString(2)));
             }
         }
         if (!c.getAutoCommit()) {
@@ -98,13 +53,7 @@ public final class SequenceSync {
      * between transactions: H2 commits a restart as it runs, and running it again is harmless.
      */
     public static int copy(Map<String, Long> primary, Connection replica) throws SQLException {
-        return copy(primary, replica, null);
-    }
-
-    /** As {@link #copy(Map, Connection)}, for the identity columns of these tables only (null: all). */
-    static int copy(Map<String, Long> primary, Connection replica, Collection<TableId> identityTables)
-            throws SQLException {
-        Map<String, Long> here = read(replica, identityTables);
+        Map<String, Long> here = read(replica);
         int n = 0;
         try (Statement s = replica.createStatement()) {
             for (Map.Entry<String, Long> e : primary.entrySet()) {

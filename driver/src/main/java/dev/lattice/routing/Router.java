@@ -23,17 +23,12 @@ final class Router {
     /** SQLState of a read no replica could serve in time with FALLBACK ERROR. */
     static final String NO_REPLICA_IN_TIME = "LT001";
     private static final int NONE_YET = -1;
-    private static final int PRIMARY_NOW = -2;
 
     private final ClusterBackend backend;
     private final PrimaryLink primaryLink;
     private final List<? extends ReplicaNode> replicas;
     private final ApplyProgress progress;
     private final RoutingStats stats;
-    private final ReadCosts costs = new ReadCosts();
-    private Fallback fallback = Fallback.PRIMARY;
-    /** The LSN the last read sent to the primary at once needed: the next read that needs it is helped. */
-    private long divertedAt = -1;
     private int next;
     private int sticky = -1;
     private long highestRead;
@@ -73,11 +68,7 @@ final class Router {
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
         long seen = progress.generation();
-        this.fallback = fallback;
         int pick = pick(spec, position, readIndex);
-        if (pick == PRIMARY_NOW) {
-            return primary(level);
-        }
         if (pick != NONE_YET) {
             return replica(level, pick);
         }
@@ -102,9 +93,6 @@ final class Router {
                             + "replica to meet " + spec + ")", "57014");
                 }
                 pick = pick(spec, position, readIndex);
-                if (pick == PRIMARY_NOW) {
-                    return primary(level);
-                }
                 if (pick != NONE_YET) {
                     return replica(level, pick);
                 }
@@ -151,9 +139,9 @@ final class Router {
         return switch (spec.getLevel()) {
             case EVENTUAL, CONSISTENT_PREFIX -> inTurn(0);
             case MONOTONIC_READS -> monotonic();
-            case READ_YOUR_WRITES -> inTurnOrHelped(position.written());
-            case CAUSAL -> inTurnOrHelped(position.observed());
-            case LINEARIZABLE -> inTurnOrHelped(readIndex);
+            case READ_YOUR_WRITES -> inTurn(position.written());
+            case CAUSAL -> inTurn(position.observed());
+            case LINEARIZABLE -> inTurn(readIndex);
             case BOUNDED_STALENESS -> bounded(spec);
             case STRONG -> inSyncSet();
             case QUORUM -> quorum(spec);
@@ -173,69 +161,6 @@ final class Router {
             }
         }
         return NONE_YET;
-    }
-
-    /**
-     * As inTurn; else the primary at once, when that is measured to cost less than bringing a
-     * replica to the LSN and costs the session nothing later; else the next replica that the
-     * session can bring to the LSN itself: it applies the few transactions the replica lacks (work
-     * the applier would do next anyway) rather than wait for the applier to be scheduled.
-     */
-    private int inTurnOrHelped(long lsn) {
-        int pick = inTurn(lsn);
-        if (pick != NONE_YET) {
-            return pick;
-        }
-        if (primaryCostsLess(lsn)) {
-            divertedAt = lsn;
-            return PRIMARY_NOW;
-        }
-        int n = replicas.size();
-        for (int tried = 0; tried < n; tried++) {
-            int i = next;
-            next = i + 1 == n ? 0 : i + 1;
-            ReplicaNode r = replicas.get(i);
-            if (r.readable()) {
-                long start = System.nanoTime();
-                if (r.help(lsn)) {
-                    costs.helped(System.nanoTime() - start);
-                    return i;
-                }
-            }
-        }
-        return NONE_YET;
-    }
-
-    /**
-     * Whether to read the primary now rather than bring a replica to lsn. Only when nothing was
-     * committed after lsn: the read then raises the session's position to about lsn, so its next
-     * reads need no more of a replica than this one did (past C, a CAUSAL session would chase C
-     * from read to read). Only once per LSN: a second read that needs it finds a replica brought
-     * there cheaper than a second primary read. Never with FALLBACK ERROR, which asks for replicas,
-     * nor when no replica is catching up.
-     */
-    private boolean primaryCostsLess(long lsn) {
-        return fallback == Fallback.PRIMARY && lsn != divertedAt && backend.committedLsn() <= lsn
-                && costs.primaryReadIsCheaper() && someReplicaCatchingUp();
-    }
-
-    /**
-     * Whether a replica is applying as it should, so the read would only wait for it briefly. A
-     * paused or delayed one may not catch up for long: such a read waits up to the timeout, as
-     * the level's FALLBACK says, before it reads the primary.
-     */
-    private boolean someReplicaCatchingUp() {
-        for (ReplicaNode r : replicas) {
-            if (r.catchingUp()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** After a read on the primary that took this long (the Router's cost estimate learns from it). */
-    void primaryReadTook(long nanos) {
-        costs.primaryRead(nanos);
     }
 
     private int monotonic() {

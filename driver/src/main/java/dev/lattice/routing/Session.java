@@ -145,13 +145,8 @@ public final class Session implements SessionContext, AutoCloseable {
         if (effectiveAutoCommit()) {
             if (analysis.isRoutedRead()) {
                 int node = consistency.routeRead();
-                if (node > 0) {
-                    return onReplica(node, analysis, sql, work);
-                }
-                long start = System.nanoTime();
-                T result = primary.run(analysis, sql, parameters, primary.routedRead(work));
-                consistency.primaryReadTook(System.nanoTime() - start);
-                return result;
+                return node > 0 ? onReplica(node, analysis, sql, work)
+                        : primary.run(analysis, sql, parameters, primary.routedRead(work));
             }
             requireWritable(analysis);
             return primary.run(analysis, sql, parameters, work);

@@ -88,11 +88,6 @@ public final class SessionConsistency {
         return router.route(spec, position, timeoutMillis, fallback);
     }
 
-    /** After an autocommit read on the primary that took this long: what routing weighs a replica's catching up against. */
-    void primaryReadTook(long nanos) {
-        router.primaryReadTook(nanos);
-    }
-
     /** Cancels a wait for a replica now under way. */
     void cancelWait() {
         router.cancel();
@@ -198,7 +193,7 @@ public final class SessionConsistency {
                 continue;
             }
             try {
-                if (r.help(lsn) || r.awaitApplied(lsn, deadline - System.nanoTime()) || r.applied() >= lsn) {
+                if (r.awaitApplied(lsn, deadline - System.nanoTime()) || r.applied() >= lsn) {
                     applied++;
                 } else {
                     r.leaveSyncSet();
@@ -230,15 +225,6 @@ public final class SessionConsistency {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied;
         long seen = backend.progress().generation();
-        for (ReplicaNode r : backend.replicas()) {
-            // the committing thread applies its own transaction where it can, rather than wait for w appliers
-            if (appliedCount(lsn) >= w) {
-                break;
-            }
-            if (r.readable() && r.applied() < lsn) {
-                r.help(lsn);
-            }
-        }
         while ((applied = appliedCount(lsn)) < w) {
             backend.refresh();
             try {

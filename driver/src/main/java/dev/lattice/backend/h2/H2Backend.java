@@ -342,10 +342,7 @@ public final class H2Backend implements ClusterBackend {
 
     @Override
     public void refresh() {
-        // appliers publish every LSN as they apply it; a caught-up one polls, and someone waits now
-        for (Replica r : replicas) {
-            r.applier().nudge();
-        }
+        // appliers publish every LSN as they apply it
     }
 
     @Override

@@ -486,8 +486,6 @@ final class H2Transaction implements PrimaryTransaction {
             rollback();
         } catch (SQLException ignored) {
             // closing anyway
-        } finally {
-            backend.schemaGate().forget(gateWriter);
         }
     }
 

@@ -54,16 +54,6 @@ public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode 
         return applier.awaitApplied(lsn, timeoutNanos);
     }
 
-    @Override
-    public boolean help(long lsn) {
-        return readable() && applier.help(lsn);
-    }
-
-    @Override
-    public boolean catchingUp() {
-        return applier.catchingUp();
-    }
-
     /** H2 does not shield a query from another session's DDL: the applier's fence tells whether one overlapped. */
     @Override
     public long beginRead() {
