@@ -122,17 +122,6 @@ class FlywayThroughProxyTest {
     }
 
     private static List<String> rows(Connection c, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                rows.add(b.toString());
-            }
-        }
-        return rows;
+        return RunningProxy.rows(c, sql);
     }
 }

@@ -74,6 +74,22 @@ final class RunningProxy implements AutoCloseable {
         }
     }
 
+    /** The rows a query returns, each as its values' text joined by '|'. */
+    static java.util.List<String> rows(Connection c, String sql) throws SQLException {
+        java.util.List<String> rows = new java.util.ArrayList<>();
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(b.toString());
+            }
+        }
+        return rows;
+    }
+
     @Override
     public void close() {
         server.close();

@@ -118,15 +118,7 @@ final class ExpandArray {
     }
 
     private static int matching(List<Token> t, int open) {
-        int depth = 0;
-        for (int i = open; i < t.size(); i++) {
-            if (t.get(i).isSymbol('(')) {
-                depth++;
-            } else if (t.get(i).isSymbol(')') && --depth == 0) {
-                return i;
-            }
-        }
-        return -1;
+        return PgTokens.closing(t, open);
     }
 
     private static boolean symbol(List<Token> t, int i, char c) {

@@ -46,6 +46,15 @@ public final class PgTokens {
 
     /** The index of the ')' that closes the '(' at {@code open}; a missing one is a syntax error. */
     public static int matching(List<Token> t, int open) throws java.sql.SQLException {
+        int close = closing(t, open);
+        if (close < 0) {
+            throw new java.sql.SQLException("syntax error at end of input", "42601");
+        }
+        return close;
+    }
+
+    /** The index of the ')' that closes the '(' at {@code open}, or -1 when none does. */
+    public static int closing(List<Token> t, int open) {
         int depth = 0;
         for (int i = open; i < t.size(); i++) {
             if (t.get(i).isSymbol('(')) {
@@ -54,7 +63,7 @@ public final class PgTokens {
                 return i;
             }
         }
-        throw new java.sql.SQLException("syntax error at end of input", "42601");
+        return -1;
     }
 
     public static List<Token> lex(String sql) {
