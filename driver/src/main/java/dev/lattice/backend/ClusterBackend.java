@@ -32,6 +32,11 @@ public interface ClusterBackend extends AutoCloseable {
     /** The replicas, in a fixed order; N is their number. */
     List<? extends ReplicaNode> replicas();
 
+    /** Whether every node runs in this process (embedded H2): a read on one waits for no network. */
+    default boolean inProcess() {
+        return false;
+    }
+
     /** C as last known: the position of the newest committed transaction the router has seen. */
     long committedLsn();
 

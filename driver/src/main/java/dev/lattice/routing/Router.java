@@ -115,6 +115,44 @@ final class Router {
                 + requirement(spec, position, readIndex) + "; " + lagReport() + ")", NO_REPLICA_IN_TIME);
     }
 
+    /**
+     * Whether a read at the level can be served now without waiting: a replica keeps the promise
+     * now, or the level reads the primary. Changes nothing (the turn and the sticky replica stay).
+     */
+    boolean servesNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
+        ConsistencyLevel level = spec.getLevel();
+        if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
+            return true;
+        }
+        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
+        int turn = next;
+        int stuck = sticky;
+        try {
+            return pick(spec, position, readIndex) != NONE_YET;
+        } finally {
+            next = turn;
+            sticky = stuck;
+        }
+    }
+
+    /**
+     * The node index for a read that must not wait: a replica that keeps the promise now, else the
+     * primary, which keeps every promise (counted as a fallback).
+     */
+    int routeNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
+        ConsistencyLevel level = spec.getLevel();
+        if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
+            return primary(level);
+        }
+        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
+        int pick = pick(spec, position, readIndex);
+        if (pick != NONE_YET) {
+            return replica(level, pick);
+        }
+        stats.increment(level, Counter.FALLBACKS);
+        return primary(level);
+    }
+
     private int primary(ConsistencyLevel level) {
         stats.increment(level, Counter.PRIMARY_READS);
         return 0;

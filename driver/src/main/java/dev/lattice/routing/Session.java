@@ -170,6 +170,33 @@ public final class Session implements SessionContext, AutoCloseable {
         return primary.run(analysis, sql, parameters, work);
     }
 
+    /**
+     * Whether the statement, in the session's state now, runs without waiting for anything: an
+     * autocommit read on a cluster whose nodes all run in this process, which a replica can serve at
+     * once (or which the level sends to the primary). A caller that must not block (an event loop)
+     * runs such a statement with {@link #executeNow}, everything else with {@link #execute}.
+     */
+    public boolean readsAtOnce(StatementAnalysis analysis) throws SQLException {
+        return !closed && backend.inProcess() && !serializable() && effectiveAutoCommit() && analysis.isRoutedRead()
+                && consistency.readsNow();
+    }
+
+    /**
+     * Runs a statement {@link #readsAtOnce} said reads at once, never waiting for a replica: if
+     * none keeps the promise any more (the replicas changed in between), the primary serves it,
+     * as it keeps every promise. Any other statement runs as {@link #execute} runs it.
+     */
+    public <T> T executeNow(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        checkOpen();
+        if (serializable() || !effectiveAutoCommit() || !analysis.isRoutedRead()) {
+            return execute(analysis, sql, parameters, work);
+        }
+        int node = consistency.routeReadNow();
+        return node > 0 ? onReplica(node, analysis, sql, work)
+                : primary.run(analysis, sql, parameters, primary.routedRead(work));
+    }
+
     private void countPrimaryRead(StatementAnalysis analysis) {
         if (analysis.kind() == StatementKind.QUERY) {
             consistency.countPrimaryRead();

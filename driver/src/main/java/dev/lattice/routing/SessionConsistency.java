@@ -88,6 +88,18 @@ public final class SessionConsistency {
         return router.route(spec, position, timeoutMillis, fallback);
     }
 
+    /** Whether an autocommit read can be routed now without waiting or asking a node (see {@link Router#servesNow}). */
+    boolean readsNow() throws SQLException {
+        position.rebase(backend);
+        return unbounded == 0 && router.servesNow(spec, position);
+    }
+
+    /** The node for an autocommit read that must not wait: a replica keeping the promise now, else the primary. */
+    int routeReadNow() throws SQLException {
+        position.rebase(backend);
+        return unbounded == 0 ? router.routeNow(spec, position) : routeRead();
+    }
+
     /** Cancels a wait for a replica now under way. */
     void cancelWait() {
         router.cancel();

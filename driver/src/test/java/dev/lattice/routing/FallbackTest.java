@@ -1,10 +1,15 @@
 package dev.lattice.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.testing.Await;
 import dev.lattice.testing.LaggedCluster;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,6 +55,45 @@ class FallbackTest {
             assertTrue(waitedMs >= 200, "fell back only after the timeout, not after " + waitedMs + " ms");
             assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
             assertEquals(1, stat(s, "CAUSAL", "WAITS"));
+        }
+    }
+
+    @Test
+    void aReadThatMustNotWaitReadsThePrimaryAtOnceWhenNoReplicaKeepsThePromise() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("fallback-now", 0, 0); Connection c = lc.connect("CAUSAL");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            Session session = c.unwrap(LatticeConnection.class).session();
+            StatementAnalysis count = session.analyze("SELECT COUNT(*) FROM t");
+            Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
+            assertTrue(session.readsAtOnce(count), "a replica has everything the session saw");
+
+            lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            s.execute("SET CONSISTENCY TIMEOUT 600000"); // a wait would hang the test, not slow it
+            assertFalse(session.readsAtOnce(count), "no replica has the session's write");
+            int[] node = {-1};
+            int rows = session.executeNow(count, count.sql(), null, (n, index) -> {
+                node[0] = index;
+                try (Statement st = n.createStatement(); ResultSet rs = st.executeQuery(count.sql())) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertEquals(1, rows, "the primary has the write the replicas lack");
+            assertEquals(0, node[0]);
+            assertEquals(0, stat(s, "CAUSAL", "WAITS"), "it did not wait for a replica");
+            assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
+            assertFalse(session.readsAtOnce(session.analyze("SELECT * FROM t FOR UPDATE")), "not a routed read");
+
+            lc.alter("ALTER REPLICA replica1 RESUME", "ALTER REPLICA replica2 RESUME");
+            Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
+            assertTrue(session.readsAtOnce(count));
+            session.executeNow(count, count.sql(), null, (n, index) -> node[0] = index);
+            assertTrue(node[0] > 0, "a replica that has the write serves it");
+            c.setAutoCommit(false);
+            assertFalse(session.readsAtOnce(count), "a read in a transaction is not an autocommit read");
+            c.rollback();
         }
     }
 

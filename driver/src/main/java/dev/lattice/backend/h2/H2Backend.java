@@ -50,6 +50,8 @@ public final class H2Backend implements ClusterBackend {
     private final CommitSequencer sequencer;
     private final SchemaGate schemaGate;
     private final ScheduledExecutorService housekeeping;
+    /** Every node is embedded; promotion only moves the primary among them. */
+    private final boolean inProcess;
     private final ApplyProgress progress;
     /** forks.get(e - 1): the last LSN of epoch e that epoch e + 1 kept (where its primary was promoted). */
     private final List<Long> forks = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -67,6 +69,12 @@ public final class H2Backend implements ClusterBackend {
         this.housekeeping = housekeeping;
         this.progress = progress;
         this.backpressure = new Backpressure(config.maxReplicaLag(), this.replicas, progress);
+        this.inProcess = primary.embedded() && this.replicas.stream().allMatch(r -> r.node().embedded());
+    }
+
+    @Override
+    public boolean inProcess() {
+        return inProcess;
     }
 
     /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
