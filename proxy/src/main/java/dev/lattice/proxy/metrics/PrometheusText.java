@@ -33,6 +33,8 @@ public final class PrometheusText {
                 "Connections closed for not authenticating within authenticationTimeout.", stats.authenticationTimeouts());
         counter(out, "lattice_proxy_protocol_errors_total", "Connections closed for a bad message.",
                 stats.protocolErrors());
+        counter(out, "lattice_proxy_reads_at_once_total", "Point reads served on an event loop, with no hand-off to a worker.",
+                stats.readsAtOnce());
         counter(out, "lattice_proxy_cancel_requests_total", "CancelRequests received.", stats.cancelRequests());
         counter(out, "lattice_proxy_tls_connections_total", "Client connections that completed a TLS handshake.",
                 stats.tlsConnections());

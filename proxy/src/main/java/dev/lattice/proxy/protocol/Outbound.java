@@ -44,11 +44,17 @@ public final class Outbound {
         }
     }
 
-    /** Streams what is gathered once it is large, then waits while the client is not reading. */
+    /**
+     * Streams what is gathered once it is large, then waits while the client is not reading. On the
+     * event loop (a point read handled there) it does not wait: the loop is what makes the channel
+     * writable again, and such a result is small.
+     */
     public void pushIfLarge() throws ClientGoneException {
         if (buf != null && buf.readableBytes() >= PUSH_BYTES) {
             flush();
-            awaitWritable();
+            if (!channel.eventLoop().inEventLoop()) {
+                awaitWritable();
+            }
         }
     }
 

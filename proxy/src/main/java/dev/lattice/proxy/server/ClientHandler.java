@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection on the event loop: start-up, SSL negotiation, authentication, then
- * every message handed in order to the connection's worker, which runs its {@link ClientSession}.
- * Reading pauses while too many messages wait for the worker.
+ * every message handed in order to the connection's worker, which runs its {@link ClientSession};
+ * a message that waits for nothing (a point read a replica serves at once) is handled on the
+ * event loop itself when the worker is idle. Reading pauses while too many messages wait for the worker.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -228,7 +229,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             parameters.forEach(settings::startup);
             Session engine = new Session(server.cluster(), server.sessionOptions());
             session = new ClientSession(engine, out, settings, server.config().maxStatementLength(),
-                    server.advisoryLocks());
+                    server.advisoryLocks(), server.atOnceReads());
             server.stats().sessions.incrementAndGet();
             server.cancels().register(key, session);
             live = server.liveSessions().open(user, channel.remoteAddress(), engine);
@@ -261,6 +262,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ClientSession arrivedAt = session;
         if (arrivedAt != null) {
             arrivedAt.arrived(m);
+            // What waits for nothing runs here, with no hand-off to a worker thread and back.
+            if (worker.tryHold()) {
+                try {
+                    if (arrivedAt.handlesAtOnce(m)) {
+                        run(arrivedAt, m, true);
+                        return;
+                    }
+                } finally {
+                    worker.release();
+                }
+            }
         }
         long weight = weight(m);
         if (pendingBytes.addAndGet(weight) >= PAUSE_READING_AT) {
@@ -273,35 +285,49 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         worker.enqueue(() -> {
             try {
                 ClientSession s = session;
-                if (s != null && channel.isActive()) {
-                    LiveSession l = live;
-                    if (l != null) {
-                        l.before(m);
-                    }
-                    try {
-                        s.handle(m);
-                    } finally {
-                        if (l != null) {
-                            l.after(m);
-                        }
-                    }
+                if (s != null) {
+                    run(s, m, false);
                 }
-            } catch (Outbound.ClientGoneException e) {
-                channel.close();
-            } catch (RuntimeException | Error e) {
-                // The session answers a statement's failures itself; this is a bug of ours. No stack
-                // trace at WARN: a client that can provoke it could fill the log.
-                LOG.warn("Session failed; closing its connection: {}", e.toString());
-                LOG.debug("Session failure", e);
-                ByteBuf buf = channel.alloc().buffer();
-                BackendMessages.fatal(buf, "XX000", "internal error: " + e);
-                channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
             } finally {
                 if (pendingBytes.addAndGet(-weight) <= RESUME_READING_AT && !channel.config().isAutoRead()) {
                     channel.config().setAutoRead(true);
                 }
             }
         });
+    }
+
+    /** Handles one message of the session, on its worker or (atOnce) on the event loop. */
+    private void run(ClientSession s, FrontendMessage m, boolean atOnce) {
+        if (!channel.isActive()) {
+            return;
+        }
+        try {
+            LiveSession l = live;
+            if (l != null) {
+                l.before(m);
+            }
+            try {
+                if (atOnce) {
+                    s.handleAtOnce(m);
+                } else {
+                    s.handle(m);
+                }
+            } finally {
+                if (l != null) {
+                    l.after(m);
+                }
+            }
+        } catch (Outbound.ClientGoneException e) {
+            channel.close();
+        } catch (RuntimeException | Error e) {
+            // The session answers a statement's failures itself; this is a bug of ours. No stack
+            // trace at WARN: a client that can provoke it could fill the log.
+            LOG.warn("Session failed; closing its connection: {}", e.toString());
+            LOG.debug("Session failure", e);
+            ByteBuf buf = channel.alloc().buffer();
+            BackendMessages.fatal(buf, "XX000", "internal error: " + e);
+            channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** After the messages of one read are queued: one hand-off to the worker for all of them. */

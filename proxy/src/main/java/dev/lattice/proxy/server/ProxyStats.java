@@ -1,5 +1,6 @@
 package dev.lattice.proxy.server;
 
+import dev.lattice.proxy.session.AtOnceReads;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,6 +17,16 @@ public final class ProxyStats {
     final LongAdder tlsConnections = new LongAdder();
     final LongAdder tlsFailures = new LongAdder();
     final LongAdder authenticationTimeouts = new LongAdder();
+    private final AtOnceReads atOnceReads;
+
+    ProxyStats(AtOnceReads atOnceReads) {
+        this.atOnceReads = atOnceReads;
+    }
+
+    /** Point reads served on an event loop, with no hand-off to a worker thread. */
+    public long readsAtOnce() {
+        return atOnceReads.served();
+    }
 
     /** Open client connections, authenticated or not. */
     public int connections() {

@@ -45,6 +45,20 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Takes the place of a worker thread if none is running and nothing is queued: the caller then
+     * runs a task itself, in order, and must {@link #release} after it.
+     */
+    boolean tryHold() {
+        return tasks.isEmpty() && scheduled.compareAndSet(false, true);
+    }
+
+    /** Ends a {@link #tryHold}; starts a thread on anything queued meanwhile. */
+    void release() {
+        scheduled.set(false);
+        schedule();
+    }
+
     private void drain() {
         try {
             Runnable task;

@@ -12,9 +12,11 @@ import dev.lattice.proxy.protocol.Outbound;
 import dev.lattice.proxy.protocol.Outbound.ClientGoneException;
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
+import dev.lattice.routing.NodeWork;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementKind;
+import dev.lattice.sql.analysis.TableName;
 import dev.lattice.sql.statement.SqlCommit;
 import dev.lattice.sql.statement.SqlRollback;
 import io.netty.buffer.ByteBuf;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession implements AutoCloseable {
 
     private static final Object[] NO_PARAMETERS = new Object[0];
+    /** The longest statement text handled on the event loop: analysing a longer one is work for the worker. */
+    private static final int AT_ONCE_TEXT = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
 
     private final Session session;
@@ -68,15 +72,23 @@ public final class ClientSession implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger unfinished = new java.util.concurrent.atomic.AtomicInteger();
     /** A CancelRequest that came while a statement was on its way to a node: it fails as it starts. */
     private volatile boolean cancelPending;
+    /** The point reads measured too slow for an event loop, shared by the proxy's sessions. */
+    private final AtOnceReads atOnceReads;
+    /** Set while a message is handled on the event loop: its statement must not wait (Session.executeNow). */
+    private boolean atOnce;
+    /** The simple Query {@link #handlesAtOnce} judged, kept for its run. */
+    private PreparedQuery judged;
 
     /**
      * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
      *        accepted; longer ones are refused with 54000 before anything reads them
      * @param advisoryLocks the advisory locks of the proxy, shared by all its sessions
+     * @param atOnceReads the point reads served on event loops, and those measured too slow for it, shared likewise
      */
     public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength,
-                         AdvisoryLocks advisoryLocks) {
+                         AdvisoryLocks advisoryLocks, AtOnceReads atOnceReads) {
         this.session = session;
+        this.atOnceReads = atOnceReads;
         this.advisoryLocks = advisoryLocks;
         this.out = out;
         this.settings = settings;
@@ -112,6 +124,82 @@ public final class ClientSession implements AutoCloseable {
         if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
             unfinished.incrementAndGet();
         }
+    }
+
+    /**
+     * On the event loop, while the worker is idle: whether the message can be handled right there,
+     * because nothing in it waits. That is protocol bookkeeping (Parse of a short text, Bind of known
+     * types, Describe of a described statement, Close, Sync, Flush), and an autocommit point read
+     * over H2 nodes in this process that a replica serves at once and that was not measured slow.
+     * Anything else goes to the worker, which may block.
+     */
+    public boolean handlesAtOnce(FrontendMessage m) {
+        judged = null;
+        if (postgres || copyIn != null) {
+            return false;
+        }
+        try {
+            if (m instanceof FrontendMessage.Sync || m instanceof FrontendMessage.Flush
+                    || m instanceof FrontendMessage.Close || discarding) {
+                return true;
+            }
+            if (m instanceof FrontendMessage.Parse p) {
+                return p.sql().length() <= AT_ONCE_TEXT;
+            }
+            if (m instanceof FrontendMessage.Bind b) {
+                PreparedQuery q = prepared.get(b.statement());
+                return q == null || inferred.known(q);
+            }
+            if (m instanceof FrontendMessage.Describe d) {
+                if (d.target() == 'S') {
+                    PreparedQuery q = prepared.get(d.name());
+                    return q == null || q.described;
+                }
+                Portal p = portals.get(d.name());
+                return p == null || p.result != null || !mayReturnRows(p.query) || readsAtOnce(p.query);
+            }
+            if (m instanceof FrontendMessage.Execute e) {
+                Portal p = portals.get(e.portal());
+                return p == null || p.query.empty || (p.result != null ? p.resultAtOnce : readsAtOnce(p.query));
+            }
+            if (m instanceof FrontendMessage.Query q && q.sql().length() <= AT_ONCE_TEXT) {
+                List<String> parts = SqlSplitter.split(q.sql());
+                if (parts.size() == 1) {
+                    PreparedQuery first = PreparedQuery.of(session, parts.get(0), null, rewriter);
+                    judged = first.parameterCount() == 0 && readsAtOnce(first) ? first : null;
+                }
+                return judged != null;
+            }
+        } catch (SQLException | RuntimeException | StackOverflowError e) {
+            // the worker runs it and answers the error
+        }
+        return false;
+    }
+
+    /** Handles on the event loop a message {@link #handlesAtOnce} accepted. */
+    public void handleAtOnce(FrontendMessage m) throws ClientGoneException {
+        atOnce = true;
+        try {
+            handle(m);
+        } finally {
+            atOnce = false;
+            judged = null;
+        }
+    }
+
+    /** A plain read of rows named by key in every table it reads, in the session's state now, that waits for nothing. */
+    private boolean readsAtOnce(PreparedQuery q) throws SQLException {
+        StatementAnalysis a = q.analysis;
+        if (a == null || q.setting || q.copy != null || q.parts != null || q.lock != null || failedTransaction
+                || a.kind() != StatementKind.QUERY || !a.parsed() || a.readTables().isEmpty()) {
+            return false;
+        }
+        for (TableName t : a.readTables()) {
+            if (a.keyPredicates(t).isEmpty()) {
+                return false;
+            }
+        }
+        return !atOnceReads.slow(q.h2Sql) && session.readsAtOnce(a);
     }
 
     /** Handles one message; returns normally unless the client went away mid-result. */
@@ -228,10 +316,12 @@ public final class ClientSession implements AutoCloseable {
     private void simpleQuery(String sql) throws ClientGoneException {
         closePortal("");
         prepared.remove("");
+        PreparedQuery first = judged;
+        judged = null;
         List<String> parts;
         try {
             checkLength(sql);
-            parts = SqlSplitter.split(sql);
+            parts = first != null ? List.of(first.sql) : SqlSplitter.split(sql);
         } catch (SQLException | RuntimeException | StackOverflowError e) {
             error(e instanceof SQLException s ? s : internal(e));
             readyForQuery();
@@ -245,7 +335,7 @@ public final class ClientSession implements AutoCloseable {
         boolean failed = false;
         for (String part : parts) {
             try {
-                PreparedQuery q = PreparedQuery.of(session, part, null, rewriter);
+                PreparedQuery q = first != null ? first : PreparedQuery.of(session, part, null, rewriter);
                 if (q.parameterCount() > 0) {
                     throw new SQLException("there is no parameter $1", "42P02");
                 }
@@ -396,6 +486,7 @@ public final class ClientSession implements AutoCloseable {
         if (p.result == null && mayReturnRows(p.query)) {
             // Run it now to learn its columns from the result itself; Execute then streams it.
             p.result = run(p.query, p.parameters);
+            p.resultAtOnce = atOnce;
         }
         if (p.result != null && p.result.hasRows()) {
             p.result.columns.checkFormats(p.resultFormats);
@@ -425,6 +516,7 @@ public final class ClientSession implements AutoCloseable {
         }
         if (p.result == null) {
             p.result = run(p.query, p.parameters);
+            p.resultAtOnce = atOnce;
         }
         Result r = p.result;
         if (!r.hasRows()) {
@@ -549,7 +641,21 @@ public final class ClientSession implements AutoCloseable {
     private Result onNode(PreparedQuery q, Object[] parameters) throws SQLException {
         StatementAnalysis a = q.analysis;
         boolean cacheable = a.kind() == StatementKind.QUERY || a.kind() == StatementKind.DML;
-        return session.execute(a, q.sql, (node, index) -> {
+        if (atOnce) {
+            long start = System.nanoTime();
+            try {
+                return session.executeNow(a, q.sql, null, work(q, parameters, cacheable));
+            } finally {
+                atOnceReads.ran(q.h2Sql, System.nanoTime() - start);
+            }
+        }
+        return session.execute(a, q.sql, work(q, parameters, cacheable));
+    }
+
+    /** The statement's run on a node: prepared (or taken from the cache), bound, executed; its rows left unread. */
+    private NodeWork<Result> work(PreparedQuery q, Object[] parameters, boolean cacheable) {
+        StatementAnalysis a = q.analysis;
+        return (node, index) -> {
             PreparedStatement ps = cacheable ? statements.take(index, node, q.h2Sql) : node.prepareStatement(q.h2Sql);
             boolean handedOver = false;
             try {
@@ -578,7 +684,7 @@ public final class ClientSession implements AutoCloseable {
                     }
                 }
             }
-        });
+        };
     }
 
     private Result command(PreparedQuery q) throws SQLException {

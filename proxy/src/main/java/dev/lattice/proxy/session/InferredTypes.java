@@ -45,6 +45,19 @@ final class InferredTypes {
         return types;
     }
 
+    /** Whether the statement's types are known without asking a node. */
+    boolean known(PreparedQuery q) {
+        if (q.parameterCount() == 0 || q.markerParameters.length == 0 || byText.containsKey(q.h2Sql)) {
+            return true;
+        }
+        for (int i = 0; i < q.parameterCount(); i++) {
+            if (q.declaredType(i) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void forget() {
         byText.clear();
     }

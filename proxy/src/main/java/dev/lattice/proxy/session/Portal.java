@@ -7,6 +7,8 @@ final class Portal implements AutoCloseable {
     final Object[] parameters;
     final short[] resultFormats;
     Result result;
+    /** Whether {@link #result} came from a read run at once (a point read: its rows are few). */
+    boolean resultAtOnce;
 
     Portal(PreparedQuery query, Object[] parameters, short[] resultFormats) {
         this.query = query;
