@@ -36,6 +36,24 @@ public interface PrimaryTransaction extends AutoCloseable {
             throws SQLException;
 
     /** Runs on the primary whatever the statement is, as a writer (CallableStatement executions). */
+    /**
+     * Whether an autocommit write now would wait for nothing Lattice can see ahead (DDL at the
+     * schema gate, replicas far enough behind to throttle the commit); false where unknown.
+     */
+    default boolean writesAtOnce() {
+        return false;
+    }
+
+    /**
+     * Runs an autocommit write that must not wait: what would wait (a row lock another
+     * transaction holds, DDL at the schema gate) fails it with {@link WouldWait}, with nothing of
+     * it done.
+     */
+    default <T> T runAtOnce(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        throw new WouldWait("a node that cannot run a write at once", null);
+    }
+
     <T> T runAsWriter(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException;
 
     /** The work of a read routed to the primary, made safe against what else runs there (DDL, for H2). */

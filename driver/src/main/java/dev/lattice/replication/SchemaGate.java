@@ -67,6 +67,19 @@ public final class SchemaGate {
         while (blockedByDdl(tables, !writer.inside)) {
             awaitUntil(deadline, "DDL on the tables this transaction writes");
         }
+        register(writer, tables);
+    }
+
+    /** As {@link #write}, but never waits: false (nothing registered) where write would wait. */
+    public synchronized boolean tryWrite(Writer writer, Collection<TableId> tables) {
+        if (blockedByDdl(tables, !writer.inside)) {
+            return false;
+        }
+        register(writer, tables);
+        return true;
+    }
+
+    private void register(Writer writer, Collection<TableId> tables) {
         if (!writer.inside) {
             writer.inside = true;
             writers++;

@@ -2,6 +2,7 @@ package dev.lattice.routing;
 
 import dev.lattice.backend.ClusterBackend;
 import dev.lattice.backend.NodeFailure;
+import dev.lattice.backend.WouldWait;
 import dev.lattice.backend.ReplicaNode;
 import dev.lattice.replication.ReadFence;
 import dev.lattice.backend.PrimaryTransaction;
@@ -171,30 +172,46 @@ public final class Session implements SessionContext, AutoCloseable {
     }
 
     /**
-     * Whether the statement, in the session's state now, runs without waiting for anything: an
-     * autocommit read on a cluster whose nodes all run in this process, which a replica can serve at
-     * once (or which the level sends to the primary). A caller that must not block (an event loop)
-     * runs such a statement with {@link #executeNow}, everything else with {@link #execute}.
+     * Whether the statement, in the session's state now, runs without waiting for anything, on a
+     * cluster whose nodes all run in this process: an autocommit read a replica can serve at once
+     * (or which the level sends to the primary), or an autocommit write whose commit waits for no
+     * replica (not STRONG, QUORUM or SERIALIZABLE, replicas within half of maxReplicaLag). A caller
+     * that must not block (an event loop) runs such a statement with {@link #executeNow}, everything
+     * else with {@link #execute}.
      */
-    public boolean readsAtOnce(StatementAnalysis analysis) throws SQLException {
-        return !closed && backend.inProcess() && !serializable() && effectiveAutoCommit() && analysis.isRoutedRead()
-                && consistency.readsNow();
+    public boolean runsAtOnce(StatementAnalysis analysis) throws SQLException {
+        if (closed || !backend.inProcess() || serializable() || !effectiveAutoCommit()) {
+            return false;
+        }
+        if (analysis.isRoutedRead()) {
+            return consistency.readsNow();
+        }
+        ConsistencyLevel level = consistency.level();
+        return analysis.kind() == StatementKind.DML && analysis.parsed() && !analysis.mayTouchAnything()
+                && !analysis.mayChangeSchema() && !readOnly && level != ConsistencyLevel.STRONG
+                && level != ConsistencyLevel.QUORUM && primary.writesAtOnce();
     }
 
     /**
-     * Runs a statement {@link #readsAtOnce} said reads at once, never waiting for a replica: if
-     * none keeps the promise any more (the replicas changed in between), the primary serves it,
-     * as it keeps every promise. Any other statement runs as {@link #execute} runs it.
+     * Runs a statement {@link #runsAtOnce} accepted, never waiting. A read goes to a replica that
+     * keeps the promise now, else to the primary, which keeps every promise (the replicas may have
+     * changed in between). A write that meets a row lock or DDL fails with
+     * {@link dev.lattice.backend.WouldWait}, with nothing of it done, for the caller to run it
+     * again with {@link #execute}.
      */
     public <T> T executeNow(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
             throws SQLException {
         checkOpen();
-        if (serializable() || !effectiveAutoCommit() || !analysis.isRoutedRead()) {
-            return execute(analysis, sql, parameters, work);
+        if (serializable() || !effectiveAutoCommit()) {
+            throw new WouldWait("a transaction", null);
         }
-        int node = consistency.routeReadNow();
-        return node > 0 ? onReplica(node, analysis, sql, work)
-                : primary.run(analysis, sql, parameters, primary.routedRead(work));
+        if (analysis.isRoutedRead()) {
+            int node = consistency.routeReadNow();
+            return node > 0 ? onReplica(node, analysis, sql, work)
+                    : primary.run(analysis, sql, parameters, primary.routedRead(work));
+        }
+        requireWritable(analysis);
+        return primary.runAtOnce(analysis, sql, parameters, work);
     }
 
     private void countPrimaryRead(StatementAnalysis analysis) {

@@ -66,12 +66,12 @@ class FallbackTest {
             Session session = c.unwrap(LatticeConnection.class).session();
             StatementAnalysis count = session.analyze("SELECT COUNT(*) FROM t");
             Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
-            assertTrue(session.readsAtOnce(count), "a replica has everything the session saw");
+            assertTrue(session.runsAtOnce(count), "a replica has everything the session saw");
 
             lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
             s.executeUpdate("INSERT INTO t VALUES (1)");
             s.execute("SET CONSISTENCY TIMEOUT 600000"); // a wait would hang the test, not slow it
-            assertFalse(session.readsAtOnce(count), "no replica has the session's write");
+            assertFalse(session.runsAtOnce(count), "no replica has the session's write");
             int[] node = {-1};
             int rows = session.executeNow(count, count.sql(), null, (n, index) -> {
                 node[0] = index;
@@ -84,15 +84,15 @@ class FallbackTest {
             assertEquals(0, node[0]);
             assertEquals(0, stat(s, "CAUSAL", "WAITS"), "it did not wait for a replica");
             assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
-            assertFalse(session.readsAtOnce(session.analyze("SELECT * FROM t FOR UPDATE")), "not a routed read");
+            assertFalse(session.runsAtOnce(session.analyze("SELECT * FROM t FOR UPDATE")), "not a routed read");
 
             lc.alter("ALTER REPLICA replica1 RESUME", "ALTER REPLICA replica2 RESUME");
             Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
-            assertTrue(session.readsAtOnce(count));
+            assertTrue(session.runsAtOnce(count));
             session.executeNow(count, count.sql(), null, (n, index) -> node[0] = index);
             assertTrue(node[0] > 0, "a replica that has the write serves it");
             c.setAutoCommit(false);
-            assertFalse(session.readsAtOnce(count), "a read in a transaction is not an autocommit read");
+            assertFalse(session.runsAtOnce(count), "a read in a transaction is not an autocommit read");
             c.rollback();
         }
     }

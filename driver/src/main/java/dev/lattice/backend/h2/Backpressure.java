@@ -33,6 +33,11 @@ final class Backpressure {
         return bound;
     }
 
+    /** Whether a commit now could wait: the slowest healthy replica is over half the bound behind. */
+    boolean near(long committed) {
+        return bound > 0 && committed - slowestHealthy() > bound / 2;
+    }
+
     /** Returns once the commit at lsn is within the bound of every healthy replica. */
     void admit(long lsn) throws SQLException {
         // No cached floor: a replica that turns healthy again (resumed, rebuilt) may be far behind it.

@@ -3,6 +3,7 @@ package dev.lattice.backend.h2;
 import dev.lattice.backend.PrimaryLink;
 import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.SessionContext;
+import dev.lattice.backend.WouldWait;
 import dev.lattice.locking.LockManager;
 import dev.lattice.locking.SessionLocks;
 import dev.lattice.replication.CaptureRegistry;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 
@@ -90,6 +92,58 @@ final class H2Transaction implements PrimaryTransaction {
         if (analysis.mustRunOnPrimary()) {
             enterWriterGate(analysis);
         }
+        return entered(analysis, sql, parameters, work);
+    }
+
+    @Override
+    public boolean writesAtOnce() {
+        return !remotePrimary && !backend.backpressure().near(backend.committedLsn());
+    }
+
+    /**
+     * An autocommit write that must not wait: the schema gate is only tried, and H2 waits for no
+     * row lock (lock timeout 0 for this statement). What would wait fails with WouldWait, rolled
+     * back whole, before it committed.
+     */
+    @Override
+    public <T> T runAtOnce(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        if (analysis.kind() != StatementKind.DML || !session.autoCommit() || remotePrimary || gateWriter.inside()) {
+            throw new WouldWait("a statement that may wait", null);
+        }
+        Connection primary = primaryConnection();
+        if (!backend.schemaGate().tryWrite(gateWriter, writeTables(analysis, primary))) {
+            throw new WouldWait("DDL on the tables it writes", null);
+        }
+        SessionLocal h2 = (SessionLocal) primary.unwrap(JdbcConnection.class).getSession();
+        int lockTimeout = h2.getLockTimeout();
+        h2.setLockTimeout(0);
+        try {
+            return entered(analysis, sql, parameters, work);
+        } catch (SQLException e) {
+            if (lockTimeout(e)) {
+                throw new WouldWait("a row lock", e);
+            }
+            throw e;
+        } finally {
+            h2.setLockTimeout(lockTimeout);
+        }
+    }
+
+    private static boolean lockTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && (s.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1
+                    || s.getErrorCode() == ErrorCode.DEADLOCK_1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A statement past the writer gate: its 2PL locks, its run, its capture, its commit in autocommit. */
+    private <T> T entered(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        StatementKind kind = analysis.kind();
         Connection primary = primaryConnection();
         lock(analysis, primary, parameters);
         boolean unseenDdl = kind == StatementKind.OTHER && analysis.mayChangeSchema();

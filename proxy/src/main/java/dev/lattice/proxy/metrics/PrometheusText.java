@@ -33,8 +33,11 @@ public final class PrometheusText {
                 "Connections closed for not authenticating within authenticationTimeout.", stats.authenticationTimeouts());
         counter(out, "lattice_proxy_protocol_errors_total", "Connections closed for a bad message.",
                 stats.protocolErrors());
-        counter(out, "lattice_proxy_reads_at_once_total", "Point reads served on an event loop, with no hand-off to a worker.",
-                stats.readsAtOnce());
+        counter(out, "lattice_proxy_statements_at_once_total",
+                "Point reads and writes run on an event loop, with no hand-off to a worker.", stats.statementsAtOnce());
+        counter(out, "lattice_proxy_statements_handed_back_total",
+                "Statements tried on an event loop that met a wait and went to their worker untouched.",
+                stats.statementsHandedBack());
         counter(out, "lattice_proxy_cancel_requests_total", "CancelRequests received.", stats.cancelRequests());
         counter(out, "lattice_proxy_tls_connections_total", "Client connections that completed a TLS handshake.",
                 stats.tlsConnections());

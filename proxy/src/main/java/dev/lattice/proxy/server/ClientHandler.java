@@ -229,7 +229,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             parameters.forEach(settings::startup);
             Session engine = new Session(server.cluster(), server.sessionOptions());
             session = new ClientSession(engine, out, settings, server.config().maxStatementLength(),
-                    server.advisoryLocks(), server.atOnceReads());
+                    server.advisoryLocks(), server.atOnceStatements());
             server.stats().sessions.incrementAndGet();
             server.cancels().register(key, session);
             live = server.liveSessions().open(user, channel.remoteAddress(), engine);
@@ -265,8 +265,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             // What waits for nothing runs here, with no hand-off to a worker thread and back.
             if (worker.tryHold()) {
                 try {
-                    if (arrivedAt.handlesAtOnce(m)) {
-                        run(arrivedAt, m, true);
+                    if (arrivedAt.handlesAtOnce(m) && run(arrivedAt, m, true)) {
                         return;
                     }
                 } finally {
@@ -296,10 +295,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** Handles one message of the session, on its worker or (atOnce) on the event loop. */
-    private void run(ClientSession s, FrontendMessage m, boolean atOnce) {
+    /**
+     * Handles one message of the session, on its worker or (atOnce) on the event loop; false when
+     * at once it turned out to need a wait, untouched, for the worker.
+     */
+    private boolean run(ClientSession s, FrontendMessage m, boolean atOnce) {
         if (!channel.isActive()) {
-            return;
+            return true;
         }
         try {
             LiveSession l = live;
@@ -308,10 +310,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             try {
                 if (atOnce) {
-                    s.handleAtOnce(m);
-                } else {
-                    s.handle(m);
+                    return s.handleAtOnce(m);
                 }
+                s.handle(m);
             } finally {
                 if (l != null) {
                     l.after(m);
@@ -328,6 +329,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             BackendMessages.fatal(buf, "XX000", "internal error: " + e);
             channel.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
         }
+        return true;
     }
 
     /** After the messages of one read are queued: one hand-off to the worker for all of them. */

@@ -10,7 +10,7 @@ import dev.lattice.proxy.config.SessionOptionsFactory;
 import dev.lattice.proxy.console.LiveSessions;
 import dev.lattice.proxy.protocol.PgDecoder;
 import dev.lattice.proxy.session.AdvisoryLocks;
-import dev.lattice.proxy.session.AtOnceReads;
+import dev.lattice.proxy.session.AtOnceStatements;
 import dev.lattice.routing.SessionOptions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -51,8 +51,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Cluster cluster;
     private final SessionOptions sessionOptions;
     private final SslContext sslContext;
-    private final AtOnceReads atOnceReads = new AtOnceReads();
-    private final ProxyStats stats = new ProxyStats(atOnceReads);
+    private final AtOnceStatements atOnceStatements = new AtOnceStatements();
+    private final ProxyStats stats = new ProxyStats(atOnceStatements);
     private final CancelRegistry cancels = new CancelRegistry();
     private final LiveSessions liveSessions = new LiveSessions();
     private final AdvisoryLocks advisoryLocks = new AdvisoryLocks();
@@ -130,8 +130,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** The advisory locks its sessions take (pg_advisory_lock and friends). */
     /** The point reads served on event loops. */
-    public AtOnceReads atOnceReads() {
-        return atOnceReads;
+    public AtOnceStatements atOnceStatements() {
+        return atOnceStatements;
     }
 
     public AdvisoryLocks advisoryLocks() {

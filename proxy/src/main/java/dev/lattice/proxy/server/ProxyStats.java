@@ -1,6 +1,6 @@
 package dev.lattice.proxy.server;
 
-import dev.lattice.proxy.session.AtOnceReads;
+import dev.lattice.proxy.session.AtOnceStatements;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,15 +17,20 @@ public final class ProxyStats {
     final LongAdder tlsConnections = new LongAdder();
     final LongAdder tlsFailures = new LongAdder();
     final LongAdder authenticationTimeouts = new LongAdder();
-    private final AtOnceReads atOnceReads;
+    private final AtOnceStatements atOnceStatements;
 
-    ProxyStats(AtOnceReads atOnceReads) {
-        this.atOnceReads = atOnceReads;
+    ProxyStats(AtOnceStatements atOnceStatements) {
+        this.atOnceStatements = atOnceStatements;
     }
 
-    /** Point reads served on an event loop, with no hand-off to a worker thread. */
-    public long readsAtOnce() {
-        return atOnceReads.served();
+    /** Point reads and writes run on an event loop, with no hand-off to a worker thread. */
+    public long statementsAtOnce() {
+        return atOnceStatements.served();
+    }
+
+    /** Statements tried on an event loop that met a wait (a row lock, DDL) and went to their worker untouched. */
+    public long statementsHandedBack() {
+        return atOnceStatements.handedBack();
     }
 
     /** Open client connections, authenticated or not. */

@@ -10,6 +10,7 @@ import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
 import dev.lattice.proxy.protocol.Outbound.ClientGoneException;
+import dev.lattice.backend.WouldWait;
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
 import dev.lattice.routing.NodeWork;
@@ -66,6 +67,8 @@ public final class ClientSession implements AutoCloseable {
     private final PgRewriter rewriter;
     /** The proxy's advisory locks, which this session may hold. */
     private final AdvisoryLocks advisoryLocks;
+    /** Whether the session ever called an advisory lock function (only then can it hold one). */
+    private boolean advisoryLocking;
     /** Set by a CancelRequest: a wait for an advisory lock gives up. */
     private volatile boolean cancelRequested;
     /** Query and Execute messages received and not yet handled: what a CancelRequest may stop. */
@@ -73,7 +76,7 @@ public final class ClientSession implements AutoCloseable {
     /** A CancelRequest that came while a statement was on its way to a node: it fails as it starts. */
     private volatile boolean cancelPending;
     /** The point reads measured too slow for an event loop, shared by the proxy's sessions. */
-    private final AtOnceReads atOnceReads;
+    private final AtOnceStatements atOnceStatements;
     /** Set while a message is handled on the event loop: its statement must not wait (Session.executeNow). */
     private boolean atOnce;
     /** The simple Query {@link #handlesAtOnce} judged, kept for its run. */
@@ -83,12 +86,12 @@ public final class ClientSession implements AutoCloseable {
      * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
      *        accepted; longer ones are refused with 54000 before anything reads them
      * @param advisoryLocks the advisory locks of the proxy, shared by all its sessions
-     * @param atOnceReads the point reads served on event loops, and those measured too slow for it, shared likewise
+     * @param atOnceStatements the point reads served on event loops, and those measured too slow for it, shared likewise
      */
     public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength,
-                         AdvisoryLocks advisoryLocks, AtOnceReads atOnceReads) {
+                         AdvisoryLocks advisoryLocks, AtOnceStatements atOnceStatements) {
         this.session = session;
-        this.atOnceReads = atOnceReads;
+        this.atOnceStatements = atOnceStatements;
         this.advisoryLocks = advisoryLocks;
         this.out = out;
         this.settings = settings;
@@ -156,17 +159,17 @@ public final class ClientSession implements AutoCloseable {
                     return q == null || q.described;
                 }
                 Portal p = portals.get(d.name());
-                return p == null || p.result != null || !mayReturnRows(p.query) || readsAtOnce(p.query);
+                return p == null || p.result != null || !mayReturnRows(p.query) || runsAtOnce(p.query);
             }
             if (m instanceof FrontendMessage.Execute e) {
                 Portal p = portals.get(e.portal());
-                return p == null || p.query.empty || (p.result != null ? p.resultAtOnce : readsAtOnce(p.query));
+                return p == null || p.query.empty || (p.result != null ? p.resultAtOnce : runsAtOnce(p.query));
             }
             if (m instanceof FrontendMessage.Query q && q.sql().length() <= AT_ONCE_TEXT) {
                 List<String> parts = SqlSplitter.split(q.sql());
                 if (parts.size() == 1) {
                     PreparedQuery first = PreparedQuery.of(session, parts.get(0), null, rewriter);
-                    judged = first.parameterCount() == 0 && readsAtOnce(first) ? first : null;
+                    judged = first.parameterCount() == 0 && runsAtOnce(first) ? first : null;
                 }
                 return judged != null;
             }
@@ -176,30 +179,48 @@ public final class ClientSession implements AutoCloseable {
         return false;
     }
 
-    /** Handles on the event loop a message {@link #handlesAtOnce} accepted. */
-    public void handleAtOnce(FrontendMessage m) throws ClientGoneException {
+    /**
+     * Handles on the event loop a message {@link #handlesAtOnce} accepted; false when its
+     * statement turned out to need a wait (a write met a row lock or DDL) and nothing of it was
+     * done or answered: the worker must handle the message.
+     */
+    public boolean handleAtOnce(FrontendMessage m) throws ClientGoneException {
         atOnce = true;
         try {
-            handle(m);
+            dispatch(m);
+        } catch (RunOnWorker again) {
+            return false;
         } finally {
             atOnce = false;
             judged = null;
         }
+        finished(m);
+        return true;
     }
 
-    /** A plain read of rows named by key in every table it reads, in the session's state now, that waits for nothing. */
-    private boolean readsAtOnce(PreparedQuery q) throws SQLException {
+    /**
+     * A statement that names its rows by key in every table it reads or writes (a point read, a
+     * point write), in the session's state now, which waits for nothing and was not measured slow.
+     */
+    private boolean runsAtOnce(PreparedQuery q) throws SQLException {
         StatementAnalysis a = q.analysis;
         if (a == null || q.setting || q.copy != null || q.parts != null || q.lock != null || failedTransaction
-                || a.kind() != StatementKind.QUERY || !a.parsed() || a.readTables().isEmpty()) {
+                || a.kind() != StatementKind.QUERY && a.kind() != StatementKind.DML || !a.parsed() || a.tables().isEmpty()) {
             return false;
         }
-        for (TableName t : a.readTables()) {
+        for (TableName t : a.tables()) {
             if (a.keyPredicates(t).isEmpty()) {
                 return false;
             }
         }
-        return !atOnceReads.slow(q.h2Sql) && session.readsAtOnce(a);
+        return !atOnceStatements.slow(q.h2Sql) && session.runsAtOnce(a);
+    }
+
+    /** A statement run at once would have to wait: the message goes to the worker, untouched. */
+    private static final class RunOnWorker extends RuntimeException {
+        RunOnWorker() {
+            super(null, null, false, false);
+        }
     }
 
     /** Handles one message; returns normally unless the client went away mid-result. */
@@ -207,11 +228,15 @@ public final class ClientSession implements AutoCloseable {
         try {
             dispatch(message);
         } finally {
-            if ((message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute)
-                    && unfinished.decrementAndGet() <= 0) {
-                unfinished.set(0);
-                cancelPending = false; // a cancel for statements that have all ended: PostgreSQL ignores it
-            }
+            finished(message);
+        }
+    }
+
+    private void finished(FrontendMessage message) {
+        if ((message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute)
+                && unfinished.decrementAndGet() <= 0) {
+            unfinished.set(0);
+            cancelPending = false; // a cancel for statements that have all ended: PostgreSQL ignores it
         }
     }
 
@@ -253,11 +278,22 @@ public final class ClientSession implements AutoCloseable {
                         + " after start-up", "08P01");
             }
         } catch (SQLException e) {
+            requeueIfWouldWait(e);
             error(e);
             discarding = true;
         } catch (RuntimeException | StackOverflowError e) {
+            if (e instanceof RunOnWorker) {
+                throw e;
+            }
             error(internal(e));
             discarding = true;
+        }
+    }
+
+    /** At once, a statement that would have waited is handed, untouched, to the worker. */
+    private void requeueIfWouldWait(SQLException e) {
+        if (atOnce && e instanceof WouldWait) {
+            throw new RunOnWorker();
         }
     }
 
@@ -356,6 +392,7 @@ public final class ClientSession implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
+                requeueIfWouldWait(e);
                 error(e);
                 failed = true;
                 break;
@@ -563,6 +600,7 @@ public final class ClientSession implements AutoCloseable {
                         "25P02");
             }
             cancelRequested = false;
+            advisoryLocking = true;
             return Result.rows(q.lock.run(advisoryLocks, this, () -> cancelRequested), null, -1, null, null);
         }
         if (q.setting) {
@@ -643,11 +681,15 @@ public final class ClientSession implements AutoCloseable {
         boolean cacheable = a.kind() == StatementKind.QUERY || a.kind() == StatementKind.DML;
         if (atOnce) {
             long start = System.nanoTime();
+            Result r;
             try {
-                return session.executeNow(a, q.sql, null, work(q, parameters, cacheable));
-            } finally {
-                atOnceReads.ran(q.h2Sql, System.nanoTime() - start);
+                r = session.executeNow(a, q.sql, null, work(q, parameters, cacheable));
+            } catch (WouldWait e) {
+                atOnceStatements.handBack();
+                throw e;
             }
+            atOnceStatements.ran(q.h2Sql, System.nanoTime() - start);
+            return r;
         }
         return session.execute(a, q.sql, work(q, parameters, cacheable));
     }
@@ -850,7 +892,7 @@ public final class ClientSession implements AutoCloseable {
 
     private void readyForQuery() {
         char status = failedTransaction ? 'E' : session.effectiveAutoCommit() ? 'I' : 'T';
-        if (status == 'I') {
+        if (status == 'I' && advisoryLocking) {
             advisoryLocks.transactionEnded(this); // pg_advisory_xact_lock's locks end with their transaction
         }
         BackendMessages.readyForQuery(out.buf(), status);

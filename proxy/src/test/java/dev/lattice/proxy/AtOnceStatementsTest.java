@@ -11,16 +11,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Point reads a replica serves at once run on the event loop, with no hand-off to a worker; a
- * read that must wait for a replica does not, and so never comes from a replica that lacks what
- * the level promises.
+ * Point reads a replica serves at once, and point writes whose commit waits for no replica, run
+ * on the event loop, with no hand-off to a worker. A read that must wait for a replica does not,
+ * and so never comes from a replica that lacks what the level promises; a write that meets a row
+ * lock is handed to the worker untouched and waits there.
  */
-class AtOnceReadsTest {
+class AtOnceStatementsTest {
 
     private static RunningProxy proxy;
 
@@ -32,7 +35,7 @@ class AtOnceReadsTest {
             s.execute("insert into pt select x, x * 10 from system_range(1, 100) r(x)");
             s.execute("SET CONSISTENCY EVENTUAL");
             // Wait (with a deadline) until the replicas hold the rows, so every read below finds them.
-            RunningProxy.await("both replicas apply the rows", Duration.ofSeconds(30), AtOnceReadsTest::caughtUp);
+            RunningProxy.await("both replicas apply the rows", Duration.ofSeconds(30), AtOnceStatementsTest::caughtUp);
         }
     }
 
@@ -42,7 +45,7 @@ class AtOnceReadsTest {
     }
 
     private static long served() {
-        return proxy.server.stats().readsAtOnce();
+        return proxy.server.stats().statementsAtOnce();
     }
 
     private static int count(Statement s, String sql) {
@@ -84,13 +87,47 @@ class AtOnceReadsTest {
             assertEquals(25, served() - before, "each point read ran on the event loop");
 
             before = served();
+            assertEquals(1, s.executeUpdate("update pt set v = v where id = 1"));
+            assertEquals(1, ss.executeUpdate("update pt set v = v where id = 2"));
+            assertEquals(2, served() - before, "point writes at EVENTUAL ran on the event loop");
+
+            before = served();
             assertEquals(100, count(s, "select count(*) from pt"), "a read of the whole table");
             assertEquals(100, count(ss, "select count(*) from pt"));
-            s.executeUpdate("update pt set v = v where id = 1");
+            assertEquals(100, s.executeUpdate("update pt set v = v"), "a write of the whole table");
+            s.execute("SET CONSISTENCY STRONG");
+            assertEquals(1, s.executeUpdate("update pt set v = v where id = 1"), "a STRONG write waits for its replicas");
+            s.execute("SET CONSISTENCY EVENTUAL");
             c.setAutoCommit(false);
             assertEquals(20, count(s, "select v from pt where id = 2"), "a read inside a transaction");
             c.commit();
-            assertEquals(0, served() - before, "reads of a whole table, writes and transactions go to the worker");
+            assertEquals(0, served() - before, "whole tables, STRONG writes and transactions go to the worker");
+        }
+    }
+
+    @Test
+    void aPointWriteThatMeetsARowLockIsHandedToTheWorkerUntouchedAndWaitsThere() throws Exception {
+        try (Connection holder = proxy.connect(); Statement h = holder.createStatement();
+             Connection writer = proxy.connect(); Statement w = writer.createStatement()) {
+            w.execute("SET CONSISTENCY EVENTUAL");
+            holder.setAutoCommit(false);
+            h.executeUpdate("update pt set v = 1 where id = 50"); // holds the row's lock
+            long handedBack = proxy.server.stats().statementsHandedBack();
+            long ran = served();
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return w.executeUpdate("update pt set v = v + 10 where id = 50");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            RunningProxy.await("the write meets the lock and is handed to its worker", Duration.ofSeconds(30),
+                    () -> proxy.server.stats().statementsHandedBack() > handedBack);
+            holder.commit();
+            assertEquals(1, waiting.get(30, TimeUnit.SECONDS));
+            assertEquals(0, served() - ran, "it did not run on the event loop");
+            RunningProxy.await("both replicas apply it", Duration.ofSeconds(30), AtOnceStatementsTest::caughtUp);
+            assertEquals(11, count(w, "select v from pt where id = 50"), "the holder's 1, then the write's +10, once");
         }
     }
 
@@ -122,7 +159,7 @@ class AtOnceReadsTest {
                 w.execute("ALTER REPLICA replica2 RESUME");
             }
             RunningProxy.await("both replicas apply the row once resumed", Duration.ofSeconds(30),
-                    AtOnceReadsTest::caughtUp);
+                    AtOnceStatementsTest::caughtUp);
             long before = served();
             assertEquals(7, count(w, "select v from pt where id = 1000"));
             assertEquals(1, served() - before, "once a replica has the write, READ_YOUR_WRITES reads it at once");

@@ -5,12 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The point reads the proxy serves on an event loop, with no hand-off to a worker thread: how
- * many ran there, and which were measured too slow for it (a key that has no index, a slow
- * function in the select list). Once one has taken longer than {@link #SLOW_NANOS} twice, it
- * runs on its session's worker from then on. Shared by the proxy's sessions; bounded.
+ * The point reads and writes the proxy runs on an event loop, with no hand-off to a worker
+ * thread: how many ran there, how many met a wait and were handed back to their worker, and which
+ * were measured too slow for it (a key that has no index, a slow function). Once one has taken
+ * longer than {@link #SLOW_NANOS} twice, it runs on its session's worker from then on. Shared by
+ * the proxy's sessions; bounded.
  */
-public final class AtOnceReads {
+public final class AtOnceStatements {
 
     /** Longer than this on an event loop holds up the other connections of that loop too long. */
     static final long SLOW_NANOS = 2_000_000;
@@ -20,10 +21,20 @@ public final class AtOnceReads {
 
     private final Map<String, Integer> strikes = new ConcurrentHashMap<>();
     private final LongAdder served = new LongAdder();
+    private final LongAdder requeued = new LongAdder();
 
-    /** Point reads run on an event loop so far. */
+    /** Statements run on an event loop so far. */
     public long served() {
         return served.sum();
+    }
+
+    /** Statements that met a wait on an event loop (a row lock, DDL) and went to their worker, untouched. */
+    public long handedBack() {
+        return requeued.sum();
+    }
+
+    void handBack() {
+        requeued.increment();
     }
 
     /** Whether the H2 text has been measured slow. */
@@ -32,7 +43,7 @@ public final class AtOnceReads {
         return n != null && n >= STRIKES;
     }
 
-    /** Records a run of the H2 text on an event loop and how long it took. */
+    /** Records a run of the H2 text on an event loop that completed, and how long it took. */
     void ran(String h2Sql, long nanos) {
         served.increment();
         if (nanos <= SLOW_NANOS) {
