@@ -1,9 +1,6 @@
 package dev.lattice.sql.analysis;
 
 import java.sql.SQLException;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Analyzes statements for routing, locking and replication, caching each analysis by its exact
@@ -19,9 +16,7 @@ public final class StatementAnalyzer {
   /** Longer texts (bulk inserts with inline values, say) are not worth keeping. */
   public static final int MAX_CACHED_LENGTH = 65_536;
 
-  private final ConcurrentHashMap<String, StatementAnalysis> cache;
-  private final int cacheSize;
-  private final AtomicBoolean evicting = new AtomicBoolean();
+  private final BoundedCache<String, StatementAnalysis> cache;
   private final StatementClassifier classifier;
 
   /** An analyzer caching up to {@link #DEFAULT_CACHE_SIZE} statements. */
@@ -34,8 +29,7 @@ public final class StatementAnalyzer {
     if (cacheSize < 0) {
       throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
     }
-    this.cacheSize = cacheSize;
-    this.cache = new ConcurrentHashMap<>(Math.min(cacheSize, 1 << 16) * 4 / 3 + 1);
+    this.cache = new BoundedCache<>(cacheSize);
     this.classifier = new StatementClassifier(new LatticeGrammar());
   }
 
@@ -53,11 +47,8 @@ public final class StatementAnalyzer {
       return cached;
     }
     StatementAnalysis fresh = classifier.classify(sql);
-    if (cacheSize > 0 && sql.length() <= MAX_CACHED_LENGTH) {
-      // Full while another thread evicts: do not add, or the cache outgrows its bound meanwhile.
-      if (cache.size() < cacheSize || evict()) {
-        cache.putIfAbsent(sql, fresh);
-      }
+    if (sql.length() <= MAX_CACHED_LENGTH) {
+      cache.putIfAbsent(sql, fresh);
     }
     return fresh;
   }
@@ -70,23 +61,5 @@ public final class StatementAnalyzer {
   /** How many statements the cache holds now. */
   public int cachedStatements() {
     return cache.size();
-  }
-
-  /** Evicts about an eighth of the cache; false when another thread is evicting already. */
-  private boolean evict() {
-    if (!evicting.compareAndSet(false, true)) {
-      return false;
-    }
-    try {
-      int toRemove = Math.max(1, cacheSize / 8);
-      Iterator<String> it = cache.keySet().iterator();
-      while (toRemove-- > 0 && it.hasNext()) {
-        it.next();
-        it.remove();
-      }
-    } finally {
-      evicting.set(false);
-    }
-    return true;
   }
 }
