@@ -34,6 +34,15 @@ final class BoundedCache<K, V> {
     }
   }
 
+  /** Replaces {@code key}'s {@code expected} value by {@code value}, if it is still there. */
+  void replace(K key, V expected, V value) {
+    map.replace(key, expected, value);
+  }
+
+  int capacity() {
+    return capacity;
+  }
+
   int size() {
     return map.size();
   }
