@@ -15,6 +15,13 @@ import org.apache.calcite.sql.SqlNode;
  * What one statement is and touches: the single analysis routing, locking and replication read.
  * Immutable and shared by every session that runs the same text (do not modify
  * {@link #command()}).
+ *
+ * <p>Of a parsed QUERY or DML without parameter markers, only the key predicates read the values
+ * of its literals: the kind, the tables, FOR UPDATE and primary-only functions come from node
+ * kinds, identifiers and function names; statement count, schema change and row copying from words
+ * and separators; read-only and isolation only from transaction statements; the command only from
+ * Lattice and transaction statements. So texts that differ in plain literals alone share all the
+ * rest of one analysis ({@link #withLiterals}, for {@link LiteralShapes}).
  */
 public final class StatementAnalysis {
   private final String sql;
@@ -68,6 +75,58 @@ public final class StatementAnalysis {
     this.isWrite = kind == StatementKind.DML || kind == StatementKind.DDL
         || kind == StatementKind.OTHER || callsPrimaryOnlyFunction;
     this.mustRunOnPrimary = isWrite || forUpdate;
+  }
+
+  /** {@code template} for another text of its shape: see {@link #withLiterals}. */
+  private StatementAnalysis(StatementAnalysis template, String sql,
+      List<KeyPredicate> keyPredicates) {
+    this.sql = sql;
+    this.kind = template.kind;
+    this.parsed = template.parsed;
+    this.readTables = template.readTables;
+    this.writtenTables = template.writtenTables;
+    this.tables = template.tables;
+    this.keyPredicates = List.copyOf(keyPredicates);
+    this.keyPredicatesByTable = byTable(this.keyPredicates);
+    this.forUpdate = template.forUpdate;
+    this.readOnly = template.readOnly;
+    this.isolation = template.isolation;
+    this.parameterMarkers = template.parameterMarkers;
+    this.parameterCount = template.parameterCount;
+    this.mayTouchAnything = template.mayTouchAnything;
+    this.callsPrimaryOnlyFunction = template.callsPrimaryOnlyFunction;
+    this.statementCount = template.statementCount;
+    this.mayChangeSchema = template.mayChangeSchema;
+    this.copiesRows = template.copiesRows;
+    this.command = template.command;
+    this.isWrite = template.isWrite;
+    this.mustRunOnPrimary = template.mustRunOnPrimary;
+  }
+
+  /**
+   * This analysis for {@code sql}, another text of the same literal shape, with the key predicates
+   * of that text's literals; every other property is shared (see the class comment for when that
+   * is right).
+   */
+  StatementAnalysis withLiterals(String sql, List<KeyPredicate> keyPredicates) {
+    return new StatementAnalysis(this, sql, keyPredicates);
+  }
+
+  /**
+   * Whether {@code other} is the same analysis in every property but its text: tables (in order),
+   * key predicates, flags, markers; the command by identity.
+   */
+  boolean sameAnalysisAs(StatementAnalysis other) {
+    return kind == other.kind && parsed == other.parsed
+        && List.copyOf(readTables).equals(List.copyOf(other.readTables))
+        && List.copyOf(writtenTables).equals(List.copyOf(other.writtenTables))
+        && keyPredicates.equals(other.keyPredicates) && forUpdate == other.forUpdate
+        && readOnly.equals(other.readOnly) && isolation.equals(other.isolation)
+        && parameterMarkers.equals(other.parameterMarkers)
+        && mayTouchAnything == other.mayTouchAnything
+        && callsPrimaryOnlyFunction == other.callsPrimaryOnlyFunction
+        && statementCount == other.statementCount && mayChangeSchema == other.mayChangeSchema
+        && copiesRows == other.copiesRows && command == other.command;
   }
 
   private static Map<TableName, List<KeyPredicate>> byTable(List<KeyPredicate> predicates) {

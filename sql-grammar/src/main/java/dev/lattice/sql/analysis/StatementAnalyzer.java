@@ -1,17 +1,20 @@
 package dev.lattice.sql.analysis;
 
 import java.sql.SQLException;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Analyzes statements for routing, locking and replication, caching each analysis by its exact
  * text: a repeated statement costs one hash lookup, with no lock and no allocation. Thread-safe.
  *
- * <p>The cache holds at most {@code cacheSize} statements; when full, a miss evicts about an
- * eighth of them, whichever the map's iteration meets first (close to random). Statements longer
- * than {@link #MAX_CACHED_LENGTH} characters are analyzed every time rather than cached.
+ * <p>A text seen for the first time that differs from an earlier one only in plain literals
+ * ({@code … WHERE id = 1234} after {@code … WHERE id = 5678}) is not parsed again: its analysis is
+ * the earlier one's with its own key values (see {@link LiteralShapes}). Such analyses are not
+ * cached by text.
+ *
+ * <p>Each cache (texts, shapes) holds at most {@code cacheSize} entries; when full, a miss evicts
+ * about an eighth of them, whichever the map's iteration meets first (close to random). Statements
+ * longer than {@link #MAX_CACHED_LENGTH} characters are analyzed every time rather than cached.
  */
 public final class StatementAnalyzer {
   /** The cache size of {@link #StatementAnalyzer()}. */
@@ -19,9 +22,9 @@ public final class StatementAnalyzer {
   /** Longer texts (bulk inserts with inline values, say) are not worth keeping. */
   public static final int MAX_CACHED_LENGTH = 65_536;
 
-  private final ConcurrentHashMap<String, StatementAnalysis> cache;
-  private final int cacheSize;
-  private final AtomicBoolean evicting = new AtomicBoolean();
+  private final BoundedCache<String, StatementAnalysis> cache;
+  private final LiteralShapes shapes;
+  private final LongAdder classified = new LongAdder();
   private final StatementClassifier classifier;
 
   /** An analyzer caching up to {@link #DEFAULT_CACHE_SIZE} statements. */
@@ -29,13 +32,13 @@ public final class StatementAnalyzer {
     this(DEFAULT_CACHE_SIZE);
   }
 
-  /** An analyzer caching up to {@code cacheSize} statements; 0 caches none. */
+  /** An analyzer caching up to {@code cacheSize} statements and shapes; 0 caches none. */
   public StatementAnalyzer(int cacheSize) {
     if (cacheSize < 0) {
       throw new IllegalArgumentException("cacheSize must not be negative: " + cacheSize);
     }
-    this.cacheSize = cacheSize;
-    this.cache = new ConcurrentHashMap<>(Math.min(cacheSize, 1 << 16) * 4 / 3 + 1);
+    this.cache = new BoundedCache<>(cacheSize);
+    this.shapes = new LiteralShapes(cacheSize, this::classify);
     this.classifier = new StatementClassifier(new LatticeGrammar());
   }
 
@@ -52,13 +55,23 @@ public final class StatementAnalyzer {
     if (cached != null) {
       return cached;
     }
-    StatementAnalysis fresh = classifier.classify(sql);
-    if (cacheSize > 0 && sql.length() <= MAX_CACHED_LENGTH) {
-      // Full while another thread evicts: do not add, or the cache outgrows its bound meanwhile.
-      if (cache.size() < cacheSize || evict()) {
-        cache.putIfAbsent(sql, fresh);
+    if (sql.length() > MAX_CACHED_LENGTH) {
+      return classify(sql);
+    }
+    LiteralShapes.Text shaped = cache.capacity() > 0 ? LiteralShapes.Text.of(sql) : null;
+    if (shaped != null) {
+      StatementAnalysis instance = shapes.instantiate(shaped);
+      if (instance != null) {
+        // Not cached by text: re-deriving it is cheap, and distinct literals would crowd out
+        // the statements that repeat.
+        return instance;
       }
     }
+    StatementAnalysis fresh = classify(sql);
+    if (shaped != null) {
+      shapes.learn(shaped, fresh);
+    }
+    cache.putIfAbsent(sql, fresh);
     return fresh;
   }
 
@@ -72,21 +85,18 @@ public final class StatementAnalyzer {
     return cache.size();
   }
 
-  /** Evicts about an eighth of the cache; false when another thread is evicting already. */
-  private boolean evict() {
-    if (!evicting.compareAndSet(false, true)) {
-      return false;
-    }
-    try {
-      int toRemove = Math.max(1, cacheSize / 8);
-      Iterator<String> it = cache.keySet().iterator();
-      while (toRemove-- > 0 && it.hasNext()) {
-        it.next();
-        it.remove();
-      }
-    } finally {
-      evicting.set(false);
-    }
-    return true;
+  /** How many statement shapes the analyzer knows now, reusable or not. */
+  int cachedShapes() {
+    return shapes.size();
+  }
+
+  /** How many texts were classified from scratch (probes of new shapes included). */
+  long classified() {
+    return classified.sum();
+  }
+
+  private StatementAnalysis classify(String sql) throws SQLException {
+    classified.increment();
+    return classifier.classify(sql);
   }
 }
