@@ -1,6 +1,7 @@
 package dev.lattice.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lattice.backend.h2.Replica;
 import dev.lattice.cluster.Cluster;
@@ -106,6 +107,34 @@ class SettingsThatCommitTest {
             for (Replica r : cluster.h2().replicas()) {
                 assertEquals(expected, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
             }
+        } finally {
+            if (key != null) {
+                ClusterRegistry.shutdown(key);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} primary")
+    @CsvSource({"remote", "embedded"})
+    void aSettingH2RejectsLeavesTheTransactionOpen(String primary) throws Exception {
+        int n = ++databases;
+        String url;
+        String key = null;
+        if (primary.equals("remote")) {
+            String base = "jdbc:h2:tcp://localhost:" + port + "/";
+            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n;
+            key = "NODES:" + base + "p" + n;
+        } else {
+            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=1";
+        }
+        try (Connection a = DriverManager.getConnection(url); Statement sa = a.createStatement()) {
+            Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
+            sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            a.setAutoCommit(false);
+            sa.executeUpdate("INSERT INTO t VALUES (3, 1)");
+            assertThrows(SQLException.class, () -> sa.execute("SET NO_SUCH_SETTING 1"));
+            a.rollback();
+            assertEquals(0, count(cluster.primary().url()), "the rollback undid the insert");
         } finally {
             if (key != null) {
                 ClusterRegistry.shutdown(key);

@@ -170,13 +170,17 @@ final class H2Transaction implements PrimaryTransaction {
 
     /**
      * Most of H2's settings commit the open transaction before they take effect; Lattice commits it
-     * first, so its changes get their LSN instead of being committed on the primary unlogged.
+     * first, so its changes get their LSN instead of being committed on the primary unlogged. A
+     * setting H2 rejects (it parses it here, which commits nothing) leaves the transaction open, as
+     * it would without Lattice.
      */
     @Override
     public void beforeSetting(String sql) throws SQLException {
-        if (!H2Settings.transactional(sql)) {
-            commitBeforeH2Does();
+        if (H2Settings.transactional(sql) || !(gateWriter.inside() || locks.owner().holdsLocks())) {
+            return;
         }
+        primaryConnection().prepareStatement(sql).close();
+        commit();
     }
 
     /** Before a statement or call that makes H2 commit the open transaction: Lattice commits it, with its LSN. */
