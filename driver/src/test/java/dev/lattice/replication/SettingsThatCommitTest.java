@@ -142,6 +142,48 @@ class SettingsThatCommitTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} primary")
+    @CsvSource({"remote", "embedded"})
+    void setAutocommitIsTheJdbcSwitchNotH2s(String primary) throws Exception {
+        int n = ++databases;
+        String url;
+        String key = null;
+        if (primary.equals("remote")) {
+            String base = "jdbc:h2:tcp://localhost:" + port + "/";
+            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n;
+            key = "NODES:" + base + "p" + n;
+        } else {
+            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=1";
+        }
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url);
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
+            sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            sa.execute("INSERT INTO t VALUES (1, 0), (2, 0)");
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 2");
+            sa.execute("SET AUTOCOMMIT TRUE"); // commits, as setAutoCommit(true) does
+            // H2 left to commit by itself would commit this unlogged; the v = 2 of the other session
+            // would then reach the replicas before it
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+            sa.execute("SET AUTOCOMMIT OFF");
+            sa.executeUpdate("UPDATE t SET v = 3 WHERE id = 2");
+            a.rollback();
+
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Map<String, String> expected = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.h2().replicas()) {
+                assertEquals(expected, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
+            }
+        } finally {
+            if (key != null) {
+                ClusterRegistry.shutdown(key);
+            }
+        }
+    }
+
     private static int count(String h2Url) throws SQLException {
         try (Connection c = DriverManager.getConnection(h2Url, "sa", ""); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {

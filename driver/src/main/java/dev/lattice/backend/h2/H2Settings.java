@@ -14,7 +14,7 @@ final class H2Settings {
     private static final Set<String> TRANSACTIONAL = Set.of("CLUSTER", "QUERY_TIMEOUT", "LOCK_TIMEOUT",
             "TRACE_LEVEL_SYSTEM_OUT", "TRACE_LEVEL_FILE", "THROTTLE", "SCHEMA", "SCHEMA_SEARCH_PATH", "CATALOG",
             "RETENTION_TIME", "LAZY_QUERY_EXECUTION", "NON_KEYWORDS", "TIME", "VARIABLE_BINARY",
-            "TRUNCATE_LARGE_LENGTH", "WRITE_DELAY", "AUTOCOMMIT");
+            "TRUNCATE_LARGE_LENGTH", "WRITE_DELAY");
 
     private H2Settings() {
     }
