@@ -87,6 +87,9 @@ final class H2Transaction implements PrimaryTransaction {
         if (kind == StatementKind.DDL) {
             return schemaChanging(analysis, sql, work);
         }
+        if (kind == StatementKind.OTHER && H2ImplicitCommits.byStatement(sql)) {
+            commitBeforeH2Does();
+        }
         if (analysis.mustRunOnPrimary()) {
             enterWriterGate(analysis);
         }
@@ -176,7 +179,7 @@ final class H2Transaction implements PrimaryTransaction {
      */
     @Override
     public void beforeSetting(String sql) throws SQLException {
-        if (H2Settings.transactional(sql) || !(gateWriter.inside() || locks.owner().holdsLocks())) {
+        if (!H2ImplicitCommits.bySetting(sql) || !(gateWriter.inside() || locks.owner().holdsLocks())) {
             return;
         }
         primaryConnection().prepareStatement(sql).close();

@@ -27,14 +27,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Replicas converge when a session changes a setting in the middle of a write transaction. Most H2
- * settings (and any change of the isolation level) commit the open transaction; Lattice commits it
- * first, with its LSN, as it does before DDL. Unlogged, the changes H2 committed would be missing on
+ * Replicas converge when a session runs, in the middle of a write transaction, a statement that
+ * makes H2 commit it: most H2 settings, any change of the isolation level, ANALYZE, SCRIPT. Lattice
+ * commits it first, with its LSN, as it does before DDL; SET AUTOCOMMIT is the JDBC switch. Unlogged, the changes H2 committed would be missing on
  * the replicas of an embedded primary (the capture is dropped at the session's rollback), and on a
  * remote primary they would ship late, with the session's next commit, after writes of other sessions
  * that they preceded on the primary.
  */
-class SettingsThatCommitTest {
+class ImplicitCommitsTest {
 
     @TempDir
     static Path dir;
@@ -60,16 +60,20 @@ class SettingsThatCommitTest {
             "remote   | SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED | true",
             "remote   | SET MODE Regular                                                          | true",
             "remote   | SET DEFAULT_LOCK_TIMEOUT 4000                                             | true",
+            "remote   | ANALYZE                                                                   | true",
+            "remote   | SCRIPT NODATA                                                             | true",
             "remote   | SET LOCK_TIMEOUT 4000                                                     | false",
             "remote   | SET @marker = 1                                                           | false",
             "embedded | setTransactionIsolation                                                   | true",
             "embedded | SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED | true",
             "embedded | SET MODE Regular                                                          | true",
             "embedded | SET DEFAULT_LOCK_TIMEOUT 4000                                             | true",
+            "embedded | ANALYZE                                                                   | true",
+            "embedded | SCRIPT NODATA                                                             | true",
             "embedded | SET LOCK_TIMEOUT 4000                                                     | false",
             "embedded | SET @marker = 1                                                           | false",
     })
-    void aSettingThatMakesH2CommitShipsTheTransactionFirst(String primary, String setting, boolean commits)
+    void aStatementThatMakesH2CommitShipsTheTransactionFirst(String primary, String statement, boolean commits)
             throws Exception {
         int n = ++databases;
         String url;
@@ -90,14 +94,14 @@ class SettingsThatCommitTest {
 
             a.setAutoCommit(false);
             sa.executeUpdate("INSERT INTO t VALUES (3, 1), (4, 1)");
-            if (setting.equals("setTransactionIsolation")) {
+            if (statement.equals("setTransactionIsolation")) {
                 a.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             } else {
-                sa.execute(setting);
+                sa.execute(statement);
             }
-            a.rollback(); // undoes the inserts only if the setting left the transaction open
+            a.rollback(); // undoes the inserts only if the statement left the transaction open
 
-            sb.executeUpdate("DELETE FROM t WHERE id = 4"); // another session, after the setting
+            sb.executeUpdate("DELETE FROM t WHERE id = 4"); // another session, after the statement
             sa.executeUpdate("UPDATE t SET v = 5 WHERE id = 2");
             a.commit();
 
