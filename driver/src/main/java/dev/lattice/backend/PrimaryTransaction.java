@@ -83,6 +83,10 @@ public interface PrimaryTransaction extends AutoCloseable {
 
     int isolation() throws SQLException;
 
+    /** Before a session setting (SET ...) runs on the primary: ends what the primary would end by running it. */
+    default void beforeSetting(String sql) throws SQLException {
+    }
+
     /** After a session setting (SET ...) ran on the primary: what depends on it (the current schema) is read again. */
     default void settingApplied() {
     }

@@ -34,7 +34,12 @@ public final class Commands {
     public static CommandResult execute(Session session, StatementAnalysis analysis, String sql) throws SQLException {
         switch (analysis.kind()) {
             case SESSION_SETTING -> {
-                session.applySetting(sql);
+                Boolean autoCommit = autoCommitSetting(sql);
+                if (autoCommit != null) {
+                    session.setAutoCommit(autoCommit);
+                } else {
+                    session.applySetting(sql);
+                }
                 return CommandResult.done();
             }
             case TRANSACTION_CONTROL -> {
@@ -47,6 +52,25 @@ public final class Commands {
                 return sessionCommand(session, analysis.command());
             }
         }
+    }
+
+    /**
+     * H2's SET AUTOCOMMIT as the JDBC call (switching it on commits the open transaction): passed on,
+     * it would make H2 commit each statement by itself, unlogged and out of the commit order. Null for
+     * any other setting.
+     */
+    private static Boolean autoCommitSetting(String sql) throws SQLException {
+        java.util.StringTokenizer words = new java.util.StringTokenizer(sql.replace(';', ' '));
+        if (words.countTokens() < 2 || !words.nextToken().equalsIgnoreCase("SET")
+                || !words.nextToken().equalsIgnoreCase("AUTOCOMMIT")) {
+            return null;
+        }
+        String value = words.countTokens() == 1 ? words.nextToken().toUpperCase(java.util.Locale.ROOT) : "";
+        return switch (value) {
+            case "TRUE", "ON" -> Boolean.TRUE;
+            case "FALSE", "OFF" -> Boolean.FALSE;
+            default -> throw new SQLException("SET AUTOCOMMIT takes TRUE, ON, FALSE or OFF: " + sql, "42601");
+        };
     }
 
     private static CommandResult transactionControl(Session session, SqlNode command, String sql) throws SQLException {

@@ -501,6 +501,7 @@ public final class Session implements SessionContext, AutoCloseable {
     /** A session setting (SET ...), replayed on every node the session uses. */
     public void applySetting(String sql) throws SQLException {
         checkOpen();
+        primary.beforeSetting(sql);
         nodes.applySetting(sql);
         primary.settingApplied();
     }

@@ -61,12 +61,30 @@ class ConvergenceTest {
         int port = FreePort.find();
         try (ChildJvm server = ChildJvm.start(H2ServerMain.class, String.valueOf(port), dir.toString())) {
             server.awaitLine("LISTENING", Duration.ofSeconds(60));
-            String base = "jdbc:h2:tcp://localhost:" + port + "/";
-            String url = "jdbc:lattice:nodes?primary=" + base + "primary&replica=" + base + "replica1&replica=" + base + "replica2";
-            try {
-                converge(url, 4, 150, 300);
-            } finally {
-                ClusterRegistry.shutdown("NODES:" + base + "primary");
+            // Stress runs (not CI): -Dlattice.convergence.runs=N, .writers, .transactions, .ddlRounds
+            int runs = Integer.getInteger("lattice.convergence.runs", 1);
+            int writers = Integer.getInteger("lattice.convergence.writers", 4);
+            int transactions = Integer.getInteger("lattice.convergence.transactions", 150);
+            for (int run = 1; run <= runs; run++) {
+                String base = "jdbc:h2:tcp://localhost:" + port + "/";
+                String suffix = runs == 1 ? "" : "_" + run;
+                String url = "jdbc:lattice:nodes?primary=" + base + "primary" + suffix + "&replica=" + base + "replica1"
+                        + suffix + "&replica=" + base + "replica2" + suffix;
+                long started = System.nanoTime();
+                try {
+                    converge(url, writers, transactions, writers * transactions / 2);
+                    if (runs > 1) {
+                        System.out.println("convergence run " + run + "/" + runs + ": converged in "
+                                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+                    }
+                } catch (Throwable t) {
+                    if (runs > 1) {
+                        System.out.println("convergence run " + run + "/" + runs + ": FAILED " + t);
+                    }
+                    throw t;
+                } finally {
+                    ClusterRegistry.shutdown("NODES:" + base + "primary" + suffix);
+                }
             }
         }
     }
@@ -113,13 +131,60 @@ class ConvergenceTest {
         Await.caughtUp(cluster, Duration.ofSeconds(60));
         Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
         for (Replica r : cluster.h2().replicas()) {
-            assertEquals(primary, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
+            Map<String, String> replica = NodeChecksum.of(r.node().url());
+            if (!primary.equals(replica)) {
+                System.out.println(differences(cluster.primary().url(), r.node().url(), primary, replica));
+            }
+            assertEquals(primary, replica, "replica " + r.node().name() + " differs");
         }
         assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed
                 + " failed on lock conflicts and were rolled back)");
         assertTrue(ddlRounds.get() >= 3, "DDL ran during the load");
         assertTrue(!primary.get("PUBLIC.EVENT").startsWith("0:"), "events were written");
         return cluster;
+    }
+
+    /** The rows that one side has and the other has not, per table that differs, to diagnose a divergence. */
+    private static String differences(String primaryUrl, String replicaUrl, Map<String, String> primary,
+                                      Map<String, String> replica) throws SQLException {
+        StringBuilder out = new StringBuilder("DIVERGENCE between " + primaryUrl + " and " + replicaUrl + "\n");
+        for (String table : primary.keySet()) {
+            if (primary.get(table).equals(replica.get(table))) {
+                continue;
+            }
+            java.util.Set<String> p = rows(primaryUrl, table);
+            java.util.Set<String> r = rows(replicaUrl, table);
+            out.append(table).append(": primary ").append(primary.get(table)).append(", replica ")
+                    .append(replica.get(table)).append('\n');
+            for (String row : p) {
+                if (!r.contains(row)) {
+                    out.append("  only on primary: ").append(row).append('\n');
+                }
+            }
+            for (String row : r) {
+                if (!p.contains(row)) {
+                    out.append("  only on replica: ").append(row).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static java.util.Set<String> rows(String url, String table) throws SQLException {
+        java.util.Set<String> rows = new java.util.TreeSet<>();
+        String[] parts = table.split("\\.");
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT * FROM \"" + parts[0] + "\".\"" + parts[1] + "\"")) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(rs.getMetaData().getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 
     private static void write(String url, int writer, int transactions, AtomicInteger committed, AtomicInteger failed)
@@ -201,7 +266,8 @@ class ConvergenceTest {
 
     private static void ddlDuringLoad(String url, AtomicLong rounds) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            for (int k = 1; k <= 5; k++) {
+            int ddlRounds = Integer.getInteger("lattice.convergence.ddlRounds", 5);
+            for (int k = 1; k <= ddlRounds; k++) {
                 retrying(s, "CREATE TABLE extra_" + k + "(id INT PRIMARY KEY, v INT, at TIMESTAMP DEFAULT NOW())");
                 retrying(s, "INSERT INTO extra_" + k + "(id, v) SELECT X, RAND() * 1000 FROM SYSTEM_RANGE(1, 20)");
                 retrying(s, "ALTER TABLE account ADD COLUMN c_" + k + " INT DEFAULT " + k);

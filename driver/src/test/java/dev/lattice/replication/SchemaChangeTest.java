@@ -97,6 +97,34 @@ class SchemaChangeTest {
         }
     }
 
+    @Test
+    void addingAColumnWhoseDefaultIsComputedPerRowCopiesTheValuesToReplicas() throws Exception {
+        String url = "jdbc:lattice:mem:add-default-" + System.nanoTime() + "?replicas=2";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            s.execute("INSERT INTO t SELECT X, X FROM SYSTEM_RANGE(1, 20)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            long rebuilds = rebuilds(cluster);
+
+            s.execute("ALTER TABLE t ADD COLUMN fixed INT DEFAULT 7 NOT NULL");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            assertEquals(rebuilds, rebuilds(cluster), "a literal default is the same everywhere: the DDL is replayed");
+
+            // H2 fills the existing rows with the default, computed once per row; a replica replaying
+            // the text would compute values of its own
+            s.execute("ALTER TABLE t ADD COLUMN at TIMESTAMP(9) DEFAULT NOW(9)");
+            s.execute("ALTER TABLE t ADD (tag UUID DEFAULT RANDOM_UUID(), r DOUBLE DEFAULT RAND())");
+            s.executeUpdate("UPDATE t SET v = v + 1 WHERE id < 5");
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            var primary = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.h2().replicas()) {
+                assertEquals(primary, NodeChecksum.of(r.node().url()), "the values the primary computed");
+            }
+            assertTrue(rebuilds(cluster) >= rebuilds + cluster.h2().replicas().size(), "each replica copied the rows");
+        }
+    }
+
     private static long rebuilds(Cluster cluster) {
         return cluster.h2().replicas().stream().mapToLong(r -> r.applier().rebuilds()).sum();
     }

@@ -89,6 +89,9 @@ final class H2Transaction implements PrimaryTransaction {
         if (kind == StatementKind.DDL) {
             return schemaChanging(analysis, sql, work);
         }
+        if (kind == StatementKind.OTHER && H2ImplicitCommits.byStatement(sql)) {
+            commitBeforeH2Does();
+        }
         if (analysis.mustRunOnPrimary()) {
             enterWriterGate(analysis);
         }
@@ -222,6 +225,28 @@ final class H2Transaction implements PrimaryTransaction {
         return currentSchema;
     }
 
+    /**
+     * Most of H2's settings commit the open transaction before they take effect; Lattice commits it
+     * first, so its changes get their LSN instead of being committed on the primary unlogged. A
+     * setting H2 rejects (it parses it here, which commits nothing) leaves the transaction open, as
+     * it would without Lattice.
+     */
+    @Override
+    public void beforeSetting(String sql) throws SQLException {
+        if (!H2ImplicitCommits.bySetting(sql) || !(gateWriter.inside() || locks.owner().holdsLocks())) {
+            return;
+        }
+        primaryConnection().prepareStatement(sql).close();
+        commit();
+    }
+
+    /** Before a statement or call that makes H2 commit the open transaction: Lattice commits it, with its LSN. */
+    private void commitBeforeH2Does() throws SQLException {
+        if (gateWriter.inside() || locks.owner().holdsLocks()) {
+            commit();
+        }
+    }
+
     /** After a session setting: the current schema may have changed. */
     @Override
     public void settingApplied() {
@@ -280,10 +305,7 @@ final class H2Transaction implements PrimaryTransaction {
      * it) are not shipped: replaying the text makes them on the replica.
      */
     private <T> T schemaChanging(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
-        if (gateWriter.inside() || locks.owner().holdsLocks()) {
-            // H2 commits the open transaction before DDL; log it first, in its own LSN.
-            commit();
-        }
+        commitBeforeH2Does(); // H2 commits the open transaction before DDL: log it first, in its own LSN
         Connection primary = primaryConnection();
         // Locks first: inside the gate no transaction could commit and release what DDL waits for.
         lock(analysis, primary, null);
@@ -525,6 +547,7 @@ final class H2Transaction implements PrimaryTransaction {
      */
     @Override
     public void setIsolation(int jdbcLevel) throws SQLException {
+        commitBeforeH2Does(); // H2 commits the open transaction when the level is set, even to the same level
         link.get().setTransactionIsolation(jdbcLevel == Connection.TRANSACTION_SERIALIZABLE
                 ? Connection.TRANSACTION_READ_COMMITTED : jdbcLevel);
     }

@@ -154,10 +154,14 @@ final class StatementClassifier {
 
   /**
    * Whether some statement is CREATE … TABLE … AS followed by a query, outside any parentheses,
-   * and not … WITH NO DATA.
+   * and not … WITH NO DATA; or ALTER TABLE … ADD of a column whose DEFAULT is not a literal, which
+   * H2 computes for every existing row (NOW(), RAND(), RANDOM_UUID(), a sequence).
    */
   private static boolean copiesRows(List<List<SqlToken>> statements) {
     for (List<SqlToken> statement : statements) {
+      if (addsColumnFilledPerRow(statement)) {
+        return true;
+      }
       int n = statement.size();
       if (n == 0 || !statement.get(0).isWord("CREATE")
           || n > 3 && statement.get(n - 3).isWord("WITH") && statement.get(n - 2).isWord("NO")
@@ -184,6 +188,54 @@ final class StatementClassifier {
       }
     }
     return false;
+  }
+
+  /** Words that may follow a column's DEFAULT literal in H2's column definition. */
+  private static final Set<String> AFTER_DEFAULT = Set.of("NOT", "NULL", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES",
+      "CONSTRAINT", "ON", "COMMENT", "SELECTIVITY", "INVISIBLE", "VISIBLE", "BEFORE", "AFTER", "FIRST");
+  /** Words that are literals by themselves, or typed literals followed by a string. */
+  private static final Set<String> LITERAL_WORDS = Set.of("NULL", "TRUE", "FALSE", "UNKNOWN");
+  private static final Set<String> TYPED_LITERALS = Set.of("DATE", "TIME", "TIMESTAMP", "INTERVAL", "UUID", "JSON");
+
+  /** ALTER TABLE … ADD … with some DEFAULT other than a literal (H2 fills the existing rows with it). */
+  private static boolean addsColumnFilledPerRow(List<SqlToken> statement) {
+    if (statement.size() < 4 || !statement.get(0).isWord("ALTER") || !statement.get(1).isWord("TABLE")) {
+      return false;
+    }
+    boolean adding = false;
+    for (int i = 2; i < statement.size(); i++) {
+      SqlToken t = statement.get(i);
+      if (t.isWord("ADD")) {
+        adding = true;
+      } else if (adding && t.isWord("DEFAULT") && !literalDefault(statement, i + 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the tokens from {@code at} are a literal, ended by the statement, a comma, a parenthesis or a clause. */
+  private static boolean literalDefault(List<SqlToken> statement, int at) {
+    int i = at;
+    if (i < statement.size() && (statement.get(i).isSymbol('-') || statement.get(i).isSymbol('+'))) {
+      i++;
+    }
+    if (i >= statement.size()) {
+      return false;
+    }
+    SqlToken value = statement.get(i);
+    if (value.type == SqlToken.Type.WORD && TYPED_LITERALS.contains(value.text) && i + 1 < statement.size()
+        && statement.get(i + 1).type == SqlToken.Type.STRING) {
+      i++;
+    } else if (!(value.type == SqlToken.Type.NUMBER || value.type == SqlToken.Type.STRING
+        || value.type == SqlToken.Type.WORD && LITERAL_WORDS.contains(value.text))) {
+      return false;
+    }
+    if (++i >= statement.size()) {
+      return true;
+    }
+    SqlToken next = statement.get(i);
+    return next.isSymbol(',') || next.isSymbol(')') || next.type == SqlToken.Type.WORD && AFTER_DEFAULT.contains(next.text);
   }
 
   /** A statement no grammar accepts: kind by its first word, tables by a token scan. */

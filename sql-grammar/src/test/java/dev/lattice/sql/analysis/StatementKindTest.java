@@ -68,6 +68,29 @@ class StatementKindTest {
   }
 
   @Test
+  void addingAColumnWhoseDefaultIsNotALiteralCopiesRows() throws SQLException {
+    for (String sql : new String[] {
+        "ALTER TABLE t ADD COLUMN c TIMESTAMP DEFAULT NOW()",
+        "ALTER TABLE t ADD COLUMN c TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL",
+        "ALTER TABLE t ADD c UUID DEFAULT RANDOM_UUID()",
+        "ALTER TABLE t ADD COLUMN c BIGINT DEFAULT NEXT VALUE FOR s",
+        "ALTER TABLE t ADD (a INT DEFAULT 1, b DOUBLE DEFAULT RAND())",
+        "ALTER TABLE t ADD COLUMN c INT DEFAULT 1 + 1"}) {
+      assertTrue(analyze(sql).copiesRows(), sql);
+    }
+    for (String sql : new String[] {
+        "ALTER TABLE t ADD COLUMN c INT",
+        "ALTER TABLE t ADD COLUMN c INT DEFAULT -7 NOT NULL",
+        "ALTER TABLE t ADD COLUMN c VARCHAR(10) DEFAULT 'x'",
+        "ALTER TABLE t ADD COLUMN c DATE DEFAULT DATE '2020-01-01'",
+        "ALTER TABLE t ADD (a INT DEFAULT 1, b INT DEFAULT NULL)",
+        "alter table t add column c int default 5 after v",
+        "ALTER TABLE t ALTER COLUMN c SET DEFAULT NOW()"}) {
+      assertFalse(analyze(sql).copiesRows(), sql);
+    }
+  }
+
+  @Test
   void sessionSettingsAreReplayedNotWritten() throws SQLException {
     for (String sql : new String[] {
         "SET extra_float_digits = 3",

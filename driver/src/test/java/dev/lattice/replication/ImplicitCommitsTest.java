@@ -1,0 +1,198 @@
+package dev.lattice.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lattice.backend.h2.Replica;
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.ClusterRegistry;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
+import dev.lattice.testing.ChildJvm;
+import dev.lattice.testing.FreePort;
+import dev.lattice.testing.H2ServerMain;
+import dev.lattice.testing.NodeChecksum;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Replicas converge when a session runs, in the middle of a write transaction, a statement that
+ * makes H2 commit it: most H2 settings, any change of the isolation level, ANALYZE, SCRIPT. Lattice
+ * commits it first, with its LSN, as it does before DDL; SET AUTOCOMMIT is the JDBC switch. Unlogged, the changes H2 committed would be missing on
+ * the replicas of an embedded primary (the capture is dropped at the session's rollback), and on a
+ * remote primary they would ship late, with the session's next commit, after writes of other sessions
+ * that they preceded on the primary.
+ */
+class ImplicitCommitsTest {
+
+    @TempDir
+    static Path dir;
+    private static ChildJvm server;
+    private static int port;
+    private static int databases;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        port = FreePort.find();
+        server = ChildJvm.start(H2ServerMain.class, String.valueOf(port), dir.toString());
+        server.awaitLine("LISTENING", Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @ParameterizedTest(name = "{0} primary: {1} commits: {2}")
+    @CsvSource(delimiter = '|', value = {
+            "remote   | setTransactionIsolation                                                   | true",
+            "remote   | SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED | true",
+            "remote   | SET MODE Regular                                                          | true",
+            "remote   | SET DEFAULT_LOCK_TIMEOUT 4000                                             | true",
+            "remote   | ANALYZE                                                                   | true",
+            "remote   | SCRIPT NODATA                                                             | true",
+            "remote   | SET LOCK_TIMEOUT 4000                                                     | false",
+            "remote   | SET @marker = 1                                                           | false",
+            "embedded | setTransactionIsolation                                                   | true",
+            "embedded | SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED | true",
+            "embedded | SET MODE Regular                                                          | true",
+            "embedded | SET DEFAULT_LOCK_TIMEOUT 4000                                             | true",
+            "embedded | ANALYZE                                                                   | true",
+            "embedded | SCRIPT NODATA                                                             | true",
+            "embedded | SET LOCK_TIMEOUT 4000                                                     | false",
+            "embedded | SET @marker = 1                                                           | false",
+    })
+    void aStatementThatMakesH2CommitShipsTheTransactionFirst(String primary, String statement, boolean commits)
+            throws Exception {
+        int n = ++databases;
+        String url;
+        String key = null;
+        if (primary.equals("remote")) {
+            String base = "jdbc:h2:tcp://localhost:" + port + "/";
+            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n + "a&replica=" + base + "r" + n + "b";
+            key = "NODES:" + base + "p" + n;
+        } else {
+            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=2";
+        }
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url);
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
+            sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            sa.execute("INSERT INTO t VALUES (1, 0), (2, 0)");
+            Await.caughtUp(cluster, Duration.ofSeconds(30)); // the replicas' first snapshot is behind them
+
+            a.setAutoCommit(false);
+            sa.executeUpdate("INSERT INTO t VALUES (3, 1), (4, 1)");
+            if (statement.equals("setTransactionIsolation")) {
+                a.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            } else {
+                sa.execute(statement);
+            }
+            a.rollback(); // undoes the inserts only if the statement left the transaction open
+
+            sb.executeUpdate("DELETE FROM t WHERE id = 4"); // another session, after the statement
+            sa.executeUpdate("UPDATE t SET v = 5 WHERE id = 2");
+            a.commit();
+
+            assertEquals(commits ? 3 : 2, count(cluster.primary().url()), "rows on the primary");
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Map<String, String> expected = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.h2().replicas()) {
+                assertEquals(expected, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
+            }
+        } finally {
+            if (key != null) {
+                ClusterRegistry.shutdown(key);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} primary")
+    @CsvSource({"remote", "embedded"})
+    void aSettingH2RejectsLeavesTheTransactionOpen(String primary) throws Exception {
+        int n = ++databases;
+        String url;
+        String key = null;
+        if (primary.equals("remote")) {
+            String base = "jdbc:h2:tcp://localhost:" + port + "/";
+            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n;
+            key = "NODES:" + base + "p" + n;
+        } else {
+            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=1";
+        }
+        try (Connection a = DriverManager.getConnection(url); Statement sa = a.createStatement()) {
+            Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
+            sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            a.setAutoCommit(false);
+            sa.executeUpdate("INSERT INTO t VALUES (3, 1)");
+            assertThrows(SQLException.class, () -> sa.execute("SET NO_SUCH_SETTING 1"));
+            a.rollback();
+            assertEquals(0, count(cluster.primary().url()), "the rollback undid the insert");
+        } finally {
+            if (key != null) {
+                ClusterRegistry.shutdown(key);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} primary")
+    @CsvSource({"remote", "embedded"})
+    void setAutocommitIsTheJdbcSwitchNotH2s(String primary) throws Exception {
+        int n = ++databases;
+        String url;
+        String key = null;
+        if (primary.equals("remote")) {
+            String base = "jdbc:h2:tcp://localhost:" + port + "/";
+            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n;
+            key = "NODES:" + base + "p" + n;
+        } else {
+            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=1";
+        }
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url);
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
+            sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            sa.execute("INSERT INTO t VALUES (1, 0), (2, 0)");
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 2");
+            sa.execute("SET AUTOCOMMIT TRUE"); // commits, as setAutoCommit(true) does
+            // H2 left to commit by itself would commit this unlogged; the v = 2 of the other session
+            // would then reach the replicas before it
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            sb.executeUpdate("UPDATE t SET v = 2 WHERE id = 1");
+            sa.execute("SET AUTOCOMMIT OFF");
+            sa.executeUpdate("UPDATE t SET v = 3 WHERE id = 2");
+            a.rollback();
+
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Map<String, String> expected = NodeChecksum.of(cluster.primary().url());
+            for (Replica r : cluster.h2().replicas()) {
+                assertEquals(expected, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
+            }
+        } finally {
+            if (key != null) {
+                ClusterRegistry.shutdown(key);
+            }
+        }
+    }
+
+    private static int count(String h2Url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(h2Url, "sa", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
