@@ -196,7 +196,7 @@ public final class Session implements SessionContext, AutoCloseable {
      * Runs a statement {@link #runsAtOnce} accepted, never waiting. A read goes to a replica that
      * keeps the promise now, else to the primary, which keeps every promise (the replicas may have
      * changed in between). A write that meets a row lock or DDL fails with
-     * {@link dev.lattice.backend.WouldWait}, with nothing of it done, for the caller to run it
+     * {@link WouldWait}, with nothing of it done, for the caller to run it
      * again with {@link #execute}.
      */
     public <T> T executeNow(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)

@@ -13,8 +13,6 @@ import dev.lattice.testing.Await;
 import dev.lattice.testing.LaggedCluster;
 import dev.lattice.testing.NodeChecksum;
 import java.sql.Connection;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +20,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.backend.WouldWait;
 import dev.lattice.proxy.catalog.CatalogSetup;
 import dev.lattice.proxy.copy.CopyIn;
 import dev.lattice.proxy.copy.CopyStatement;
@@ -10,7 +11,6 @@ import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
 import dev.lattice.proxy.protocol.Outbound.ClientGoneException;
-import dev.lattice.backend.WouldWait;
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
 import dev.lattice.routing.NodeWork;
@@ -75,7 +75,7 @@ public final class ClientSession implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger unfinished = new java.util.concurrent.atomic.AtomicInteger();
     /** A CancelRequest that came while a statement was on its way to a node: it fails as it starts. */
     private volatile boolean cancelPending;
-    /** The point reads measured too slow for an event loop, shared by the proxy's sessions. */
+    /** The statements run on event loops and those measured too slow for it, shared by the proxy's sessions. */
     private final AtOnceStatements atOnceStatements;
     /** Set while a message is handled on the event loop: its statement must not wait (Session.executeNow). */
     private boolean atOnce;
@@ -86,7 +86,7 @@ public final class ClientSession implements AutoCloseable {
      * @param maxStatementLength the longest statement text (a Query's or a Parse's, in characters)
      *        accepted; longer ones are refused with 54000 before anything reads them
      * @param advisoryLocks the advisory locks of the proxy, shared by all its sessions
-     * @param atOnceStatements the point reads served on event loops, and those measured too slow for it, shared likewise
+     * @param atOnceStatements the statements run on event loops, and those measured too slow for it, shared likewise
      */
     public ClientSession(Session session, Outbound out, PgSettings settings, int maxStatementLength,
                          AdvisoryLocks advisoryLocks, AtOnceStatements atOnceStatements) {
@@ -132,9 +132,10 @@ public final class ClientSession implements AutoCloseable {
     /**
      * On the event loop, while the worker is idle: whether the message can be handled right there,
      * because nothing in it waits. That is protocol bookkeeping (Parse of a short text, Bind of known
-     * types, Describe of a described statement, Close, Sync, Flush), and an autocommit point read
-     * over H2 nodes in this process that a replica serves at once and that was not measured slow.
-     * Anything else goes to the worker, which may block.
+     * types, Describe of a described statement, Close, Sync, Flush), and, over H2 nodes in this
+     * process, an autocommit point read a replica serves at once or an autocommit point write whose
+     * commit waits for no replica, not measured slow (see {@link Session#runsAtOnce}). Anything else
+     * goes to the worker, which may block.
      */
     public boolean handlesAtOnce(FrontendMessage m) {
         judged = null;
