@@ -32,6 +32,11 @@ public final class PgRewriter {
 
         String database();
 
+        /** The json columns of the user's tables (string literals that go into them are JSON text). */
+        default PgJson.Tables jsonTables() {
+            return PgJson.Tables.NONE;
+        }
+
         /** Every setting a client may read (pg_settings), by PostgreSQL's name. */
         default java.util.Map<String, String> settings() {
             return java.util.Map.of();
@@ -78,6 +83,7 @@ public final class PgRewriter {
             }
             sql = catalogRewriter.rewrite(sql);
         }
+        sql = PgJson.rewrite(sql, catalog, facts.jsonTables());
         String h2 = tokens(sql);
         List<Token> t = PgTokens.lex(h2);
         if (t.isEmpty() || t.get(0).type() != Type.WORD) {

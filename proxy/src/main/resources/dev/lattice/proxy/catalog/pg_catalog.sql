@@ -50,6 +50,19 @@ CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_viewdef FOR 'dev.lattice.pr
 ;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_keywords FOR 'dev.lattice.proxy.catalog.CatalogFunctions.keywords'
 ;
+-- PostgreSQL's json operators (->, ->>, #>, #>>), which the proxy rewrites into these calls.
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_field DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.field'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_field_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.fieldText'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_element DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.element'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_element_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.elementText'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_path DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.path'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_path_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.pathText'
+;
 
 -- The user's schemas: every schema but Lattice's own and H2's.
 CREATE OR REPLACE VIEW pg_catalog.lattice_user_schemas (nspname) AS
