@@ -170,6 +170,9 @@ public final class CatalogRewriter {
         if (CatalogNames.RELATIONS.contains(name)) {
             return "pg_catalog." + CatalogNames.PREFIX + name.toLowerCase(java.util.Locale.ROOT) + alias;
         }
+        if (CatalogNames.OWNED_RELATIONS.containsKey(name)) {
+            return String.format(CatalogNames.OWNED_RELATIONS.get(name), literal(user)) + alias;
+        }
         if (CatalogNames.ROLE_RELATIONS.contains(name)) {
             return roles() + alias;
         }
@@ -311,6 +314,7 @@ public final class CatalogRewriter {
         for (Token k : t) {
             if (k.type() == Type.WORD && (k.value().equals("PG_CATALOG") || CatalogNames.RELATIONS.contains(k.value())
                     || CatalogNames.ROLE_RELATIONS.contains(k.value()) || CatalogNames.FUNCTIONS.containsKey(k.value())
+                    || CatalogNames.OWNED_RELATIONS.containsKey(k.value())
                     || k.value().equals(CatalogNames.SETTINGS) || k.value().equals("INFORMATION_SCHEMA")
                     || k.value().equals("PG_GET_USERBYID"))) {
                 return true;

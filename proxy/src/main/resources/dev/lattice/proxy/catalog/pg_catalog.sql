@@ -63,6 +63,20 @@ CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_path DETERMINISTIC FOR 'dev.l
 ;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_path_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.pathText'
 ;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_shobj_description FOR 'dev.lattice.proxy.catalog.CatalogFunctions.sharedDescription'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_size_pretty FOR 'dev.lattice.proxy.catalog.CatalogSizes.sizePretty'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_table_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.tableSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_relation_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.relationSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_total_relation_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.totalRelationSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_indexes_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.indexesSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_database_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.databaseSize'
+;
 
 -- The user's schemas: every schema but Lattice's own and H2's.
 CREATE OR REPLACE VIEW pg_catalog.lattice_user_schemas (nspname) AS
@@ -238,6 +252,28 @@ SELECT pg_catalog.lattice_oid('i', i.nspname, i.relname), pg_catalog.lattice_oid
     'CREATE ' || CASE WHEN i.isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || i.relname || ' ON '
         || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
 FROM pg_catalog.lattice_indexes i
+;
+
+-- pg_indexes, pg_tables and pg_views (the proxy adds the owner, the session's role, to the last two).
+CREATE OR REPLACE VIEW pg_catalog.lattice_pg_indexes (schemaname, tablename, indexname, tablespace, indexdef) AS
+SELECT i.nspname, i.tablename, i.relname, CAST(NULL AS VARCHAR),
+    'CREATE ' || CASE WHEN i.isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || i.relname || ' ON '
+        || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
+FROM pg_catalog.lattice_indexes i
+;
+CREATE OR REPLACE VIEW pg_catalog.lattice_pg_tables (schemaname, tablename, tablespace, hasindexes, hasrules,
+    hastriggers, rowsecurity) AS
+SELECT r.nspname, r.relname, CAST(NULL AS VARCHAR),
+    EXISTS (SELECT 1 FROM pg_catalog.lattice_indexes i WHERE i.nspname = r.nspname AND i.tablename = r.relname),
+    FALSE,
+    EXISTS (SELECT 1 FROM pg_catalog.lattice_constraints k WHERE k.contype = 'f'
+        AND (k.nspname = r.nspname AND k.tablename = r.relname OR k.refschema = r.nspname AND k.reftable = r.relname)),
+    FALSE
+FROM pg_catalog.lattice_relations r WHERE r.relkind = 'r'
+;
+CREATE OR REPLACE VIEW pg_catalog.lattice_pg_views (schemaname, viewname, definition) AS
+SELECT table_schema, table_name, view_definition FROM information_schema.views
+WHERE table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
 
 CREATE OR REPLACE VIEW pg_catalog.lattice_pg_constraint (oid, conname, connamespace, contype, condeferrable,
