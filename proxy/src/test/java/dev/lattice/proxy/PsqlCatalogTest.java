@@ -37,6 +37,8 @@ class PsqlCatalogTest {
             CREATE INDEX posts_title_idx ON posts (title);
             CREATE VIEW recent_posts AS SELECT id, title FROM posts;
             CREATE SEQUENCE tickets;
+            CREATE TABLE kinds (a text, b varchar(10), c timestamptz, d int[], e bigint, f numeric(5,2), g bool,
+                h bytea, i date, j uuid, k double precision, l real, m smallint, n char(3), o time, p text[]);
             """;
 
     private static PgCluster pg;
@@ -81,7 +83,13 @@ class PsqlCatalogTest {
         "\\d recent_posts", "\\d tickets", "\\d posts_id_seq", "\\d posts_pkey",
         "SELECT * FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
         "SELECT * FROM pg_catalog.pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-        "SELECT schemaname, viewname, viewowner FROM pg_views WHERE schemaname = 'public'"})
+        "SELECT schemaname, viewname, viewowner FROM pg_views WHERE schemaname = 'public'",
+        "SELECT table_name, column_name, ordinal_position, column_default, is_nullable, data_type,"
+            + " character_maximum_length, character_octet_length, numeric_precision, numeric_precision_radix,"
+            + " numeric_scale, datetime_precision, udt_name, is_identity, is_generated, is_updatable"
+            + " FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+        "SELECT c.column_name, c.data_type FROM information_schema.columns AS c WHERE c.table_name = 'kinds'"
+            + " AND c.data_type IN ('ARRAY', 'text') ORDER BY 1"})
     void describePrintsWhatPostgres15Prints(String command) throws Exception {
         String postgres = psql(pg.port(0), command);
         String proxied = psql(proxy.port(), command);

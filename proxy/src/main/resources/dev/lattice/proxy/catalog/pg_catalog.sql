@@ -392,6 +392,44 @@ FROM (VALUES
     v (oid, typname, typlen, typcategory, typelem, typarray)
 ;
 
+-- information_schema.columns as PostgreSQL fills it (its type names, serial's default), for the user's tables.
+CREATE OR REPLACE VIEW pg_catalog.lattice_information_schema_columns (table_catalog, table_schema, table_name,
+    column_name, ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
+    character_octet_length, numeric_precision, numeric_precision_radix, numeric_scale, datetime_precision,
+    interval_type, interval_precision, character_set_catalog, character_set_schema, character_set_name,
+    collation_catalog, collation_schema, collation_name, domain_catalog, domain_schema, domain_name, udt_catalog,
+    udt_schema, udt_name, scope_catalog, scope_schema, scope_name, maximum_cardinality, dtd_identifier,
+    is_self_referencing, is_identity, identity_generation, identity_start, identity_increment, identity_maximum,
+    identity_minimum, identity_cycle, is_generated, generation_expression, is_updatable) AS
+SELECT 'lattice', c.table_schema, c.table_name, c.column_name, c.ordinal_position,
+    CASE WHEN c.is_identity = 'YES'
+              THEN 'nextval(''' || c.table_name || '_' || c.column_name || '_seq''::regclass)'
+         WHEN c.is_generated = 'ALWAYS' THEN CAST(NULL AS VARCHAR)
+         WHEN UPPER(c.column_default) IN ('LOCALTIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW()') THEN 'now()'
+         ELSE c.column_default END,
+    c.is_nullable,
+    CASE WHEN t.typelem <> 0 THEN 'ARRAY' ELSE pg_catalog.lattice_format_type(c.oid, -1) END,
+    CASE WHEN c.oid IN (1042, 1043) THEN CAST(c.character_maximum_length AS INT) END,
+    CASE WHEN c.oid IN (1042, 1043) THEN CAST(c.character_maximum_length * 4 AS INT)
+         WHEN c.oid = 25 THEN 1073741824 END,
+    CASE WHEN c.oid IN (20, 21, 23, 700, 701, 1700) THEN c.numeric_precision END,
+    CASE WHEN c.oid IN (20, 21, 23, 700, 701) THEN 2 WHEN c.oid = 1700 THEN 10 END,
+    CASE WHEN c.oid IN (20, 21, 23) THEN 0 WHEN c.oid = 1700 THEN c.numeric_scale END,
+    CASE WHEN c.oid IN (1082, 1083, 1114, 1184, 1266, 1186) THEN COALESCE(c.datetime_precision, 0) END,
+    CAST(NULL AS VARCHAR), CAST(NULL AS INT), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), 'lattice', 'pg_catalog', t.typname, CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS INT), CAST(c.ordinal_position AS VARCHAR), 'NO',
+    'NO', CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), 'NO', c.is_generated, c.generation_expression, 'YES'
+FROM (SELECT c.*, pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_length,
+            (SELECT e.data_type FROM information_schema.element_types e WHERE e.object_schema = c.table_schema
+             AND e.object_name = c.table_name AND e.collection_type_identifier = c.dtd_identifier)) AS oid
+      FROM information_schema.columns c
+      WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)) c
+LEFT JOIN pg_catalog.lattice_pg_type t ON t.oid = c.oid
+;
+
 -- What H2 does not have: no row ever (the proxy answers a query that needs one of them with none).
 CREATE OR REPLACE VIEW pg_catalog.lattice_pg_collation (oid, collname, collnamespace, collowner, collprovider,
     collisdeterministic, collencoding, collcollate, collctype) AS
