@@ -37,9 +37,12 @@ class PsqlCatalogTest {
             CREATE INDEX posts_title_idx ON posts (title);
             CREATE VIEW recent_posts AS SELECT id, title FROM posts;
             CREATE SEQUENCE tickets;
-            CREATE TABLE kinds (a text, b varchar(10), c timestamptz, d int[], e bigint, f numeric(5,2), g bool,
-                h bytea, i date, j uuid, k double precision, l real, m smallint, n char(3), o time, p text[]);
             """;
+
+    /** A table of every everyday column type, for information_schema.columns. */
+    static final String KINDS = """
+            CREATE TABLE kinds (a text, b varchar(10), c timestamptz, d int[], e bigint, f numeric(5,2), g bool,
+                h bytea, i date, j uuid, k double precision, l real, m smallint, n char(3), o time, p text[])""";
 
     private static PgCluster pg;
     private static RunningProxy proxy;
@@ -55,6 +58,7 @@ class PsqlCatalogTest {
                         s.execute(statement);
                     }
                 }
+                s.execute(KINDS);
             }
         }
     }

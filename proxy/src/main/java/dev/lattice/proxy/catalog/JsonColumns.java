@@ -20,14 +20,13 @@ import org.h2.jdbc.JdbcConnection;
 
 /**
  * The json columns of the user's tables on an H2 cluster the proxy runs, for {@link PgJson}: read
- * from the primary's INFORMATION_SCHEMA once per schema version (H2's counter, which every DDL
- * moves), shared by the proxy's sessions, so a statement pays a counter comparison, not a query.
+ * from the primary's INFORMATION_SCHEMA once per schema version ({@link SchemaVersion}), shared by the proxy's sessions, so a statement pays a counter comparison, not a query.
  */
 public final class JsonColumns implements PgJson.Tables {
 
     private static final Map<Cluster, JsonColumns> BY_CLUSTER = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private record Read(Database db, long version, Map<String, PgJson.Shape> tables) { }
+    private record Read(Database db, long version, long fingerprint, Map<String, PgJson.Shape> tables) { }
 
     private final Cluster cluster;
     private volatile Read read;
@@ -56,9 +55,19 @@ public final class JsonColumns implements PgJson.Tables {
         if (r != null && !r.db().isClosing() && r.db().getModificationMetaId() == r.version()) {
             return r;
         }
+        if (r != null && !r.db().isClosing()) {
+            long version = r.db().getModificationMetaId();
+            long fingerprint = SchemaVersion.fingerprint(r.db());
+            if (fingerprint == r.fingerprint()) { // a session or a SET moved the counter, no DDL
+                r = new Read(r.db(), version, fingerprint, r.tables());
+                read = r;
+                return r;
+            }
+        }
         try (Connection c = cluster.primary().connect(); Statement s = c.createStatement()) {
             Database db = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
             long version = db.getModificationMetaId(); // before the read: a DDL during it makes the next look read again
+            long fingerprint = SchemaVersion.fingerprint(db);
             Map<String, List<String>> columns = new HashMap<>();
             Map<String, Set<String>> json = new HashMap<>();
             try (ResultSet rs = s.executeQuery("SELECT c.table_schema, c.table_name, c.column_name, c.data_type"
@@ -76,7 +85,7 @@ public final class JsonColumns implements PgJson.Tables {
             }
             Map<String, PgJson.Shape> tables = new HashMap<>();
             columns.forEach((key, names) -> tables.put(key, new PgJson.Shape(List.copyOf(names), Set.copyOf(json.get(key)))));
-            r = new Read(db, version, Map.copyOf(tables));
+            r = new Read(db, version, fingerprint, Map.copyOf(tables));
             read = r;
             return r;
         }

@@ -1,7 +1,9 @@
 -- Lattice's pg_catalog over H2 (PostgreSQL mode): views over INFORMATION_SCHEMA, so they stay right
 -- after any DDL on the node that answers. They live in H2's own pg_catalog schema (which Lattice's
 -- capture, snapshots and checksums leave out) as lattice_<name>; the proxy points pg_catalog.<name>
--- at them. Only views and aliases: no table, so no row of the catalog is ever replicated.
+-- at them. The costly ones are views named lattice_src_<name> read through an in-memory table
+-- lattice_<name> (CatalogTable: the view's rows once per schema version, indexed on its key
+-- columns); nothing is stored in a table, so no row of the catalog is ever replicated.
 -- Statements end with a line that is just ';'.
 
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_oid FOR 'dev.lattice.proxy.catalog.CatalogFunctions.oid'
@@ -85,7 +87,7 @@ WHERE UPPER(schema_name) NOT IN ('LATTICE', 'INFORMATION_SCHEMA', 'PG_CATALOG')
 ;
 
 -- Constraints with the names PostgreSQL would have given the ones H2 named CONSTRAINT_n.
-CREATE OR REPLACE VIEW pg_catalog.lattice_constraints
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_constraints
     (nspname, tablename, h2name, conname, contype, h2index, keynames, keylist, keynums, check_clause, refschema,
     reftable) AS
 SELECT tc.constraint_schema, tc.table_name, tc.constraint_name,
@@ -118,10 +120,12 @@ LEFT JOIN (SELECT ku.constraint_schema, ku.constraint_name,
   ON k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
 WHERE tc.constraint_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_constraints (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_constraints", "tablename", "h2name"
+;
 
 -- Indexes, named after their constraint as PostgreSQL names them; H2's own index for a foreign key
--- (CONSTRAINT_INDEX_n, which PostgreSQL does not create) is left out.
-CREATE OR REPLACE VIEW pg_catalog.lattice_indexes
+-- (CONSTRAINT_INDEX_n, or CONSTRAINT_<hex>_n_INDEX_n once ALTER TABLE copied the table; PostgreSQL creates none) is left out.
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_indexes
     (nspname, tablename, h2name, relname, isprimary, isunique, amname, keylist, keynums, options) AS
 SELECT i.index_schema, i.table_name, i.index_name, COALESCE(c.conname, i.index_name),
     i.index_type_name = 'PRIMARY KEY',
@@ -141,12 +145,14 @@ FROM information_schema.indexes i
 LEFT JOIN pg_catalog.lattice_constraints c
   ON c.nspname = i.index_schema AND c.h2index = i.index_name AND c.contype IN ('p', 'u')
 WHERE i.index_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
-  AND NOT (i.index_name LIKE 'CONSTRAINT!_INDEX!_%' ESCAPE '!' AND c.contype IS NULL)
+  AND NOT (i.index_name LIKE 'CONSTRAINT!_%' ESCAPE '!' AND c.contype IS NULL)
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_indexes (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_indexes", "tablename", "h2name"
 ;
 
 -- Every relation of the user's schemas: tables, views, indexes, sequences, and the sequence behind
 -- each identity column (shown as serial's <table>_<column>_seq).
-CREATE OR REPLACE VIEW pg_catalog.lattice_relations (oid, nspname, relname, relkind, tablename) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_relations (oid, nspname, relname, relkind, tablename) AS
 SELECT pg_catalog.lattice_oid('r', table_schema, table_name), table_schema, table_name,
     CASE WHEN table_type = 'VIEW' THEN 'v' ELSE 'r' END, CAST(NULL AS VARCHAR)
 FROM information_schema.tables WHERE table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
@@ -161,14 +167,18 @@ SELECT pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_nam
 FROM information_schema.columns
 WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_relations (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_relations", "oid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_namespace (oid, nspname, nspowner, nspacl) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_namespace (oid, nspname, nspowner, nspacl) AS
 SELECT pg_catalog.lattice_namespace_oid(schema_name), schema_name,
     CASE WHEN schema_name = 'public' THEN 6171 ELSE 10 END, CAST(NULL AS VARCHAR ARRAY)
 FROM information_schema.schemata WHERE UPPER(schema_name) <> 'LATTICE'
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_namespace (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_namespace", "oid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_class (oid, relname, relnamespace, reltype, reloftype, relowner, relam,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_class (oid, relname, relnamespace, reltype, reloftype, relowner, relam,
     relfilenode, reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex, relisshared,
     relpersistence, relkind, relnatts, relchecks, relhasrules, relhastriggers, relhassubclass, relrowsecurity,
     relforcerowsecurity, relispopulated, relreplident, relispartition, relrewrite, relacl, reloptions,
@@ -191,8 +201,10 @@ SELECT r.oid, r.relname, pg_catalog.lattice_namespace_oid(r.nspname), 0, 0, 10,
     CAST(NULL AS VARCHAR ARRAY), CAST(NULL AS VARCHAR ARRAY), CAST(NULL AS VARCHAR)
 FROM pg_catalog.lattice_relations r
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_class (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_class", "oid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_attribute (attrelid, attname, atttypid, attstattarget, attlen, attnum,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_attribute (attrelid, attname, atttypid, attstattarget, attlen, attnum,
     attndims, attcacheoff, atttypmod, attbyval, attstorage, attalign, attnotnull, atthasdef, atthasmissing,
     attidentity, attgenerated, attisdropped, attislocal, attinhcount, attcollation, attcompression, attacl,
     attoptions, attfdwoptions) AS
@@ -225,9 +237,11 @@ FROM (SELECT pg_catalog.lattice_oid('r', c.table_schema, c.table_name) AS attrel
     JOIN information_schema.columns c ON c.table_schema = ic.table_schema AND c.table_name = ic.table_name
         AND c.column_name = ic.column_name) a
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_attribute (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_attribute", "attrelid"
+;
 
 -- Defaults as PostgreSQL prints them: an identity column as serial's nextval, H2's LOCALTIMESTAMP as now().
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_attrdef (oid, adrelid, adnum, adbin) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_attrdef (oid, adrelid, adnum, adbin) AS
 SELECT pg_catalog.lattice_oid('d', c.table_schema, c.table_name || '.' || c.column_name),
     pg_catalog.lattice_oid('r', c.table_schema, c.table_name), CAST(c.ordinal_position AS SMALLINT),
     CASE WHEN c.is_identity = 'YES'
@@ -239,8 +253,10 @@ FROM information_schema.columns c
 WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
   AND (c.column_default IS NOT NULL OR c.is_identity = 'YES' OR c.is_generated = 'ALWAYS')
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_attrdef (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_attrdef", "adrelid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_index (indexrelid, indrelid, indnatts, indnkeyatts, indisunique,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_index (indexrelid, indrelid, indnatts, indnkeyatts, indisunique,
     indnullsnotdistinct, indisprimary, indisexclusion, indimmediate, indisclustered, indisvalid, indcheckxmin,
     indisready, indislive, indisreplident, indkey, indcollation, indclass, indoption, indexprs, indpred,
     indexdef) AS
@@ -253,13 +269,17 @@ SELECT pg_catalog.lattice_oid('i', i.nspname, i.relname), pg_catalog.lattice_oid
         || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
 FROM pg_catalog.lattice_indexes i
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_index (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_index", "indexrelid", "indrelid"
+;
 
 -- pg_indexes, pg_tables and pg_views (the proxy adds the owner, the session's role, to the last two).
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_indexes (schemaname, tablename, indexname, tablespace, indexdef) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_indexes (schemaname, tablename, indexname, tablespace, indexdef) AS
 SELECT i.nspname, i.tablename, i.relname, CAST(NULL AS VARCHAR),
     'CREATE ' || CASE WHEN i.isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || i.relname || ' ON '
         || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
 FROM pg_catalog.lattice_indexes i
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_indexes (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_indexes", "tablename"
 ;
 CREATE OR REPLACE VIEW pg_catalog.lattice_pg_tables (schemaname, tablename, tablespace, hasindexes, hasrules,
     hastriggers, rowsecurity) AS
@@ -276,7 +296,7 @@ SELECT table_schema, table_name, view_definition FROM information_schema.views
 WHERE table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_constraint (oid, conname, connamespace, contype, condeferrable,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_constraint (oid, conname, connamespace, contype, condeferrable,
     condeferred, convalidated, conrelid, contypid, conindid, conparentid, confrelid, confupdtype, confdeltype,
     confmatchtype, conislocal, coninhcount, connoinherit, conkey, confkey, conpfeqop, conppeqop, conffeqop,
     confdelsetcols, conexclop, conbin, condef) AS
@@ -310,8 +330,10 @@ LEFT JOIN information_schema.referential_constraints rc
 LEFT JOIN pg_catalog.lattice_constraints u
   ON u.nspname = rc.unique_constraint_schema AND u.h2name = rc.unique_constraint_name
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_constraint (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_constraint", "oid", "conrelid", "confrelid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_description (objoid, classoid, objsubid, description) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_description (objoid, classoid, objsubid, description) AS
 SELECT pg_catalog.lattice_oid('r', table_schema, table_name), 1259, 0, remarks FROM information_schema.tables
 WHERE remarks IS NOT NULL AND remarks <> '' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 UNION ALL
@@ -322,8 +344,10 @@ UNION ALL
 SELECT pg_catalog.lattice_namespace_oid(schema_name), 2615, 0, remarks FROM information_schema.schemata
 WHERE remarks IS NOT NULL AND remarks <> '' AND schema_name IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_description (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_description", "objoid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_sequence (seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_sequence (seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin,
     seqcache, seqcycle) AS
 SELECT pg_catalog.lattice_oid('S', sequence_schema, sequence_name), 20, CAST(start_value AS BIGINT),
     CAST(increment AS BIGINT), CAST(maximum_value AS BIGINT), CAST(minimum_value AS BIGINT), CAST(1 AS BIGINT),
@@ -337,14 +361,18 @@ SELECT pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_nam
 FROM information_schema.columns
 WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_sequence (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_sequence", "seqrelid"
+;
 
 -- An identity column's sequence belongs to its column ('a'), as serial's does in PostgreSQL.
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid,
     deptype) AS
 SELECT 1259, pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_name || '_seq'), 0, 1259,
     pg_catalog.lattice_oid('r', table_schema, table_name), ordinal_position, 'a'
 FROM information_schema.columns
 WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_depend (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_depend", "objid", "refobjid"
 ;
 
 CREATE OR REPLACE VIEW pg_catalog.lattice_pg_am (oid, amname, amhandler, amtype) AS
@@ -393,7 +421,7 @@ FROM (VALUES
 ;
 
 -- information_schema.columns as PostgreSQL fills it (its type names, serial's default), for the user's tables.
-CREATE OR REPLACE VIEW pg_catalog.lattice_information_schema_columns (table_catalog, table_schema, table_name,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_information_schema_columns (table_catalog, table_schema, table_name,
     column_name, ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
     character_octet_length, numeric_precision, numeric_precision_radix, numeric_scale, datetime_precision,
     interval_type, interval_precision, character_set_catalog, character_set_schema, character_set_name,
@@ -428,6 +456,8 @@ FROM (SELECT c.*, pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_l
       FROM information_schema.columns c
       WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)) c
 LEFT JOIN pg_catalog.lattice_pg_type t ON t.oid = c.oid
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_information_schema_columns (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_information_schema_columns", "table_name"
 ;
 
 -- What H2 does not have: no row ever (the proxy answers a query that needs one of them with none).
