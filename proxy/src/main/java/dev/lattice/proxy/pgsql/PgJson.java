@@ -63,6 +63,9 @@ public final class PgJson {
     public static String rewrite(String sql, boolean functions, Tables tables) throws SQLException {
         boolean quotes = sql.indexOf('\'') >= 0;
         boolean operators = sql.indexOf('>') >= 0;
+        if (sql.indexOf('@') >= 0 || sql.indexOf('?') >= 0) {
+            containment(sql);
+        }
         if (!quotes && !operators) {
             return sql;
         }
@@ -327,6 +330,22 @@ public final class PgJson {
                     + sql.substring(t.get(rightEnd).end());
         }
         throw refused("a statement with this many json operators");
+    }
+
+    /** jsonb's (and arrays') {@code @>}, {@code <@}, {@code ?}, {@code ?|}, {@code ?&}: H2 has none of them. */
+    private static void containment(String sql) throws SQLException {
+        List<Token> t = PgTokens.lex(sql);
+        for (int i = 0; i < t.size(); i++) {
+            Token k = t.get(i);
+            if (k.isSymbol('@') && symbol(t, i + 1, '>') && adjacent(t, i, i + 1)
+                    || k.isSymbol('<') && symbol(t, i + 1, '@') && adjacent(t, i, i + 1)) {
+                throw refused("the containment operator " + k.value() + t.get(i + 1).value());
+            }
+            if (k.isSymbol('?')) {
+                throw refused("the jsonb operator ?" + (symbol(t, i + 1, '|') || symbol(t, i + 1, '&')
+                        ? t.get(i + 1).value() : "") + " (and ? as a parameter: the extended protocol's are $1, $2, ...)");
+            }
+        }
     }
 
     private static int firstOperator(List<Token> t) {
