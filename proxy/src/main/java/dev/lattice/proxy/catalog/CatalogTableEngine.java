@@ -1,6 +1,7 @@
 package dev.lattice.proxy.catalog;
 
 import java.util.ArrayList;
+import java.util.List;
 import org.h2.api.TableEngine;
 import org.h2.command.ddl.CreateTableData;
 import org.h2.table.Column;
@@ -17,7 +18,19 @@ public final class CatalogTableEngine implements TableEngine {
     @Override
     public Table createTable(CreateTableData data) {
         String source = data.tableEngineParams.get(0);
-        Table view = data.schema.getTableOrView(data.session, source);
+        // H2 reopening a file database creates the table from its stored SQL: that must never fail (the
+        // database would not open), so without a usable view the declared columns stand until the
+        // catalog's next install (at every start) creates the table again
+        Table view = data.schema.findTableOrView(data.session, source);
+        Column[] columns;
+        try {
+            columns = view == null ? new Column[0] : view.getColumns();
+        } catch (RuntimeException e) {
+            columns = new Column[0];
+        }
+        if (columns.length == 0) {
+            return new CatalogTable(data, source, List.of());
+        }
         CreateTableData copy = new CreateTableData();
         copy.schema = data.schema;
         copy.tableName = data.tableName;
@@ -30,7 +43,7 @@ public final class CatalogTableEngine implements TableEngine {
         copy.tableEngine = data.tableEngine;
         copy.tableEngineParams = data.tableEngineParams;
         copy.columns = new ArrayList<>();
-        for (Column c : view.getColumns()) {
+        for (Column c : columns) {
             copy.columns.add(new Column(c.getName(), c.getType()));
         }
         return new CatalogTable(copy, source, data.tableEngineParams.subList(1, data.tableEngineParams.size()));

@@ -34,12 +34,13 @@ public final class PgCatalog {
     public static void install(Connection node) throws SQLException {
         try (Statement s = node.createStatement()) {
             for (String table : TABLES) {
-                // a catalog installed by an older proxy had a view where an in-memory table is now
-                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
-                        + " 'pg_catalog' AND table_name = '" + table + "' AND table_type = 'VIEW'")) {
-                    rs.next();
-                    if (rs.getInt(1) > 0) {
-                        s.execute("DROP VIEW pg_catalog." + table + " CASCADE");
+                // made again from the views of this install (a catalog installed by an older proxy had a view
+                // where an in-memory table is now); what depends on it is made again below
+                try (ResultSet rs = s.executeQuery("SELECT table_type FROM information_schema.tables WHERE table_schema ="
+                        + " 'pg_catalog' AND table_name = '" + table + "'")) {
+                    if (rs.next()) {
+                        s.execute((rs.getString(1).equalsIgnoreCase("VIEW") ? "DROP VIEW " : "DROP TABLE ") + "pg_catalog." + table
+                                + " CASCADE");
                     }
                 }
             }
