@@ -28,7 +28,8 @@ class PsqlCatalogTest {
             "\\du lists only the session's role; PostgreSQL also lists its bootstrap superuser postgres",
             "\\d+ of a view prints the view's query as H2 keeps it, not as PostgreSQL deparses it",
             "sizes (\\dt+, \\di+, \\l+, ...) are what H2's DISK_SPACE_USED says of a table (0 bytes on an in-memory"
-                    + " node), and 0 bytes for an index, a view or a sequence, whose size H2 does not tell");
+                    + " node), and 0 bytes for an index, a view or a sequence, whose size H2 does not tell",
+            "\\dS lists the user's relations only; PostgreSQL also lists pg_catalog's and information_schema's");
 
     static final String SCHEMA = """
             CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL);
@@ -134,6 +135,28 @@ class PsqlCatalogTest {
                 assertEquals(postgres.get(i), proxied.get(i));
             }
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void systemListingsListTheUsersRelations() throws Exception {
+        List<String> postgres = psql(pg.port(0), "\\dS").lines().toList();
+        List<String> proxied = psql(proxy.port(), "\\dS").lines().toList();
+        assertEquals(postgres.get(0).strip(), proxied.get(0).strip(), "title");
+        assertEquals(cells(postgres.get(1)), cells(proxied.get(1)), "column names");
+        // DIFFERENCES[5]: PostgreSQL's rows for the user's relations, and no others
+        List<List<String>> expected = new ArrayList<>();
+        for (String line : postgres) {
+            if (line.startsWith(" public ")) {
+                expected.add(cells(line.replace("| jsonb ", "| json  ")));
+            }
+        }
+        List<List<String>> actual = new ArrayList<>();
+        for (String line : proxied.subList(3, proxied.size())) {
+            if (line.contains("|")) {
+                actual.add(cells(line));
+            }
+        }
+        assertEquals(expected, actual, String.join("\n", proxied));
     }
 
     @ParameterizedTest(name = "{0}")
