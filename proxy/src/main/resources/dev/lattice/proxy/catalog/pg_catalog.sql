@@ -98,16 +98,18 @@ SELECT tc.constraint_schema, tc.table_name, tc.constraint_name,
          ELSE tc.table_name || '_check' END,
     CASE tc.constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END,
     tc.index_name, k.keynames, k.keylist, k.keynums,
-    (SELECT cc.check_clause FROM information_schema.check_constraints cc
-     WHERE cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name),
-    (SELECT u.table_schema FROM information_schema.referential_constraints rc
+    CASE WHEN tc.constraint_type = 'CHECK' THEN (SELECT cc.check_clause FROM information_schema.check_constraints cc
+     WHERE cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name) END,
+    CASE WHEN tc.constraint_type = 'FOREIGN KEY' THEN (SELECT u.table_schema
+     FROM information_schema.referential_constraints rc
      JOIN information_schema.table_constraints u ON u.constraint_schema = rc.unique_constraint_schema
         AND u.constraint_name = rc.unique_constraint_name
-     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name),
-    (SELECT u.table_name FROM information_schema.referential_constraints rc
+     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name) END,
+    CASE WHEN tc.constraint_type = 'FOREIGN KEY' THEN (SELECT u.table_name
+     FROM information_schema.referential_constraints rc
      JOIN information_schema.table_constraints u ON u.constraint_schema = rc.unique_constraint_schema
         AND u.constraint_name = rc.unique_constraint_name
-     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name)
+     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name) END
 FROM information_schema.table_constraints tc
 LEFT JOIN (SELECT ku.constraint_schema, ku.constraint_name,
         LISTAGG(ku.column_name, '_') WITHIN GROUP (ORDER BY ku.ordinal_position) AS keynames,
@@ -219,8 +221,9 @@ SELECT a.attrelid, a.attname, a.atttypid, -1, CAST(-1 AS SMALLINT), a.attnum, 0,
 FROM (SELECT pg_catalog.lattice_oid('r', c.table_schema, c.table_name) AS attrelid, c.column_name AS attname,
         CAST(c.ordinal_position AS SMALLINT) AS attnum, c.is_nullable, c.column_default, c.is_identity, c.is_generated,
         pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_length,
-            (SELECT e.data_type FROM information_schema.element_types e WHERE e.object_schema = c.table_schema
-             AND e.object_name = c.table_name AND e.collection_type_identifier = c.dtd_identifier)) AS atttypid,
+            CASE WHEN UPPER(c.data_type) = 'ARRAY' THEN (SELECT e.data_type FROM information_schema.element_types e
+             WHERE e.object_schema = c.table_schema AND e.object_name = c.table_name
+             AND e.collection_type_identifier = c.dtd_identifier) END) AS atttypid,
         c.character_maximum_length AS len, c.numeric_precision AS prec, c.numeric_scale AS scale,
         c.datetime_precision AS tprec
     FROM information_schema.columns c
@@ -392,7 +395,7 @@ SELECT * FROM (VALUES (1663, 'pg_default', 10, CAST(NULL AS VARCHAR ARRAY), CAST
     (1664, 'pg_global', 10, CAST(NULL AS VARCHAR ARRAY), CAST(NULL AS VARCHAR ARRAY))) v
 ;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_type (oid, typname, typnamespace, typowner, typlen, typbyval, typtype,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_type (oid, typname, typnamespace, typowner, typlen, typbyval, typtype,
     typcategory, typispreferred, typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput,
     typreceive, typsend, typnotnull, typbasetype, typtypmod, typndims, typcollation, typdefault) AS
 SELECT v.oid, v.typname, 11, 10, CAST(v.typlen AS SMALLINT), v.typlen > 0, 'b', v.typcategory, FALSE, TRUE, ',', 0,
@@ -418,6 +421,8 @@ FROM (VALUES
     (1182, '_date', -1, 'A', 1082, 0), (1185, '_timestamptz', -1, 'A', 1184, 0), (1231, '_numeric', -1, 'A', 1700, 0),
     (2951, '_uuid', -1, 'A', 2950, 0), (199, '_json', -1, 'A', 114, 0), (3807, '_jsonb', -1, 'A', 3802, 0))
     v (oid, typname, typlen, typcategory, typelem, typarray)
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_type (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_type", "oid", "typname"
 ;
 
 -- information_schema.columns as PostgreSQL fills it (its type names, serial's default), for the user's tables.
@@ -451,8 +456,9 @@ SELECT 'lattice', c.table_schema, c.table_name, c.column_name, c.ordinal_positio
     'NO', CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
     CAST(NULL AS VARCHAR), 'NO', c.is_generated, c.generation_expression, 'YES'
 FROM (SELECT c.*, pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_length,
-            (SELECT e.data_type FROM information_schema.element_types e WHERE e.object_schema = c.table_schema
-             AND e.object_name = c.table_name AND e.collection_type_identifier = c.dtd_identifier)) AS oid
+            CASE WHEN UPPER(c.data_type) = 'ARRAY' THEN (SELECT e.data_type FROM information_schema.element_types e
+             WHERE e.object_schema = c.table_schema AND e.object_name = c.table_name
+             AND e.collection_type_identifier = c.dtd_identifier) END) AS oid
       FROM information_schema.columns c
       WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)) c
 LEFT JOIN pg_catalog.lattice_pg_type t ON t.oid = c.oid
