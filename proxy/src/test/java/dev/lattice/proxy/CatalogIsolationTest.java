@@ -152,6 +152,31 @@ class CatalogIsolationTest {
         assertTrue(replicaReads() > replicaReads, "psql's catalog queries were served by replicas");
     }
 
+    @Test
+    void aFileClusterOpensAgainWithItsCatalog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Map<String, Object> settings = Map.of("cluster", Map.of("url", "jdbc:lattice:file:" + dir + "?replicas=1"));
+        String expected = null;
+        for (int start = 0; start < 2; start++) {
+            RunningProxy files = RunningProxy.start("unused", settings);
+            try {
+                if (start == 0) {
+                    try (Connection c = files.connect(); Statement s = c.createStatement()) {
+                        s.execute("create table reopened (id serial primary key, name text not null)");
+                        s.execute("create index reopened_name_idx on reopened (name)");
+                    }
+                }
+                // the catalog's in-memory tables are stored as H2 tables of a table engine: H2 makes them again
+                String described = PsqlCatalogTest.psql(files.port(), "\\d reopened");
+                assertTrue(described.contains("\"reopened_name_idx\" btree (name)"), described);
+                assertEquals(expected == null ? described : expected, described);
+                expected = described;
+            } finally {
+                files.close();
+                dev.lattice.cluster.ClusterRegistry.shutdown(files.server.cluster().config().key());
+            }
+        }
+    }
+
     private static Map<String, String> userTables(TreeMap<String, String> sums) {
         Map<String, String> user = new TreeMap<>();
         sums.forEach((table, sum) -> {

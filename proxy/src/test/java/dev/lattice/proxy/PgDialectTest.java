@@ -203,6 +203,17 @@ class PgDialectTest {
         }
     }
 
+    @Test
+    void timeKeepsMicrosecondsAsInPostgres() throws Exception {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("create table clock (id int primary key, t time, tz timetz)");
+            s.execute("alter table clock add column later time");
+            s.execute("insert into clock values (1, '10:00:00.123456', '10:00:00.5+02', '23:59:59.999999')");
+            assertEquals(List.of("10:00:00.123456|10:00:00.5|23:59:59.999999"),
+                    rows(c, "select t, '10:00:00.5'::time, later from clock"));
+        }
+    }
+
     private static void assertError(Statement s, String sql, String state, String message) {
         SQLException e = assertThrows(SQLException.class, () -> s.execute(sql));
         assertEquals(state, e.getSQLState(), e.getMessage());

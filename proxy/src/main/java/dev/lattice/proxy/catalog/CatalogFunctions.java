@@ -122,6 +122,11 @@ public final class CatalogFunctions {
                 + " FROM pg_catalog.lattice_pg_description WHERE objsubid > 0", relation + "." + column);
     }
 
+    /** {@code shobj_description}: shared objects (the database, roles) carry no comment over H2. */
+    public static String sharedDescription(Integer oid, String catalog) {
+        return null;
+    }
+
     public static String encodingToChar(Integer encoding) {
         return encoding != null && encoding == 6 ? "UTF8" : "";
     }

@@ -17,7 +17,13 @@ public final class CatalogNames {
             "PG_CLASS", "PG_COLLATION", "PG_CONSTRAINT", "PG_DATABASE", "PG_DESCRIPTION", "PG_INDEX", "PG_INHERITS",
             "PG_NAMESPACE", "PG_POLICY", "PG_PUBLICATION", "PG_PUBLICATION_NAMESPACE", "PG_PUBLICATION_REL",
             "PG_SEQUENCE", "PG_STATISTIC_EXT", "PG_TRIGGER", "PG_TYPE", "PG_TABLESPACE", "PG_EXTENSION", "PG_PROC",
-            "PG_REWRITE", "PG_PARTITIONED_TABLE", "PG_FOREIGN_TABLE", "PG_ENUM", "PG_RANGE", "PG_DEPEND");
+            "PG_REWRITE", "PG_PARTITIONED_TABLE", "PG_FOREIGN_TABLE", "PG_ENUM", "PG_RANGE", "PG_DEPEND", "PG_INDEXES");
+
+    /** Relations with an owner column, which the proxy fills with the session's role: name → the select, %s the role. */
+    static final Map<String, String> OWNED_RELATIONS = Map.of(
+            "PG_TABLES", "(SELECT schemaname, tablename, %s AS tableowner, tablespace, hasindexes, hasrules, hastriggers,"
+                    + " rowsecurity FROM pg_catalog.lattice_pg_tables)",
+            "PG_VIEWS", "(SELECT schemaname, viewname, %s AS viewowner, definition FROM pg_catalog.lattice_pg_views)");
 
     /** Relations that hold rows of the session's role, answered by the proxy with that name. */
     static final Set<String> ROLE_RELATIONS = Set.of("PG_ROLES", "PG_USER", "PG_AUTHID");
@@ -41,7 +47,14 @@ public final class CatalogNames {
             Map.entry("ARRAY_UPPER", "lattice_array_upper"),
             Map.entry("QUOTE_IDENT", "lattice_quote_ident"),
             Map.entry("PG_GET_VIEWDEF", "lattice_pg_get_viewdef"),
-            Map.entry("PG_GET_KEYWORDS", "lattice_pg_get_keywords"));
+            Map.entry("PG_GET_KEYWORDS", "lattice_pg_get_keywords"),
+            Map.entry("PG_SIZE_PRETTY", "lattice_pg_size_pretty"),
+            Map.entry("SHOBJ_DESCRIPTION", "lattice_shobj_description"),
+            Map.entry("PG_TABLE_SIZE", "lattice_pg_table_size"),
+            Map.entry("PG_RELATION_SIZE", "lattice_pg_relation_size"),
+            Map.entry("PG_TOTAL_RELATION_SIZE", "lattice_pg_total_relation_size"),
+            Map.entry("PG_INDEXES_SIZE", "lattice_pg_indexes_size"),
+            Map.entry("PG_DATABASE_SIZE", "lattice_pg_database_size"));
 
     /** Relations that hold no rows over H2: a query that needs a row of one of them has none. */
     static final Set<String> ALWAYS_EMPTY = Set.of("PG_POLICY", "PG_STATISTIC_EXT", "PG_PUBLICATION",

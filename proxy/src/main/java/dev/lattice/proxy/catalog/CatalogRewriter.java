@@ -103,6 +103,11 @@ public final class CatalogRewriter {
                             + ", " + sql.substring(t.get(i + 1).start(), t.get(close - 1).end()) + ", "
                             + vectorBase(t.get(i - 1)) + ")";
                 }
+            } else if (k.is("INFORMATION_SCHEMA") && symbol(t, i + 1, '.') && word(t, i + 2, "COLUMNS")
+                    && !symbol(t, i + 3, '.')) {
+                // PostgreSQL's type names and serial's default (H2's own view has H2's)
+                replacement = "pg_catalog.lattice_information_schema_columns" + (hasAlias(t, i + 2) ? "" : " AS columns");
+                last = i + 2;
             } else if (k.is("PG_CATALOG") && symbol(t, i + 1, '.') && i + 2 < t.size()
                     && t.get(i + 2).type() == Type.WORD && !t.get(i + 2).value().startsWith("LATTICE_")) {
                 String name = t.get(i + 2).value();
@@ -169,6 +174,9 @@ public final class CatalogRewriter {
         String alias = hasAlias(t, i) ? "" : " AS " + plain;
         if (CatalogNames.RELATIONS.contains(name)) {
             return "pg_catalog." + CatalogNames.PREFIX + name.toLowerCase(java.util.Locale.ROOT) + alias;
+        }
+        if (CatalogNames.OWNED_RELATIONS.containsKey(name)) {
+            return String.format(CatalogNames.OWNED_RELATIONS.get(name), literal(user)) + alias;
         }
         if (CatalogNames.ROLE_RELATIONS.contains(name)) {
             return roles() + alias;
@@ -311,6 +319,7 @@ public final class CatalogRewriter {
         for (Token k : t) {
             if (k.type() == Type.WORD && (k.value().equals("PG_CATALOG") || CatalogNames.RELATIONS.contains(k.value())
                     || CatalogNames.ROLE_RELATIONS.contains(k.value()) || CatalogNames.FUNCTIONS.containsKey(k.value())
+                    || CatalogNames.OWNED_RELATIONS.containsKey(k.value())
                     || k.value().equals(CatalogNames.SETTINGS) || k.value().equals("INFORMATION_SCHEMA")
                     || k.value().equals("PG_GET_USERBYID"))) {
                 return true;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -13,12 +14,18 @@ import java.util.List;
 /**
  * PostgreSQL's {@code pg_catalog} as psql, pgjdbc and GUI clients read it, installed on one H2
  * node in PostgreSQL mode: views over INFORMATION_SCHEMA (so they are right after any DDL on the
- * node that answers) and aliases of {@link CatalogFunctions}, all in H2's {@code pg_catalog}
- * schema, which Lattice's capture, snapshots and checksums leave out. Installing is idempotent.
+ * node that answers), the costly ones read through {@link CatalogTable}s, and aliases of
+ * {@link CatalogFunctions}, all in H2's {@code pg_catalog} schema, which Lattice's capture,
+ * snapshots and checksums leave out. Installing is idempotent.
  */
 public final class PgCatalog {
 
     private static final List<String> STATEMENTS = load();
+    /** The catalog's in-memory tables ({@link CatalogTable}), by name. */
+    private static final List<String> TABLES = STATEMENTS.stream()
+            .filter(st -> st.startsWith("CREATE TABLE IF NOT EXISTS pg_catalog."))
+            .map(st -> st.substring("CREATE TABLE IF NOT EXISTS pg_catalog.".length(), st.indexOf(' ', 38)))
+            .toList();
 
     private PgCatalog() {
     }
@@ -26,6 +33,17 @@ public final class PgCatalog {
     /** Creates (or replaces) the catalog on this node; the connection's auto-commit is left as it was. */
     public static void install(Connection node) throws SQLException {
         try (Statement s = node.createStatement()) {
+            for (String table : TABLES) {
+                // made again from the views of this install (a catalog installed by an older proxy had a view
+                // where an in-memory table is now); what depends on it is made again below
+                try (ResultSet rs = s.executeQuery("SELECT table_type FROM information_schema.tables WHERE table_schema ="
+                        + " 'pg_catalog' AND table_name = '" + table + "'")) {
+                    if (rs.next()) {
+                        s.execute((rs.getString(1).equalsIgnoreCase("VIEW") ? "DROP VIEW " : "DROP TABLE ") + "pg_catalog." + table
+                                + " CASCADE");
+                    }
+                }
+            }
             for (String statement : STATEMENTS) {
                 s.execute(statement);
             }

@@ -126,7 +126,31 @@ final class PgColumnNames {
             String operand = operandName(t, from + 2, as);
             return operand != null ? operand : type;
         }
+        if (jsonOperatorAtTopLevel(t, from, to)) {
+            return "?column?"; // H2 names the function the operator becomes
+        }
         return functionName(t, from, to);
+    }
+
+    /** {@code a->'k'}, {@code a->>0}, {@code a #>> '{k}'} with no alias: the item ends with the operator's key. */
+    private static boolean jsonOperatorAtTopLevel(List<Token> t, int from, int to) {
+        Token last = t.get(to - 1);
+        if (last.type() != Type.STRING && last.type() != Type.NUMBER) {
+            return false;
+        }
+        int depth = 0;
+        for (int i = from; i + 1 < to; i++) {
+            Token k = t.get(i);
+            if (k.isSymbol('(') || k.isSymbol('[')) {
+                depth++;
+            } else if (k.isSymbol(')') || k.isSymbol(']')) {
+                depth--;
+            } else if (depth == 0 && (k.isSymbol('-') || k.isSymbol('#')) && t.get(i + 1).isSymbol('>')
+                    && k.end() == t.get(i + 1).start()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A function call's name, for {@code [schema.]f(…) [FILTER (…)] [OVER (…) | OVER w]} exactly; else null. */

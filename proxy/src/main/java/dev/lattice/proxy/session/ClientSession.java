@@ -2,10 +2,12 @@ package dev.lattice.proxy.session;
 
 import dev.lattice.backend.WouldWait;
 import dev.lattice.proxy.catalog.CatalogSetup;
+import dev.lattice.proxy.catalog.JsonColumns;
 import dev.lattice.proxy.copy.CopyIn;
 import dev.lattice.proxy.copy.CopyStatement;
 import dev.lattice.proxy.copy.H2CopyIn;
 import dev.lattice.proxy.copy.H2CopyOut;
+import dev.lattice.proxy.pgsql.PgJson;
 import dev.lattice.proxy.pgsql.PgRewriter;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
@@ -97,8 +99,9 @@ public final class ClientSession implements AutoCloseable {
         this.settings = settings;
         this.maxStatementLength = maxStatementLength;
         this.postgres = session.cluster().config().postgres();
-        this.facts = new PgSessionFacts(settings);
-        this.rewriter = postgres ? null : new PgRewriter(facts, CatalogSetup.applies(session.cluster().config()));
+        boolean catalog = !postgres && CatalogSetup.applies(session.cluster().config());
+        this.facts = new PgSessionFacts(settings, catalog ? JsonColumns.of(session.cluster()) : PgJson.Tables.NONE);
+        this.rewriter = postgres ? null : new PgRewriter(facts, catalog);
     }
 
     /** Completes start-up: reported settings, the causal token, the cancel key, ReadyForQuery. */

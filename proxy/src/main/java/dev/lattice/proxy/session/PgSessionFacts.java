@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.proxy.pgsql.PgJson;
 import dev.lattice.proxy.pgsql.PgRewriter;
 import java.sql.SQLException;
 
@@ -7,10 +8,17 @@ import java.sql.SQLException;
 final class PgSessionFacts implements PgRewriter.SessionFacts {
 
     private final PgSettings settings;
+    private final PgJson.Tables jsonTables;
     private volatile int pid;
 
-    PgSessionFacts(PgSettings settings) {
+    PgSessionFacts(PgSettings settings, PgJson.Tables jsonTables) {
         this.settings = settings;
+        this.jsonTables = jsonTables;
+    }
+
+    @Override
+    public PgJson.Tables jsonTables() {
+        return jsonTables;
     }
 
     void pid(int processId) {

@@ -1,7 +1,9 @@
 -- Lattice's pg_catalog over H2 (PostgreSQL mode): views over INFORMATION_SCHEMA, so they stay right
 -- after any DDL on the node that answers. They live in H2's own pg_catalog schema (which Lattice's
 -- capture, snapshots and checksums leave out) as lattice_<name>; the proxy points pg_catalog.<name>
--- at them. Only views and aliases: no table, so no row of the catalog is ever replicated.
+-- at them. The costly ones are views named lattice_src_<name> read through an in-memory table
+-- lattice_<name> (CatalogTable: the view's rows once per schema version, indexed on its key
+-- columns); nothing is stored in a table, so no row of the catalog is ever replicated.
 -- Statements end with a line that is just ';'.
 
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_oid FOR 'dev.lattice.proxy.catalog.CatalogFunctions.oid'
@@ -50,6 +52,33 @@ CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_viewdef FOR 'dev.lattice.pr
 ;
 CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_get_keywords FOR 'dev.lattice.proxy.catalog.CatalogFunctions.keywords'
 ;
+-- PostgreSQL's json operators (->, ->>, #>, #>>), which the proxy rewrites into these calls.
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_field DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.field'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_field_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.fieldText'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_element DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.element'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_element_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.elementText'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_path DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.path'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_json_path_text DETERMINISTIC FOR 'dev.lattice.proxy.pgsql.JsonFunctions.pathText'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_shobj_description FOR 'dev.lattice.proxy.catalog.CatalogFunctions.sharedDescription'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_size_pretty FOR 'dev.lattice.proxy.catalog.CatalogSizes.sizePretty'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_table_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.tableSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_relation_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.relationSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_total_relation_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.totalRelationSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_indexes_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.indexesSize'
+;
+CREATE ALIAS IF NOT EXISTS pg_catalog.lattice_pg_database_size FOR 'dev.lattice.proxy.catalog.CatalogSizes.databaseSize'
+;
 
 -- The user's schemas: every schema but Lattice's own and H2's.
 CREATE OR REPLACE VIEW pg_catalog.lattice_user_schemas (nspname) AS
@@ -58,7 +87,7 @@ WHERE UPPER(schema_name) NOT IN ('LATTICE', 'INFORMATION_SCHEMA', 'PG_CATALOG')
 ;
 
 -- Constraints with the names PostgreSQL would have given the ones H2 named CONSTRAINT_n.
-CREATE OR REPLACE VIEW pg_catalog.lattice_constraints
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_constraints
     (nspname, tablename, h2name, conname, contype, h2index, keynames, keylist, keynums, check_clause, refschema,
     reftable) AS
 SELECT tc.constraint_schema, tc.table_name, tc.constraint_name,
@@ -69,16 +98,18 @@ SELECT tc.constraint_schema, tc.table_name, tc.constraint_name,
          ELSE tc.table_name || '_check' END,
     CASE tc.constraint_type WHEN 'PRIMARY KEY' THEN 'p' WHEN 'UNIQUE' THEN 'u' WHEN 'FOREIGN KEY' THEN 'f' ELSE 'c' END,
     tc.index_name, k.keynames, k.keylist, k.keynums,
-    (SELECT cc.check_clause FROM information_schema.check_constraints cc
-     WHERE cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name),
-    (SELECT u.table_schema FROM information_schema.referential_constraints rc
+    CASE WHEN tc.constraint_type = 'CHECK' THEN (SELECT cc.check_clause FROM information_schema.check_constraints cc
+     WHERE cc.constraint_schema = tc.constraint_schema AND cc.constraint_name = tc.constraint_name) END,
+    CASE WHEN tc.constraint_type = 'FOREIGN KEY' THEN (SELECT u.table_schema
+     FROM information_schema.referential_constraints rc
      JOIN information_schema.table_constraints u ON u.constraint_schema = rc.unique_constraint_schema
         AND u.constraint_name = rc.unique_constraint_name
-     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name),
-    (SELECT u.table_name FROM information_schema.referential_constraints rc
+     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name) END,
+    CASE WHEN tc.constraint_type = 'FOREIGN KEY' THEN (SELECT u.table_name
+     FROM information_schema.referential_constraints rc
      JOIN information_schema.table_constraints u ON u.constraint_schema = rc.unique_constraint_schema
         AND u.constraint_name = rc.unique_constraint_name
-     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name)
+     WHERE rc.constraint_schema = tc.constraint_schema AND rc.constraint_name = tc.constraint_name) END
 FROM information_schema.table_constraints tc
 LEFT JOIN (SELECT ku.constraint_schema, ku.constraint_name,
         LISTAGG(ku.column_name, '_') WITHIN GROUP (ORDER BY ku.ordinal_position) AS keynames,
@@ -91,10 +122,12 @@ LEFT JOIN (SELECT ku.constraint_schema, ku.constraint_name,
   ON k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
 WHERE tc.constraint_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_constraints (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_constraints", "tablename", "h2name"
+;
 
 -- Indexes, named after their constraint as PostgreSQL names them; H2's own index for a foreign key
--- (CONSTRAINT_INDEX_n, which PostgreSQL does not create) is left out.
-CREATE OR REPLACE VIEW pg_catalog.lattice_indexes
+-- (CONSTRAINT_INDEX_n, or CONSTRAINT_<hex>_n_INDEX_n once ALTER TABLE copied the table; PostgreSQL creates none) is left out.
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_indexes
     (nspname, tablename, h2name, relname, isprimary, isunique, amname, keylist, keynums, options) AS
 SELECT i.index_schema, i.table_name, i.index_name, COALESCE(c.conname, i.index_name),
     i.index_type_name = 'PRIMARY KEY',
@@ -114,12 +147,14 @@ FROM information_schema.indexes i
 LEFT JOIN pg_catalog.lattice_constraints c
   ON c.nspname = i.index_schema AND c.h2index = i.index_name AND c.contype IN ('p', 'u')
 WHERE i.index_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
-  AND NOT (i.index_name LIKE 'CONSTRAINT!_INDEX!_%' ESCAPE '!' AND c.contype IS NULL)
+  AND NOT (i.index_name LIKE 'CONSTRAINT!_%' ESCAPE '!' AND c.contype IS NULL)
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_indexes (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_indexes", "tablename", "h2name"
 ;
 
 -- Every relation of the user's schemas: tables, views, indexes, sequences, and the sequence behind
 -- each identity column (shown as serial's <table>_<column>_seq).
-CREATE OR REPLACE VIEW pg_catalog.lattice_relations (oid, nspname, relname, relkind, tablename) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_relations (oid, nspname, relname, relkind, tablename) AS
 SELECT pg_catalog.lattice_oid('r', table_schema, table_name), table_schema, table_name,
     CASE WHEN table_type = 'VIEW' THEN 'v' ELSE 'r' END, CAST(NULL AS VARCHAR)
 FROM information_schema.tables WHERE table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
@@ -134,14 +169,18 @@ SELECT pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_nam
 FROM information_schema.columns
 WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_relations (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_relations", "oid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_namespace (oid, nspname, nspowner, nspacl) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_namespace (oid, nspname, nspowner, nspacl) AS
 SELECT pg_catalog.lattice_namespace_oid(schema_name), schema_name,
     CASE WHEN schema_name = 'public' THEN 6171 ELSE 10 END, CAST(NULL AS VARCHAR ARRAY)
 FROM information_schema.schemata WHERE UPPER(schema_name) <> 'LATTICE'
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_namespace (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_namespace", "oid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_class (oid, relname, relnamespace, reltype, reloftype, relowner, relam,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_class (oid, relname, relnamespace, reltype, reloftype, relowner, relam,
     relfilenode, reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex, relisshared,
     relpersistence, relkind, relnatts, relchecks, relhasrules, relhastriggers, relhassubclass, relrowsecurity,
     relforcerowsecurity, relispopulated, relreplident, relispartition, relrewrite, relacl, reloptions,
@@ -164,8 +203,10 @@ SELECT r.oid, r.relname, pg_catalog.lattice_namespace_oid(r.nspname), 0, 0, 10,
     CAST(NULL AS VARCHAR ARRAY), CAST(NULL AS VARCHAR ARRAY), CAST(NULL AS VARCHAR)
 FROM pg_catalog.lattice_relations r
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_class (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_class", "oid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_attribute (attrelid, attname, atttypid, attstattarget, attlen, attnum,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_attribute (attrelid, attname, atttypid, attstattarget, attlen, attnum,
     attndims, attcacheoff, atttypmod, attbyval, attstorage, attalign, attnotnull, atthasdef, atthasmissing,
     attidentity, attgenerated, attisdropped, attislocal, attinhcount, attcollation, attcompression, attacl,
     attoptions, attfdwoptions) AS
@@ -180,8 +221,9 @@ SELECT a.attrelid, a.attname, a.atttypid, -1, CAST(-1 AS SMALLINT), a.attnum, 0,
 FROM (SELECT pg_catalog.lattice_oid('r', c.table_schema, c.table_name) AS attrelid, c.column_name AS attname,
         CAST(c.ordinal_position AS SMALLINT) AS attnum, c.is_nullable, c.column_default, c.is_identity, c.is_generated,
         pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_length,
-            (SELECT e.data_type FROM information_schema.element_types e WHERE e.object_schema = c.table_schema
-             AND e.object_name = c.table_name AND e.collection_type_identifier = c.dtd_identifier)) AS atttypid,
+            CASE WHEN UPPER(c.data_type) = 'ARRAY' THEN (SELECT e.data_type FROM information_schema.element_types e
+             WHERE e.object_schema = c.table_schema AND e.object_name = c.table_name
+             AND e.collection_type_identifier = c.dtd_identifier) END) AS atttypid,
         c.character_maximum_length AS len, c.numeric_precision AS prec, c.numeric_scale AS scale,
         c.datetime_precision AS tprec
     FROM information_schema.columns c
@@ -198,9 +240,11 @@ FROM (SELECT pg_catalog.lattice_oid('r', c.table_schema, c.table_name) AS attrel
     JOIN information_schema.columns c ON c.table_schema = ic.table_schema AND c.table_name = ic.table_name
         AND c.column_name = ic.column_name) a
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_attribute (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_attribute", "attrelid"
+;
 
 -- Defaults as PostgreSQL prints them: an identity column as serial's nextval, H2's LOCALTIMESTAMP as now().
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_attrdef (oid, adrelid, adnum, adbin) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_attrdef (oid, adrelid, adnum, adbin) AS
 SELECT pg_catalog.lattice_oid('d', c.table_schema, c.table_name || '.' || c.column_name),
     pg_catalog.lattice_oid('r', c.table_schema, c.table_name), CAST(c.ordinal_position AS SMALLINT),
     CASE WHEN c.is_identity = 'YES'
@@ -212,8 +256,10 @@ FROM information_schema.columns c
 WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
   AND (c.column_default IS NOT NULL OR c.is_identity = 'YES' OR c.is_generated = 'ALWAYS')
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_attrdef (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_attrdef", "adrelid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_index (indexrelid, indrelid, indnatts, indnkeyatts, indisunique,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_index (indexrelid, indrelid, indnatts, indnkeyatts, indisunique,
     indnullsnotdistinct, indisprimary, indisexclusion, indimmediate, indisclustered, indisvalid, indcheckxmin,
     indisready, indislive, indisreplident, indkey, indcollation, indclass, indoption, indexprs, indpred,
     indexdef) AS
@@ -226,8 +272,34 @@ SELECT pg_catalog.lattice_oid('i', i.nspname, i.relname), pg_catalog.lattice_oid
         || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
 FROM pg_catalog.lattice_indexes i
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_index (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_index", "indexrelid", "indrelid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_constraint (oid, conname, connamespace, contype, condeferrable,
+-- pg_indexes, pg_tables and pg_views (the proxy adds the owner, the session's role, to the last two).
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_indexes (schemaname, tablename, indexname, tablespace, indexdef) AS
+SELECT i.nspname, i.tablename, i.relname, CAST(NULL AS VARCHAR),
+    'CREATE ' || CASE WHEN i.isunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || i.relname || ' ON '
+        || i.nspname || '.' || i.tablename || ' USING ' || i.amname || ' (' || i.keylist || ')'
+FROM pg_catalog.lattice_indexes i
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_indexes (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_indexes", "tablename"
+;
+CREATE OR REPLACE VIEW pg_catalog.lattice_pg_tables (schemaname, tablename, tablespace, hasindexes, hasrules,
+    hastriggers, rowsecurity) AS
+SELECT r.nspname, r.relname, CAST(NULL AS VARCHAR),
+    EXISTS (SELECT 1 FROM pg_catalog.lattice_indexes i WHERE i.nspname = r.nspname AND i.tablename = r.relname),
+    FALSE,
+    EXISTS (SELECT 1 FROM pg_catalog.lattice_constraints k WHERE k.contype = 'f'
+        AND (k.nspname = r.nspname AND k.tablename = r.relname OR k.refschema = r.nspname AND k.reftable = r.relname)),
+    FALSE
+FROM pg_catalog.lattice_relations r WHERE r.relkind = 'r'
+;
+CREATE OR REPLACE VIEW pg_catalog.lattice_pg_views (schemaname, viewname, definition) AS
+SELECT table_schema, table_name, view_definition FROM information_schema.views
+WHERE table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
+;
+
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_constraint (oid, conname, connamespace, contype, condeferrable,
     condeferred, convalidated, conrelid, contypid, conindid, conparentid, confrelid, confupdtype, confdeltype,
     confmatchtype, conislocal, coninhcount, connoinherit, conkey, confkey, conpfeqop, conppeqop, conffeqop,
     confdelsetcols, conexclop, conbin, condef) AS
@@ -261,8 +333,10 @@ LEFT JOIN information_schema.referential_constraints rc
 LEFT JOIN pg_catalog.lattice_constraints u
   ON u.nspname = rc.unique_constraint_schema AND u.h2name = rc.unique_constraint_name
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_constraint (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_constraint", "oid", "conrelid", "confrelid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_description (objoid, classoid, objsubid, description) AS
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_description (objoid, classoid, objsubid, description) AS
 SELECT pg_catalog.lattice_oid('r', table_schema, table_name), 1259, 0, remarks FROM information_schema.tables
 WHERE remarks IS NOT NULL AND remarks <> '' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 UNION ALL
@@ -273,8 +347,10 @@ UNION ALL
 SELECT pg_catalog.lattice_namespace_oid(schema_name), 2615, 0, remarks FROM information_schema.schemata
 WHERE remarks IS NOT NULL AND remarks <> '' AND schema_name IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_description (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_description", "objoid"
+;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_sequence (seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_sequence (seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin,
     seqcache, seqcycle) AS
 SELECT pg_catalog.lattice_oid('S', sequence_schema, sequence_name), 20, CAST(start_value AS BIGINT),
     CAST(increment AS BIGINT), CAST(maximum_value AS BIGINT), CAST(minimum_value AS BIGINT), CAST(1 AS BIGINT),
@@ -288,14 +364,18 @@ SELECT pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_nam
 FROM information_schema.columns
 WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
 ;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_sequence (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_sequence", "seqrelid"
+;
 
 -- An identity column's sequence belongs to its column ('a'), as serial's does in PostgreSQL.
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid,
     deptype) AS
 SELECT 1259, pg_catalog.lattice_oid('S', table_schema, table_name || '_' || column_name || '_seq'), 0, 1259,
     pg_catalog.lattice_oid('r', table_schema, table_name), ordinal_position, 'a'
 FROM information_schema.columns
 WHERE is_identity = 'YES' AND table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_depend (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_depend", "objid", "refobjid"
 ;
 
 CREATE OR REPLACE VIEW pg_catalog.lattice_pg_am (oid, amname, amhandler, amtype) AS
@@ -315,7 +395,7 @@ SELECT * FROM (VALUES (1663, 'pg_default', 10, CAST(NULL AS VARCHAR ARRAY), CAST
     (1664, 'pg_global', 10, CAST(NULL AS VARCHAR ARRAY), CAST(NULL AS VARCHAR ARRAY))) v
 ;
 
-CREATE OR REPLACE VIEW pg_catalog.lattice_pg_type (oid, typname, typnamespace, typowner, typlen, typbyval, typtype,
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_pg_type (oid, typname, typnamespace, typowner, typlen, typbyval, typtype,
     typcategory, typispreferred, typisdefined, typdelim, typrelid, typelem, typarray, typinput, typoutput,
     typreceive, typsend, typnotnull, typbasetype, typtypmod, typndims, typcollation, typdefault) AS
 SELECT v.oid, v.typname, 11, 10, CAST(v.typlen AS SMALLINT), v.typlen > 0, 'b', v.typcategory, FALSE, TRUE, ',', 0,
@@ -341,6 +421,49 @@ FROM (VALUES
     (1182, '_date', -1, 'A', 1082, 0), (1185, '_timestamptz', -1, 'A', 1184, 0), (1231, '_numeric', -1, 'A', 1700, 0),
     (2951, '_uuid', -1, 'A', 2950, 0), (199, '_json', -1, 'A', 114, 0), (3807, '_jsonb', -1, 'A', 3802, 0))
     v (oid, typname, typlen, typcategory, typelem, typarray)
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_pg_type (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_pg_type", "oid", "typname"
+;
+
+-- information_schema.columns as PostgreSQL fills it (its type names, serial's default), for the user's tables.
+CREATE OR REPLACE VIEW pg_catalog.lattice_src_information_schema_columns (table_catalog, table_schema, table_name,
+    column_name, ordinal_position, column_default, is_nullable, data_type, character_maximum_length,
+    character_octet_length, numeric_precision, numeric_precision_radix, numeric_scale, datetime_precision,
+    interval_type, interval_precision, character_set_catalog, character_set_schema, character_set_name,
+    collation_catalog, collation_schema, collation_name, domain_catalog, domain_schema, domain_name, udt_catalog,
+    udt_schema, udt_name, scope_catalog, scope_schema, scope_name, maximum_cardinality, dtd_identifier,
+    is_self_referencing, is_identity, identity_generation, identity_start, identity_increment, identity_maximum,
+    identity_minimum, identity_cycle, is_generated, generation_expression, is_updatable) AS
+SELECT 'lattice', c.table_schema, c.table_name, c.column_name, c.ordinal_position,
+    CASE WHEN c.is_identity = 'YES'
+              THEN 'nextval(''' || c.table_name || '_' || c.column_name || '_seq''::regclass)'
+         WHEN c.is_generated = 'ALWAYS' THEN CAST(NULL AS VARCHAR)
+         WHEN UPPER(c.column_default) IN ('LOCALTIMESTAMP', 'CURRENT_TIMESTAMP', 'NOW()') THEN 'now()'
+         ELSE c.column_default END,
+    c.is_nullable,
+    CASE WHEN t.typelem <> 0 THEN 'ARRAY' ELSE pg_catalog.lattice_format_type(c.oid, -1) END,
+    CASE WHEN c.oid IN (1042, 1043) THEN CAST(c.character_maximum_length AS INT) END,
+    CASE WHEN c.oid IN (1042, 1043) THEN CAST(c.character_maximum_length * 4 AS INT)
+         WHEN c.oid = 25 THEN 1073741824 END,
+    CASE WHEN c.oid IN (20, 21, 23, 700, 701, 1700) THEN c.numeric_precision END,
+    CASE WHEN c.oid IN (20, 21, 23, 700, 701) THEN 2 WHEN c.oid = 1700 THEN 10 END,
+    CASE WHEN c.oid IN (20, 21, 23) THEN 0 WHEN c.oid = 1700 THEN c.numeric_scale END,
+    CASE WHEN c.oid IN (1082, 1083, 1114, 1184, 1266, 1186) THEN COALESCE(c.datetime_precision, 0) END,
+    CAST(NULL AS VARCHAR), CAST(NULL AS INT), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), 'lattice', 'pg_catalog', t.typname, CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS INT), CAST(c.ordinal_position AS VARCHAR), 'NO',
+    'NO', CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+    CAST(NULL AS VARCHAR), 'NO', c.is_generated, c.generation_expression, 'YES'
+FROM (SELECT c.*, pg_catalog.lattice_type_oid(c.data_type, c.character_maximum_length,
+            CASE WHEN UPPER(c.data_type) = 'ARRAY' THEN (SELECT e.data_type FROM information_schema.element_types e
+             WHERE e.object_schema = c.table_schema AND e.object_name = c.table_name
+             AND e.collection_type_identifier = c.dtd_identifier) END) AS oid
+      FROM information_schema.columns c
+      WHERE c.table_schema IN (SELECT nspname FROM pg_catalog.lattice_user_schemas)) c
+LEFT JOIN pg_catalog.lattice_pg_type t ON t.oid = c.oid
+;
+CREATE TABLE IF NOT EXISTS pg_catalog.lattice_information_schema_columns (x INT) ENGINE "dev.lattice.proxy.catalog.CatalogTableEngine" WITH "lattice_src_information_schema_columns", "table_name"
 ;
 
 -- What H2 does not have: no row ever (the proxy answers a query that needs one of them with none).
