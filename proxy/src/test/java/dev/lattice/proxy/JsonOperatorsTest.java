@@ -48,23 +48,12 @@ class JsonOperatorsTest {
     static void start() throws Exception {
         pg = PgCluster.start(0);
         proxy = RunningProxy.start("jsonops");
-        for (Connection c : List.of(pg.connect(0), proxy.connect())) {
-            try (c; Statement s = c.createStatement()) {
-                for (String statement : SCHEMA.split(";\n")) {
-                    s.execute(statement);
-                }
-            }
-        }
+        proxy.runBeside(pg, List.of(SCHEMA.split(";\n")));
     }
 
     @AfterAll
     static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (pg != null) {
-            pg.close();
-        }
+        RunningProxy.closeBoth(proxy, pg);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.testing.PgCluster;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -52,26 +50,14 @@ class PsqlCatalogTest {
     static void start() throws Exception {
         pg = PgCluster.start(0);
         proxy = RunningProxy.start("psqlcatalog");
-        for (Connection c : List.of(pg.connect(0), proxy.connect())) {
-            try (c; Statement s = c.createStatement()) {
-                for (String statement : SCHEMA.split(";")) {
-                    if (!statement.isBlank()) {
-                        s.execute(statement);
-                    }
-                }
-                s.execute(KINDS);
-            }
-        }
+        List<String> schema = new java.util.ArrayList<>(List.of(SCHEMA.split(";")));
+        schema.add(KINDS);
+        proxy.runBeside(pg, schema);
     }
 
     @AfterAll
     static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (pg != null) {
-            pg.close();
-        }
+        RunningProxy.closeBoth(proxy, pg);
     }
 
     static String psql(int port, String command) throws Exception {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lattice.testing.Await;
 import dev.lattice.testing.PgCluster;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,22 +48,11 @@ class PsqlLargeSchemaTest {
 
     @AfterAll
     static void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (pg != null) {
-            pg.close();
-        }
+        RunningProxy.closeBoth(proxy, pg);
     }
 
     private static void runOnBoth(List<String> statements) throws Exception {
-        for (Connection c : List.of(pg.connect(0), proxy.connect())) {
-            try (c; Statement s = c.createStatement()) {
-                for (String statement : statements) {
-                    s.execute(statement);
-                }
-            }
-        }
+        proxy.runBeside(pg, statements);
         Await.caughtUp(proxy.server.cluster(), Duration.ofSeconds(60));
     }
 

@@ -3,6 +3,7 @@ package dev.lattice.proxy;
 import dev.lattice.proxy.config.ConfigLoader;
 import dev.lattice.proxy.config.ProxyConfig;
 import dev.lattice.proxy.server.ProxyServer;
+import dev.lattice.testing.PgCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -88,6 +89,29 @@ final class RunningProxy implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /** Runs the statements, in order, on a throwaway PostgreSQL's primary and through this proxy: one schema on both. */
+    void runBeside(PgCluster pg, java.util.List<String> statements) throws SQLException {
+        for (Connection c : java.util.List.of(pg.connect(0), connect())) {
+            try (c; java.sql.Statement s = c.createStatement()) {
+                for (String statement : statements) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops a proxy and the PostgreSQL it is compared with, either of which may not have started. */
+    static void closeBoth(RunningProxy proxy, PgCluster pg) {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
     }
 
     @Override
