@@ -131,6 +131,41 @@ class JsonOperatorsTest {
     }
 
     @Test
+    void aCastToJsonOfAColumnOrAParameterParsesItsTextAsPostgresDoes() throws Exception {
+        String[] writes = {
+            "CREATE TABLE docs_c (id int PRIMARY KEY, t text, meta jsonb)",
+            "INSERT INTO docs_c VALUES (1, '{\"a\": 1}', NULL), (2, '[3, 4]', NULL), (3, NULL, NULL)",
+            "UPDATE docs_c SET meta = t::jsonb WHERE id = 1",
+            "UPDATE docs_c SET meta = CAST(t AS jsonb) WHERE id = 2",
+            "UPDATE docs_c SET meta = (t)::text::jsonb WHERE id = 3"};
+        String viaParameter = "INSERT INTO docs_c (id, meta) VALUES (4, ?::jsonb)";
+        String read = "SELECT id, meta->>'a', meta->>1 FROM docs_c ORDER BY id";
+        List<String> postgres;
+        try (Connection c = pg.connect(0); Statement s = c.createStatement()) {
+            for (String w : writes) {
+                s.execute(w);
+            }
+            try (PreparedStatement ps = c.prepareStatement(viaParameter)) {
+                ps.setString(1, "{\"a\": 5}");
+                ps.executeUpdate();
+            }
+            postgres = RunningProxy.rows(c, read);
+        }
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            for (String w : writes) {
+                s.execute(w);
+            }
+            try (PreparedStatement ps = c.prepareStatement(viaParameter)) {
+                ps.setString(1, "{\"a\": 5}");
+                ps.executeUpdate();
+            }
+            assertEquals(postgres, RunningProxy.rows(c, read), "the text became a JSON document, not a JSON string");
+        }
+        assertEquals(List.of("1|1|null", "2|null|4", "3|null|null", "4|5|null"), postgres);
+        awaitReplicas("SELECT id, CAST(meta AS VARCHAR) FROM docs_c ORDER BY id");
+    }
+
+    @Test
     void formsThatCannotBeRewrittenAreRefused() throws Exception {
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
             for (String sql : List.of("SELECT meta->>note FROM docs", "SELECT meta #>> ARRAY['a'] FROM docs",

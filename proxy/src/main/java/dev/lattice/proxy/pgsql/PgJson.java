@@ -66,12 +66,16 @@ public final class PgJson {
         if (sql.indexOf('@') >= 0 || sql.indexOf('?') >= 0) {
             containment(sql);
         }
-        if (!quotes && !operators) {
+        boolean casts = mentionsJson(sql);
+        if (!quotes && !operators && !casts) {
             return sql;
         }
         if (quotes) {
             sql = castLiterals(sql);
             sql = columnLiterals(sql, tables);
+        }
+        if (casts) {
+            sql = castExpressions(sql);
         }
         if (operators) {
             sql = operators(sql, functions);
@@ -108,6 +112,53 @@ public final class PgJson {
             }
         }
         return out == null ? sql : out.append(sql, copied, sql.length()).toString();
+    }
+
+    private static boolean mentionsJson(String sql) {
+        for (int i = 0; i + 4 <= sql.length(); i++) {
+            char c = sql.charAt(i);
+            if ((c == 'j' || c == 'J') && sql.regionMatches(true, i, "json", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code x::json[b]} and {@code CAST(x AS json[b])} of anything but a literal (a column, a
+     * parameter, a call, a parenthesised expression) → {@code (x FORMAT JSON)}: H2's cast to JSON
+     * makes a JSON string of a character string, where PostgreSQL parses it as JSON text. A cast
+     * whose operand this cannot delimit is refused (0A000), never turned into a JSON string.
+     */
+    static String castExpressions(String sql) throws SQLException {
+        while (true) {
+            List<Token> t = PgTokens.lex(sql);
+            String next = null;
+            for (int i = 0; i < t.size() && next == null; i++) {
+                if (t.get(i).is("CAST") && symbol(t, i + 1, '(')) {
+                    int close = PgTokens.closing(t, i + 1);
+                    if (close > i + 4 && json(t, close - 1) && word(t, close - 2, "AS")) {
+                        next = formatJson(sql, t, i, i + 2, close - 3, close);
+                    }
+                } else if (json(t, i) && !symbol(t, i + 1, '[') && symbol(t, i - 1, ':') && symbol(t, i - 2, ':')) {
+                    int start = operandStart(t, i - 3);
+                    if (start < 0) {
+                        throw refused("a cast to json of this expression (put it in parentheses)");
+                    }
+                    next = formatJson(sql, t, start, start, i - 3, i);
+                }
+            }
+            if (next == null) {
+                return sql;
+            }
+            sql = next;
+        }
+    }
+
+    /** The text with tokens from..to replaced by {@code (<tokens inFrom..inTo> FORMAT JSON)}. */
+    private static String formatJson(String sql, List<Token> t, int from, int inFrom, int inTo, int to) {
+        return sql.substring(0, t.get(from).start()) + "(" + sql.substring(t.get(inFrom).start(), t.get(inTo).end())
+                + " FORMAT JSON)" + sql.substring(t.get(to).end());
     }
 
     /**
