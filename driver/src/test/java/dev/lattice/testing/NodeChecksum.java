@@ -99,6 +99,9 @@ public final class NodeChecksum {
         if (v instanceof Object[] a) {
             return Arrays.deepToString(a);
         }
+        if (v instanceof java.sql.Array a) {
+            return Arrays.deepToString((Object[]) a.getArray()); // its toString names the object, not the values
+        }
         return v.getClass().getSimpleName() + "=" + v;
     }
 }

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.backend.h2.Replica;
+import dev.lattice.cluster.Cluster;
+import dev.lattice.testing.Await;
+import dev.lattice.testing.NodeChecksum;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +17,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +48,17 @@ class PgDialectTest {
                 : proxy.server.cluster().replica(node).node();
         try (Connection c = n.connect()) {
             return rows(c, sql);
+        }
+    }
+
+    /** After every rewrite's test: each replica holds exactly the primary's schema and rows. */
+    @AfterEach
+    void replicasConverge() throws Exception {
+        Cluster cluster = proxy.server.cluster();
+        Await.caughtUp(cluster, Duration.ofSeconds(30));
+        Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
+        for (Replica r : cluster.h2().replicas()) {
+            assertEquals(primary, NodeChecksum.of(r.node().url()), r.node().name() + " differs from the primary");
         }
     }
 
