@@ -10,9 +10,9 @@ public enum RebuildCause {
     APPLY_FAILED,
     /** The replica needs an LSN the log no longer holds (it fell behind the retained log). */
     LOG_TRUNCATED,
-    /** A statement Lattice could not read changed the primary's schema (a resynchronisation in the log). */
     /** It had applied transactions beyond the replica promoted to primary: they are not in the new history. */
     NEW_PRIMARY,
+    /** A statement Lattice could not read changed the primary's schema (a resynchronisation in the log). */
     SCHEMA_CHANGED_UNSEEN,
     /** Asked for (tests). */
     REQUESTED
