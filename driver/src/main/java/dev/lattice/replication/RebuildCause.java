@@ -14,6 +14,12 @@ public enum RebuildCause {
     NEW_PRIMARY,
     /** A statement Lattice could not read changed the primary's schema (a resynchronisation in the log). */
     SCHEMA_CHANGED_UNSEEN,
+    /**
+     * A logged change did not fit the replica's rows: an UPDATE by key found no row (the replica
+     * held other rows than the primary), or a constraint refused a row (that, or a key shift such
+     * as {@code SET id = id + 1}, which conflicts in passing when applied row by row).
+     */
+    DIVERGED,
     /** Asked for (tests). */
     REQUESTED
 }

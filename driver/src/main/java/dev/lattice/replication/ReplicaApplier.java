@@ -446,9 +446,21 @@ public final class ReplicaApplier implements Runnable {
             }
         } catch (SQLException e) {
             connection.rollback();
+            if (diverged(e)) {
+                LOG.warn("Replica {} cannot apply LSN {} ({}): rebuilding from a snapshot", replica.name(), last + 1,
+                        e.getMessage());
+                rebuild(RebuildCause.DIVERGED);
+                return;
+            }
             throw new SQLException("Replica " + replica.name() + " failed to apply LSN " + (last + 1) + ": "
                     + e.getMessage(), e.getSQLState(), e);
         }
+    }
+
+    /** A change that does not fit the replica's rows: no retry can apply it, a snapshot can. */
+    private static boolean diverged(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof ReplicaDiverged || state != null && state.startsWith("23");
     }
 
     private void commitApplied(long lsn) throws SQLException {

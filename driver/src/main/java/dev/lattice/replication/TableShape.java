@@ -21,14 +21,21 @@ final class TableShape {
             + "AND K.CONSTRAINT_NAME = C.CONSTRAINT_NAME WHERE C.TABLE_SCHEMA = ? AND C.TABLE_NAME = ? "
             + "AND C.CONSTRAINT_TYPE = 'PRIMARY KEY' ORDER BY K.ORDINAL_POSITION";
 
+    /** Tests only: false applies an UPDATE that finds no row in silence, as before the check. */
+    static volatile boolean checksRows = true;
+
     private final int[] written;
     private final int[] key;
+    private final TableId table;
+    private final boolean keyed;
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
 
-    private TableShape(int[] written, int[] key, PreparedStatement insert, PreparedStatement update,
-                       PreparedStatement delete) {
+    private TableShape(TableId table, boolean keyed, int[] written, int[] key, PreparedStatement insert,
+                       PreparedStatement update, PreparedStatement delete) {
+        this.table = table;
+        this.keyed = keyed;
         this.written = written;
         this.key = key;
         this.insert = insert;
@@ -95,7 +102,7 @@ final class TableShape {
                     .append(hasKey ? " = ?" : " IS NOT DISTINCT FROM ?");
         }
         String limit = hasKey ? "" : " FETCH FIRST ROW ONLY";
-        return new TableShape(written, key,
+        return new TableShape(table, hasKey, written, key,
                 replica.prepareStatement(insert.toString()),
                 replica.prepareStatement("UPDATE " + table.quoted() + " SET " + set + where + limit),
                 replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit));
@@ -109,7 +116,11 @@ final class TableShape {
             }
             case UPDATE -> {
                 bind(update, bind(update, 1, written, change.newRow()), key, change.oldRow());
-                update.executeUpdate();
+                // By its primary key the row is there exactly once, unless the replica holds other rows
+                // than the primary did. (A DELETE may find none: a cascade on the replica took it first.)
+                if (update.executeUpdate() != 1 && keyed && checksRows) {
+                    throw new ReplicaDiverged("the row of " + table + " an UPDATE changes is not on the replica");
+                }
             }
             case DELETE -> {
                 bind(delete, 1, key, change.oldRow());
