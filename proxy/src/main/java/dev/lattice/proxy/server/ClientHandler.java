@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection on the event loop: start-up, SSL negotiation, authentication, then
  * every message handed in order to the connection's worker, which runs its {@link ClientSession};
- * a message that waits for nothing (a point read a replica serves at once) is handled on the
- * event loop itself when the worker is idle. Reading pauses while too many messages wait for the worker.
+ * a message that waits for nothing (a point read a replica serves at once, a point write whose
+ * commit waits for no replica) is handled on the event loop itself while the worker is idle.
+ * Reading pauses while too many messages wait for the worker.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -68,7 +69,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private CancelRegistry.Key key;
     /** Written on the worker; read on the event loop only to cancel what it runs when the client goes. */
     private volatile ClientSession session;
-    /** The console's view of the session: written and read on the worker only. */
+    /** The console's view of the session: written and read by whoever holds the worker (its thread, or the event loop). */
     private LiveSession live;
 
     ClientHandler(ProxyServer server) {
