@@ -19,7 +19,6 @@ import dev.lattice.routing.NodeWork;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementKind;
-import dev.lattice.sql.analysis.TableName;
 import dev.lattice.sql.statement.SqlCommit;
 import dev.lattice.sql.statement.SqlRollback;
 import io.netty.buffer.ByteBuf;
@@ -207,17 +206,8 @@ public final class ClientSession implements AutoCloseable {
      * point write), in the session's state now, which waits for nothing and was not measured slow.
      */
     private boolean runsAtOnce(PreparedQuery q) throws SQLException {
-        StatementAnalysis a = q.analysis;
-        if (a == null || q.setting || q.copy != null || q.parts != null || q.lock != null || failedTransaction
-                || a.kind() != StatementKind.QUERY && a.kind() != StatementKind.DML || !a.parsed() || a.tables().isEmpty()) {
-            return false;
-        }
-        for (TableName t : a.tables()) {
-            if (a.keyPredicates(t).isEmpty()) {
-                return false;
-            }
-        }
-        return !atOnceStatements.slow(q.h2Sql) && session.runsAtOnce(a);
+        return q.namesRowsByKey() && !failedTransaction && !atOnceStatements.slow(q.h2Sql)
+                && session.runsAtOnce(q.analysis);
     }
 
     /** A statement run at once would have to wait: the message goes to the worker, untouched. */

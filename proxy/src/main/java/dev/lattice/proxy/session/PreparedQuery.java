@@ -6,6 +6,7 @@ import dev.lattice.proxy.pgsql.PgTruncate;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.ParameterMarker;
 import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.sql.analysis.StatementKind;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -43,6 +44,7 @@ final class PreparedQuery {
     int[] parameterTypes;
     Columns columns;
     boolean described;
+    private Boolean namesRowsByKey;
 
     private PreparedQuery(String sql, StatementAnalysis analysis, boolean setting, int[] declaredTypes,
                           String rowsVerb, String tag) {
@@ -124,6 +126,22 @@ final class PreparedQuery {
             return rowsVerb.equals("INSERT") ? "INSERT 0 " + rows : rowsVerb + " " + rows;
         }
         return CommandTags.rows(rows);
+    }
+
+    /**
+     * Whether it is a plain read or write that names its rows by key in every table it touches
+     * (a point statement, cheap enough for an event loop); computed once.
+     */
+    boolean namesRowsByKey() {
+        Boolean point = namesRowsByKey;
+        if (point == null) {
+            point = analysis != null && !setting && copy == null && parts == null && lock == null
+                    && (analysis.kind() == StatementKind.QUERY || analysis.kind() == StatementKind.DML)
+                    && analysis.parsed() && !analysis.tables().isEmpty()
+                    && analysis.tables().stream().noneMatch(t -> analysis.keyPredicates(t).isEmpty());
+            namesRowsByKey = point;
+        }
+        return point;
     }
 
     /** How many parameters a Bind must supply. */
