@@ -81,6 +81,7 @@ class AtOnceWriteTest {
             });
             holder.commit();
             assertEquals(1, waiting.get(30, TimeUnit.SECONDS));
+            h.execute("CREATE INDEX t_v ON t(v)"); // waits for every writer of t: the refused write left none behind
 
             assertEquals(1, (int) session.executeNow(add, add.sql(), null, (n, i) -> update(n, add.sql())));
             Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
