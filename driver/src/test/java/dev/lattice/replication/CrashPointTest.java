@@ -99,9 +99,6 @@ class CrashPointTest {
     }
 
     private static void assertNodesAgree(Cluster cluster, String when) throws Exception {
-        TreeMap<String, String> primary = NodeChecksum.of(cluster.primary().url());
-        for (Replica r : cluster.h2().replicas()) {
-            assertEquals(primary, NodeChecksum.of(r.node().url()), r.node().name() + " differs after a kill at " + when);
-        }
+        NodeChecksum.assertReplicasMatchPrimary(cluster, "after a kill at " + when);
     }
 }

@@ -44,10 +44,7 @@ class SchemaChangeTest {
             alter.get();
 
             Await.caughtUp(cluster, Duration.ofSeconds(10));
-            var primary = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.h2().replicas()) {
-                assertEquals(primary, NodeChecksum.of(r.node().url()));
-            }
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
         }
     }
 
@@ -73,10 +70,7 @@ class SchemaChangeTest {
             s.executeUpdate("INSERT INTO u VALUES (8)");
             Await.caughtUp(cluster, Duration.ofSeconds(30));
             assertTrue(rebuilds(cluster) >= rebuilds + cluster.h2().replicas().size(), "each replica resynchronised");
-            var primary = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.h2().replicas()) {
-                assertEquals(primary, NodeChecksum.of(r.node().url()));
-            }
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
         }
     }
 
@@ -90,10 +84,7 @@ class SchemaChangeTest {
                     + "AS SELECT X, RAND(), CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, 50)");
             s.execute("CREATE TABLE e AS SELECT * FROM r WITH NO DATA");
             Await.caughtUp(cluster, Duration.ofSeconds(30));
-            var primary = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.h2().replicas()) {
-                assertEquals(primary, NodeChecksum.of(r.node().url()), "rows of RAND() and NOW() as the primary made them");
-            }
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "(rows of RAND() and NOW() as the primary made them)");
         }
     }
 

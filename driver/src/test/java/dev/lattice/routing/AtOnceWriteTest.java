@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.backend.WouldWait;
-import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.testing.Await;
@@ -17,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.h2.engine.SessionLocal;
@@ -86,10 +84,7 @@ class AtOnceWriteTest {
             assertEquals(1, (int) session.executeNow(add, add.sql(), null, (n, i) -> update(n, add.sql())));
             Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
             assertEquals(111, value(s), "the holder's 1, the waiting +100, then the at-once +10");
-            Map<String, String> primary = NodeChecksum.of(lc.cluster().primary().url());
-            for (Replica r : lc.cluster().h2().replicas()) {
-                assertEquals(primary, NodeChecksum.of(r.node().url()), "replica " + r.node().name());
-            }
+            NodeChecksum.assertReplicasMatchPrimary(lc.cluster(), "");
 
             s.execute("SET CONSISTENCY STRONG");
             assertFalse(session.runsAtOnce(add), "a STRONG commit waits for its synchronous set");

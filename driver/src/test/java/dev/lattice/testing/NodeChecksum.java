@@ -1,5 +1,9 @@
 package dev.lattice.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lattice.backend.h2.Replica;
+import dev.lattice.cluster.Cluster;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +30,20 @@ import java.util.TreeMap;
 public final class NodeChecksum {
 
     private NodeChecksum() {
+    }
+
+    /**
+     * Asserts that every replica of the H2 cluster holds exactly the primary's tables and rows
+     * (call it once they have caught up).
+     *
+     * @param when what the test did, for the failure's message ("" for nothing)
+     */
+    public static void assertReplicasMatchPrimary(Cluster cluster, String when) throws SQLException {
+        Map<String, String> primary = of(cluster.primary().url());
+        for (Replica r : cluster.h2().replicas()) {
+            assertEquals(primary, of(r.node().url()), r.node().name() + " differs from the primary"
+                    + (when.isEmpty() ? "" : " " + when));
+        }
     }
 
     /** Table name → checksum of its rows, for every user base table of the node at this URL. */

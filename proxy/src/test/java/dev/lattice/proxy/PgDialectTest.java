@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lattice.backend.h2.Replica;
-import dev.lattice.cluster.Cluster;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
 import java.sql.Connection;
@@ -17,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,12 +51,8 @@ class PgDialectTest {
     /** After every rewrite's test: each replica holds exactly the primary's schema and rows. */
     @AfterEach
     void replicasConverge() throws Exception {
-        Cluster cluster = proxy.server.cluster();
-        Await.caughtUp(cluster, Duration.ofSeconds(30));
-        Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
-        for (Replica r : cluster.h2().replicas()) {
-            assertEquals(primary, NodeChecksum.of(r.node().url()), r.node().name() + " differs from the primary");
-        }
+        Await.caughtUp(proxy.server.cluster(), Duration.ofSeconds(30));
+        NodeChecksum.assertReplicasMatchPrimary(proxy.server.cluster(), "");
     }
 
     @Test
