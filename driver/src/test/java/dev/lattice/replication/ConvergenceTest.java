@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.ClusterRegistry;
-import dev.lattice.testing.ChildJvm;
-import dev.lattice.testing.FreePort;
-import dev.lattice.testing.H2ServerMain;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.H2ServerProcess;
 import dev.lattice.testing.NodeChecksum;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,21 +55,15 @@ class ConvergenceTest {
 
     @Test
     void aPrimaryInAnotherProcessIsCapturedThroughItsCaptureTable() throws Exception {
-        int port = FreePort.find();
-        try (ChildJvm server = ChildJvm.start(H2ServerMain.class, String.valueOf(port), dir.toString())) {
-            server.awaitLine("LISTENING", Duration.ofSeconds(60));
+        try (H2ServerProcess server = H2ServerProcess.start(dir)) {
             // Stress runs (not CI): -Dlattice.convergence.runs=N, .writers, .transactions, .ddlRounds
             int runs = Integer.getInteger("lattice.convergence.runs", 1);
             int writers = Integer.getInteger("lattice.convergence.writers", 4);
             int transactions = Integer.getInteger("lattice.convergence.transactions", 150);
             for (int run = 1; run <= runs; run++) {
-                String base = "jdbc:h2:tcp://localhost:" + port + "/";
-                String suffix = runs == 1 ? "" : "_" + run;
-                String url = "jdbc:lattice:nodes?primary=" + base + "primary" + suffix + "&replica=" + base + "replica1"
-                        + suffix + "&replica=" + base + "replica2" + suffix;
                 long started = System.nanoTime();
-                try {
-                    converge(url, writers, transactions, writers * transactions / 2);
+                try (H2ServerProcess.ClusterUrl nodes = server.cluster("remote", "convergence", 2, "")) {
+                    converge(nodes.url(), writers, transactions, writers * transactions / 2);
                     if (runs > 1) {
                         System.out.println("convergence run " + run + "/" + runs + ": converged in "
                                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
@@ -82,8 +73,6 @@ class ConvergenceTest {
                         System.out.println("convergence run " + run + "/" + runs + ": FAILED " + t);
                     }
                     throw t;
-                } finally {
-                    ClusterRegistry.shutdown("NODES:" + base + "primary" + suffix);
                 }
             }
         }

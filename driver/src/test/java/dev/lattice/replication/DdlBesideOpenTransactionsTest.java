@@ -1,16 +1,11 @@
 package dev.lattice.replication;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.lattice.backend.h2.Replica;
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
-import dev.lattice.testing.ChildJvm;
-import dev.lattice.testing.FreePort;
-import dev.lattice.testing.H2ServerMain;
+import dev.lattice.testing.H2ServerProcess;
 import dev.lattice.testing.NodeChecksum;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,15 +36,11 @@ class DdlBesideOpenTransactionsTest {
 
     @TempDir
     static Path dir;
-    private static ChildJvm server;
-    private static int port;
-    private static int databases;
+    private static H2ServerProcess server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        port = FreePort.find();
-        server = ChildJvm.start(H2ServerMain.class, String.valueOf(port), dir.toString());
-        server.awaitLine("LISTENING", Duration.ofSeconds(60));
+        server = H2ServerProcess.start(dir);
     }
 
     @AfterAll
@@ -151,19 +141,8 @@ class DdlBesideOpenTransactionsTest {
     }
 
     private static void withCluster(String primary, ClusterWork work) throws Exception {
-        int n = ++databases;
-        String url;
-        String key;
-        if (primary.equals("remote")) {
-            String base = "jdbc:h2:tcp://localhost:" + port + "/";
-            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n + "a&replica=" + base + "r" + n
-                    + "b&lockTimeout=5000";
-            key = "NODES:" + base + "p" + n;
-        } else {
-            url = "jdbc:lattice:mem:ddl-beside-" + n + "-" + System.nanoTime() + "?replicas=2&lockTimeout=5000";
-            key = null;
-        }
-        try {
+        try (H2ServerProcess.ClusterUrl nodes = server.cluster(primary, "ddl-beside", 2, "&lockTimeout=5000")) {
+            String url = nodes.url();
             Cluster cluster;
             try (Connection setup = DriverManager.getConnection(url); Statement s = setup.createStatement()) {
                 cluster = setup.unwrap(LatticeConnection.class).cluster();
@@ -173,10 +152,6 @@ class DdlBesideOpenTransactionsTest {
             }
             Await.caughtUp(cluster, Duration.ofSeconds(30)); // the replicas' first snapshot is behind them
             work.run(url, cluster);
-        } finally {
-            if (key != null) {
-                ClusterRegistry.shutdown(key);
-            }
         }
     }
 
@@ -202,9 +177,6 @@ class DdlBesideOpenTransactionsTest {
 
     private static void assertConverged(Cluster cluster) throws SQLException {
         Await.caughtUp(cluster, Duration.ofSeconds(30));
-        Map<String, String> primary = NodeChecksum.of(cluster.primary().url());
-        for (Replica r : cluster.h2().replicas()) {
-            assertEquals(primary, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
-        }
+        NodeChecksum.assertReplicasMatchPrimary(cluster, "");
     }
 }

@@ -3,14 +3,10 @@ package dev.lattice.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lattice.backend.h2.Replica;
 import dev.lattice.cluster.Cluster;
-import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
-import dev.lattice.testing.ChildJvm;
-import dev.lattice.testing.FreePort;
-import dev.lattice.testing.H2ServerMain;
+import dev.lattice.testing.H2ServerProcess;
 import dev.lattice.testing.NodeChecksum;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,15 +33,11 @@ class ImplicitCommitsTest {
 
     @TempDir
     static Path dir;
-    private static ChildJvm server;
-    private static int port;
-    private static int databases;
+    private static H2ServerProcess server;
 
     @BeforeAll
     static void startServer() throws Exception {
-        port = FreePort.find();
-        server = ChildJvm.start(H2ServerMain.class, String.valueOf(port), dir.toString());
-        server.awaitLine("LISTENING", Duration.ofSeconds(60));
+        server = H2ServerProcess.start(dir);
     }
 
     @AfterAll
@@ -75,17 +66,8 @@ class ImplicitCommitsTest {
     })
     void aStatementThatMakesH2CommitShipsTheTransactionFirst(String primary, String statement, boolean commits)
             throws Exception {
-        int n = ++databases;
-        String url;
-        String key = null;
-        if (primary.equals("remote")) {
-            String base = "jdbc:h2:tcp://localhost:" + port + "/";
-            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n + "a&replica=" + base + "r" + n + "b";
-            key = "NODES:" + base + "p" + n;
-        } else {
-            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=2";
-        }
-        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url);
+        try (H2ServerProcess.ClusterUrl nodes = server.cluster(primary, "settings", 2, "");
+             Connection a = DriverManager.getConnection(nodes.url()); Connection b = DriverManager.getConnection(nodes.url());
              Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
             Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
             sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
@@ -107,31 +89,15 @@ class ImplicitCommitsTest {
 
             assertEquals(commits ? 3 : 2, count(cluster.primary().url()), "rows on the primary");
             Await.caughtUp(cluster, Duration.ofSeconds(30));
-            Map<String, String> expected = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.h2().replicas()) {
-                assertEquals(expected, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
-            }
-        } finally {
-            if (key != null) {
-                ClusterRegistry.shutdown(key);
-            }
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
         }
     }
 
     @ParameterizedTest(name = "{0} primary")
     @CsvSource({"remote", "embedded"})
     void aSettingH2RejectsLeavesTheTransactionOpen(String primary) throws Exception {
-        int n = ++databases;
-        String url;
-        String key = null;
-        if (primary.equals("remote")) {
-            String base = "jdbc:h2:tcp://localhost:" + port + "/";
-            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n;
-            key = "NODES:" + base + "p" + n;
-        } else {
-            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=1";
-        }
-        try (Connection a = DriverManager.getConnection(url); Statement sa = a.createStatement()) {
+        try (H2ServerProcess.ClusterUrl nodes = server.cluster(primary, "settings", 1, "");
+             Connection a = DriverManager.getConnection(nodes.url()); Statement sa = a.createStatement()) {
             Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
             sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
             a.setAutoCommit(false);
@@ -139,27 +105,14 @@ class ImplicitCommitsTest {
             assertThrows(SQLException.class, () -> sa.execute("SET NO_SUCH_SETTING 1"));
             a.rollback();
             assertEquals(0, count(cluster.primary().url()), "the rollback undid the insert");
-        } finally {
-            if (key != null) {
-                ClusterRegistry.shutdown(key);
-            }
         }
     }
 
     @ParameterizedTest(name = "{0} primary")
     @CsvSource({"remote", "embedded"})
     void setAutocommitIsTheJdbcSwitchNotH2s(String primary) throws Exception {
-        int n = ++databases;
-        String url;
-        String key = null;
-        if (primary.equals("remote")) {
-            String base = "jdbc:h2:tcp://localhost:" + port + "/";
-            url = "jdbc:lattice:nodes?primary=" + base + "p" + n + "&replica=" + base + "r" + n;
-            key = "NODES:" + base + "p" + n;
-        } else {
-            url = "jdbc:lattice:mem:settings-" + n + "-" + System.nanoTime() + "?replicas=1";
-        }
-        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url);
+        try (H2ServerProcess.ClusterUrl nodes = server.cluster(primary, "settings", 1, "");
+             Connection a = DriverManager.getConnection(nodes.url()); Connection b = DriverManager.getConnection(nodes.url());
              Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
             Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
             sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
@@ -177,14 +130,7 @@ class ImplicitCommitsTest {
             a.rollback();
 
             Await.caughtUp(cluster, Duration.ofSeconds(30));
-            Map<String, String> expected = NodeChecksum.of(cluster.primary().url());
-            for (Replica r : cluster.h2().replicas()) {
-                assertEquals(expected, NodeChecksum.of(r.node().url()), "replica " + r.node().name() + " differs");
-            }
-        } finally {
-            if (key != null) {
-                ClusterRegistry.shutdown(key);
-            }
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
         }
     }
 
