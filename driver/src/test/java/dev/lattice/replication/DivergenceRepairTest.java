@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class DivergenceRepairTest {
 
-    private static Cluster start(String name, Statement s) throws SQLException {
+    private static Cluster start(Statement s) throws SQLException {
         s.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
         s.execute("INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
         Cluster cluster = s.getConnection().unwrap(LatticeConnection.class).cluster();
@@ -38,15 +38,21 @@ class DivergenceRepairTest {
         }
     }
 
+    /** The first replica loses row 2 behind Lattice's back, then Lattice updates that row; all catch up. */
+    private static Replica loseARowThenUpdateIt(Cluster cluster, Statement s) throws SQLException {
+        Replica lost = cluster.h2().replicas().get(0);
+        behindLatticesBack(lost, "DELETE FROM t WHERE id = 2");
+        s.executeUpdate("UPDATE t SET v = 21 WHERE id = 2");
+        Await.caughtUp(cluster, Duration.ofSeconds(30));
+        return lost;
+    }
+
     @Test
     void anUpdateOfARowTheReplicaLostRebuildsIt() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:diverged-update?replicas=2");
              Statement s = c.createStatement()) {
-            Cluster cluster = start("diverged-update", s);
-            Replica lost = cluster.h2().replicas().get(0);
-            behindLatticesBack(lost, "DELETE FROM t WHERE id = 2");
-            s.executeUpdate("UPDATE t SET v = 21 WHERE id = 2");
-            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Cluster cluster = start(s);
+            Replica lost = loseARowThenUpdateIt(cluster, s);
             assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(lost.node().url()));
             assertEquals(1, lost.applier().rebuilds(RebuildCause.DIVERGED));
             assertEquals(0, cluster.h2().replicas().get(1).applier().rebuilds(RebuildCause.DIVERGED));
@@ -58,11 +64,8 @@ class DivergenceRepairTest {
         TableShape.checksRows = false;
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:diverged-unchecked?replicas=2");
              Statement s = c.createStatement()) {
-            Cluster cluster = start("diverged-unchecked", s);
-            Replica lost = cluster.h2().replicas().get(0);
-            behindLatticesBack(lost, "DELETE FROM t WHERE id = 2");
-            s.executeUpdate("UPDATE t SET v = 21 WHERE id = 2");
-            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Cluster cluster = start(s);
+            Replica lost = loseARowThenUpdateIt(cluster, s);
             assertNotEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(lost.node().url()),
                     "the UPDATE found no row and the replica went on without it");
             assertEquals(0, lost.applier().rebuilds(RebuildCause.DIVERGED));
@@ -75,7 +78,7 @@ class DivergenceRepairTest {
     void aKeyConflictOnTheReplicaRebuildsItInsteadOfFailingForGood() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:diverged-insert?replicas=2");
              Statement s = c.createStatement()) {
-            Cluster cluster = start("diverged-insert", s);
+            Cluster cluster = start(s);
             Replica extra = cluster.h2().replicas().get(1);
             behindLatticesBack(extra, "INSERT INTO t VALUES (4, 99)");
             s.executeUpdate("INSERT INTO t VALUES (4, 40)");
@@ -94,7 +97,7 @@ class DivergenceRepairTest {
     void aKeyShiftThatConflictsRowByRowOnTheReplicasConvergesThroughARebuild() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:key-shift?replicas=2");
              Statement s = c.createStatement()) {
-            Cluster cluster = start("key-shift", s);
+            Cluster cluster = start(s);
             s.executeUpdate("UPDATE t SET id = id + 1");
             Await.caughtUp(cluster, Duration.ofSeconds(30));
             for (Replica r : cluster.h2().replicas()) {
