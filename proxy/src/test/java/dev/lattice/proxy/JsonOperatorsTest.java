@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,7 +126,7 @@ class JsonOperatorsTest {
             assertEquals(postgres, RunningProxy.rows(c, query));
         }
         assertTrue(postgres.contains("1|Renamed|v|tagged a") && postgres.contains("6|Up2|null|null"), postgres.toString());
-        awaitReplicas("SELECT id, CAST(meta AS VARCHAR), CAST(raw AS VARCHAR), note FROM docs_w ORDER BY id");
+        proxy.awaitReplicasAgree("SELECT id, CAST(meta AS VARCHAR), CAST(raw AS VARCHAR), note FROM docs_w ORDER BY id");
     }
 
     @Test
@@ -162,7 +161,7 @@ class JsonOperatorsTest {
             assertEquals(postgres, RunningProxy.rows(c, read), "the text became a JSON document, not a JSON string");
         }
         assertEquals(List.of("1|1|null", "2|null|4", "3|null|null", "4|5|null"), postgres);
-        awaitReplicas("SELECT id, CAST(meta AS VARCHAR) FROM docs_c ORDER BY id");
+        proxy.awaitReplicasAgree("SELECT id, CAST(meta AS VARCHAR) FROM docs_c ORDER BY id");
     }
 
     @Test
@@ -179,27 +178,6 @@ class JsonOperatorsTest {
                 SQLException e = assertThrows(SQLException.class, ps::executeQuery);
                 assertEquals("0A000", e.getSQLState(), e.getMessage());
             }
-        }
-    }
-
-    /** Rows as the node itself holds them, read on a connection of Lattice's to that node. */
-    private static List<String> onNode(String node, String sql) throws SQLException {
-        dev.lattice.cluster.Node n = node.equals("primary") ? proxy.server.cluster().primary()
-                : proxy.server.cluster().replica(node).node();
-        try (Connection c = n.connect()) {
-            return RunningProxy.rows(c, sql);
-        }
-    }
-
-    static void awaitReplicas(String query) throws Exception {
-        for (String replica : List.of("replica1", "replica2")) {
-            RunningProxy.await(replica + " to converge", Duration.ofSeconds(10), () -> {
-                try {
-                    return onNode(replica, query).equals(onNode("primary", query));
-                } catch (SQLException e) {
-                    throw new AssertionError(e);
-                }
-            });
         }
     }
 }

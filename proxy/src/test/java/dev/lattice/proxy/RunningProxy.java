@@ -91,6 +91,27 @@ final class RunningProxy implements AutoCloseable {
         return rows;
     }
 
+    /** Rows of a query as the node itself holds them ("primary" or a replica's name), read on a connection of Lattice's. */
+    java.util.List<String> onNode(String node, String sql) throws SQLException {
+        dev.lattice.cluster.Node n = node.equals("primary") ? server.cluster().primary() : server.cluster().replica(node).node();
+        try (Connection c = n.connect()) {
+            return rows(c, sql);
+        }
+    }
+
+    /** Waits (with a deadline) until both replicas answer the query with the primary's rows. */
+    void awaitReplicasAgree(String query) throws InterruptedException {
+        for (String replica : java.util.List.of("replica1", "replica2")) {
+            await(replica + " to converge", Duration.ofSeconds(10), () -> {
+                try {
+                    return onNode(replica, query).equals(onNode("primary", query));
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+
     /** Runs the statements, in order, on a throwaway PostgreSQL's primary and through this proxy: one schema on both. */
     void runBeside(PgCluster pg, java.util.List<String> statements) throws SQLException {
         for (Connection c : java.util.List.of(pg.connect(0), connect())) {
