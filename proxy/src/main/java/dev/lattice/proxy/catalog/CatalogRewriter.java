@@ -245,15 +245,7 @@ public final class CatalogRewriter {
             return open > 0 ? operandStart(t, open - 1) : -1;
         }
         if (k.isSymbol(')')) {
-            int depth = 0;
-            for (int i = end; i >= 0; i--) {
-                if (t.get(i).isSymbol(')')) {
-                    depth++;
-                } else if (t.get(i).isSymbol('(') && --depth == 0) {
-                    return i;
-                }
-            }
-            return -1;
+            return PgTokens.opening(t, end);
         }
         if (k.type() != Type.WORD && k.type() != Type.QUOTED) {
             return -1;

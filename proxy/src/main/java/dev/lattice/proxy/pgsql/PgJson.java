@@ -420,18 +420,11 @@ public final class PgJson {
             return end;
         }
         if (k.isSymbol(')')) {
-            int depth = 0;
-            for (int i = end; i >= 0; i--) {
-                if (t.get(i).isSymbol(')')) {
-                    depth++;
-                } else if (t.get(i).isSymbol('(') && --depth == 0) {
-                    if (i > 0 && t.get(i - 1).type() == Type.WORD && !NOT_FUNCTIONS.contains(t.get(i - 1).value())) {
-                        return qualified(t, i - 1);
-                    }
-                    return i;
-                }
+            int i = PgTokens.opening(t, end);
+            if (i > 0 && t.get(i - 1).type() == Type.WORD && !NOT_FUNCTIONS.contains(t.get(i - 1).value())) {
+                return qualified(t, i - 1);
             }
-            return -1;
+            return i;
         }
         if (k.type() == Type.WORD && end >= 2 && symbol(t, end - 1, ':') && symbol(t, end - 2, ':')) {
             return operandStart(t, end - 3); // x::json ->: the cast binds tighter

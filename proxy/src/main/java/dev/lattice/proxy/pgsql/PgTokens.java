@@ -66,6 +66,19 @@ public final class PgTokens {
         return -1;
     }
 
+    /** The index of the '(' that the ')' at {@code close} closes, or -1 when none does. */
+    public static int opening(List<Token> t, int close) {
+        int depth = 0;
+        for (int i = close; i >= 0; i--) {
+            if (t.get(i).isSymbol(')')) {
+                depth++;
+            } else if (t.get(i).isSymbol('(') && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public static List<Token> lex(String sql) {
         List<Token> tokens = new ArrayList<>();
         int n = sql.length();
