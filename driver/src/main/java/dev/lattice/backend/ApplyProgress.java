@@ -1,22 +1,33 @@
 package dev.lattice.backend;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where readers wait for any replica of the cluster to move: every applier signals after it
  * publishes a new applied LSN; a read that no replica can serve yet waits here, with a deadline,
- * and looks again.
+ * and looks again. Signals and generation reads take no lock while nobody waits.
  */
 public final class ApplyProgress {
 
-    private int waiters;
-    private long generation;
+    private final AtomicLong generation = new AtomicLong();
+    private volatile int waiters;
+    private volatile Runnable onWait = () -> { };
+
+    /**
+     * What to do before a thread starts waiting here: wake the appliers, which may be polling
+     * between commits rather than applying each one as it comes (see ReplicaApplier).
+     */
+    public void onWait(Runnable action) {
+        onWait = action;
+    }
 
     /** Called by an applier after its applied LSN or its sync-set membership changed. */
     public void signal() {
-        synchronized (this) {
-            generation++;
-            if (waiters > 0) {
+        generation.incrementAndGet();
+        // A waiter counts itself before it tests the generation, so either it sees this signal or we see it.
+        if (waiters > 0) {
+            synchronized (this) {
                 notifyAll();
             }
         }
@@ -28,8 +39,8 @@ public final class ApplyProgress {
     }
 
     /** The count of signals so far: read it before testing a condition, then wait for it to change. */
-    public synchronized long generation() {
-        return generation;
+    public long generation() {
+        return generation.get();
     }
 
     /**
@@ -41,11 +52,15 @@ public final class ApplyProgress {
         if (nanos <= 0) {
             return false;
         }
+        if (generation.get() != seen) {
+            return true;
+        }
+        onWait.run();
         long deadline = System.nanoTime() + nanos;
         synchronized (this) {
             waiters++;
             try {
-                while (generation == seen) {
+                while (generation.get() == seen) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -27,6 +28,12 @@ public final class ReplicaApplier implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
     private static final int BATCH = 256;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How often a caught-up applier that applied something lately looks for new commits. */
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** How long after its last apply an applier polls, rather than parking until a commit wakes it. */
+    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** What {@link #step} returns when the replica has applied everything committed. */
+    private static final long CAUGHT_UP = -1;
     private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Node replica;
@@ -41,6 +48,9 @@ public final class ReplicaApplier implements Runnable {
 
     private volatile Thread thread;
     private volatile boolean stopped;
+    /** Whether the applier is parked until woken: only then does a commit have to wake it. */
+    private volatile boolean idle;
+    private long lastAppliedNanos = System.nanoTime() - ACTIVE_NANOS;
     private volatile boolean paused;
     private volatile long delayMillis;
     private volatile long applied = -1;
@@ -59,6 +69,10 @@ public final class ReplicaApplier implements Runnable {
     private volatile long rebuildAbove = Long.MAX_VALUE;
     private long sequencesSyncedAt = -1;
     private long sequencesSyncedMillis;
+    /** The primary's counters as last copied; null when the replica's may have changed since (DDL, rebuild). */
+    private Map<String, Long> sequencesCopied;
+    /** The replica's tables with identity columns; null until read again after DDL or a rebuild. */
+    private Set<TableId> identityTables;
 
     private Connection connection;
     private PreparedStatement appliedUpdate;
@@ -86,7 +100,7 @@ public final class ReplicaApplier implements Runnable {
 
     public void stop() {
         stopped = true;
-        LockSupport.unpark(thread);
+        nudge();
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
             try {
@@ -98,8 +112,24 @@ public final class ReplicaApplier implements Runnable {
         state = ReplicaState.STOPPED;
     }
 
-    /** Called after each commit on the primary: the applier has work. */
+    /**
+     * Called after each commit on the primary: the applier has work. Only a parked applier is
+     * woken: a busy or polling one finds the commit by itself (it reads C again before it parks),
+     * so a commit costs its thread no wake-up while commits keep coming.
+     */
     public void wake() {
+        if (idle) {
+            nudge();
+        }
+    }
+
+    /** Whether the applier applies as it should now: online, and not paused, stopped or delayed. */
+    public boolean catchingUp() {
+        return state == ReplicaState.ONLINE && !paused && !stopped && !promoted && delayMillis <= 0;
+    }
+
+    /** Wakes the applier whatever it is doing: someone waits for it to apply. */
+    public void nudge() {
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);
@@ -166,7 +196,7 @@ public final class ReplicaApplier implements Runnable {
 
     public void setDelayMillis(long millis) {
         delayMillis = millis;
-        wake();
+        nudge();
     }
 
     public boolean paused() {
@@ -179,7 +209,7 @@ public final class ReplicaApplier implements Runnable {
      */
     public void setPaused(boolean pause) {
         paused = pause;
-        wake();
+        nudge();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long seen = progress.generation();
         while (pause && state != ReplicaState.PAUSED && state != ReplicaState.FAILED && !stopped
@@ -229,7 +259,7 @@ public final class ReplicaApplier implements Runnable {
     /** Tests: rebuild the replica from a snapshot at the applier's next step. */
     void requestRebuild() {
         rebuildRequested = true;
-        wake();
+        nudge();
     }
 
     /**
@@ -291,6 +321,7 @@ public final class ReplicaApplier implements Runnable {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
+        nudge(); // a polling applier would look again within POLL_NANOS; the waiter needs it now
         synchronized (appliedMonitor) {
             waiters++;
             try {
@@ -311,45 +342,50 @@ public final class ReplicaApplier implements Runnable {
     @Override
     public void run() {
         while (!stopped) {
+            long park;
             try {
                 if (connection == null) {
                     connect();
                 }
-                step();
+                park = step();
             } catch (PrimaryUnavailable e) {
                 // the replica is whole and its applied LSN known: it serves reads while the primary is away
                 lastError = e.getMessage();
-                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
+                park = RETRY_PARK_NANOS;
             } catch (Throwable e) {
                 fail(e);
-                LockSupport.parkNanos(this, RETRY_PARK_NANOS);
+                park = RETRY_PARK_NANOS;
+            }
+            if (park == CAUGHT_UP) {
+                awaitCommit();
+            } else if (park > 0) {
+                LockSupport.parkNanos(this, park);
             }
         }
         disconnect();
     }
 
-    private void step() throws SQLException {
+    /** One step: applies what is due, or says how long to park (or CAUGHT_UP). */
+    private long step() throws SQLException {
         if (paused) {
             if (state != ReplicaState.PAUSED) {
                 state = ReplicaState.PAUSED;
                 progress.signal();
             }
-            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
-            return;
+            return IDLE_PARK_NANOS;
         }
         state = ReplicaState.ONLINE;
         if (rebuildRequested) {
             rebuildRequested = false;
             LOG.info("Replica {}: rebuilding from a snapshot as asked", replica.name());
             rebuild(RebuildCause.REQUESTED);
-            return;
+            return 0;
         }
         long next = applied + 1;
         if (next > log.committed()) {
             joinSyncSetIfCaughtUp();
-            syncSequences(true);
-            LockSupport.parkNanos(this, IDLE_PARK_NANOS);
-            return;
+            syncSequences();
+            return CAUGHT_UP;
         }
         List<LoggedTransaction> batch;
         try {
@@ -361,7 +397,7 @@ public final class ReplicaApplier implements Runnable {
             LOG.info("Replica {} needs LSN {}, which the log no longer holds: rebuilding from a snapshot",
                     replica.name(), next);
             rebuild(RebuildCause.LOG_TRUNCATED);
-            return;
+            return 0;
         }
         long delay = delayMillis;
         long now = System.currentTimeMillis();
@@ -371,34 +407,65 @@ public final class ReplicaApplier implements Runnable {
         }
         if (due == 0) {
             long waitMillis = batch.get(0).commitMillis() + delay - now;
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(waitMillis, 50)));
-            return;
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(waitMillis, 50)));
         }
         apply(batch.subList(0, due));
-        syncSequences(false);
+        lastAppliedNanos = System.nanoTime();
+        syncSequences();
+        return 0;
+    }
+
+    /**
+     * Caught up: waits for the next commit. While commits came lately it looks again every
+     * POLL_NANOS without being woken, so the transactions of each interval share one H2 commit on
+     * the replica and the committing threads make no wake-up call; whoever waits for the replica
+     * nudges it. Idle for longer, it parks until a commit wakes it.
+     */
+    private void awaitCommit() {
+        if (System.nanoTime() - lastAppliedNanos < ACTIVE_NANOS) {
+            LockSupport.parkNanos(this, POLL_NANOS);
+            return;
+        }
+        idle = true;
+        try {
+            // idle is set before C is read again, so a commit after this read sees idle and wakes us
+            if (!stopped && !rebuildRequested && !paused && applied + 1 > log.committed()) {
+                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+            }
+        } finally {
+            idle = false;
+        }
     }
 
     /**
      * Copies the primary's sequence and identity counters after the replica applied something, at
      * most every 100 ms (the idle loop comes back to it, so a replica that caught up gets the last ones).
      */
-    private void syncSequences(boolean caughtUp) throws SQLException {
+    private void syncSequences() throws SQLException {
         long done = applied;
-        // at most every 100 ms: two small queries, off the apply path of each transaction
+        // at most every 100 ms: small queries, off the apply path of each transaction
         if (done == sequencesSyncedAt || System.currentTimeMillis() - sequencesSyncedMillis < 100) {
             return;
         }
         sequencesSyncedMillis = System.currentTimeMillis();
-        java.util.Map<String, Long> values;
+        if (identityTables == null) {
+            // the replica's schema is the primary's as of applied(): its identity tables are the ones to copy
+            identityTables = SequenceSync.identityTables(connection);
+        }
+        Map<String, Long> values;
         try {
-            values = SequenceSync.read(primaryReader());
+            values = SequenceSync.read(primaryReader(), identityTables);
         } catch (SQLException e) {
             // the primary is away: applying goes on, the counters are copied once it is back
             closeQuietly(primaryReader);
             primaryReader = null;
             return;
         }
-        SequenceSync.copy(values, connection);
+        if (!values.equals(sequencesCopied)) {
+            // only this copy moves a replica's counters between schema changes: equal values need no look
+            SequenceSync.copy(values, connection, identityTables);
+            sequencesCopied = values;
+        }
         sequencesSyncedAt = done;
     }
 
@@ -605,9 +672,12 @@ public final class ReplicaApplier implements Runnable {
         disconnect();
     }
 
+    /** The replica's schema may have changed: table shapes and counters are read afresh. */
     private void clearShapes() {
         shapes.values().forEach(TableShape::close);
         shapes.clear();
+        identityTables = null;
+        sequencesCopied = null;
     }
 
     private void disconnect() {

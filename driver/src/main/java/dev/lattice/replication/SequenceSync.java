@@ -1,11 +1,14 @@
 package dev.lattice.replication;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps a replica's sequence and identity counters where the primary's are, so that a promoted
@@ -18,8 +21,7 @@ public final class SequenceSync {
 
     private static final String SEQUENCES = "SELECT SEQUENCE_SCHEMA, SEQUENCE_NAME, BASE_VALUE FROM INFORMATION_SCHEMA.SEQUENCES "
             + "WHERE SEQUENCE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'LATTICE')";
-    private static final String IDENTITIES = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, IDENTITY_BASE "
-            + "FROM INFORMATION_SCHEMA.COLUMNS WHERE IS_IDENTITY = 'YES' "
+    private static final String IDENTITIES_FROM = " FROM INFORMATION_SCHEMA.COLUMNS WHERE IS_IDENTITY = 'YES' "
             + "AND TABLE_SCHEMA NOT IN ('INFORMATION_SCHEMA', 'LATTICE')";
 
     private SequenceSync() {
@@ -27,18 +29,48 @@ public final class SequenceSync {
 
     /** The next value of every sequence and identity column, keyed by the statement that restarts it. */
     public static Map<String, Long> read(Connection c) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery(SEQUENCES)) {
-                while (rs.next()) {
-                    out.put("ALTER SEQUENCE " + TableId.quote(rs.getString(1)) + "." + TableId.quote(rs.getString(2))
-                            + " RESTART WITH ", rs.getLong(3));
-                }
+        return read(c, identityTables(c));
+    }
+
+    /**
+     * The tables with an identity column. Reading them once per schema change, and each table's
+     * counters by name, spares the search of every column of every table (a costly view in H2).
+     */
+    public static Set<TableId> identityTables(Connection c) throws SQLException {
+        Set<TableId> tables = new HashSet<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME" + IDENTITIES_FROM)) {
+            while (rs.next()) {
+                tables.add(new TableId(rs.getString(1), rs.getString(2)));
             }
-            try (ResultSet rs = s.executeQuery(IDENTITIES)) {
-                while (rs.next()) {
-                    out.put("ALTER TABLE " + TableId.quote(rs.getString(1)) + "." + TableId.quote(rs.getString(2))
-                            + " ALTER COLUMN " + TableId.quote(rs.getString(3)) + " RESTART WITH ", rs.getLong(4));
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+        return tables;
+    }
+
+    /** As {@link #read(Connection)}, for the identity columns of the given tables only. */
+    public static Map<String, Long> read(Connection c, Set<TableId> identityTables) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SEQUENCES)) {
+            while (rs.next()) {
+                out.put("ALTER SEQUENCE " + TableId.quote(rs.getString(1)) + "." + TableId.quote(rs.getString(2))
+                        + " RESTART WITH ", rs.getLong(3));
+            }
+        }
+        if (!identityTables.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, IDENTITY_BASE" + IDENTITIES_FROM
+                    + " AND TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+                for (TableId table : identityTables) {
+                    ps.setString(1, table.schema());
+                    ps.setString(2, table.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put("ALTER TABLE " + table.quoted() + " ALTER COLUMN " + TableId.quote(rs.getString(1))
+                                    + " RESTART WITH ", rs.getLong(2));
+                        }
+                    }
                 }
             }
         }
@@ -52,8 +84,9 @@ public final class SequenceSync {
      * Restarts the replica's counters that differ from the primary's; returns how many. Runs
      * between transactions: H2 commits a restart as it runs, and running it again is harmless.
      */
-    public static int copy(Map<String, Long> primary, Connection replica) throws SQLException {
-        Map<String, Long> here = read(replica);
+    public static int copy(Map<String, Long> primary, Connection replica, Set<TableId> identityTables)
+            throws SQLException {
+        Map<String, Long> here = read(replica, identityTables);
         int n = 0;
         try (Statement s = replica.createStatement()) {
             for (Map.Entry<String, Long> e : primary.entrySet()) {

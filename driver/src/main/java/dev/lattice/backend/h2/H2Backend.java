@@ -110,6 +110,7 @@ public final class H2Backend implements ClusterBackend {
         TransactionLog log = new TransactionLog(config.logRetention(), durable, lastLsn);
         CommitSequencer sequencer = new CommitSequencer(log, () -> appliers.forEach(ReplicaApplier::wake));
         ApplyProgress progress = new ApplyProgress();
+        progress.onWait(() -> appliers.forEach(ReplicaApplier::nudge));
         for (Node node : replicaNodes) {
             ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress, config.nodeSetup());
             appliers.add(applier);
