@@ -43,6 +43,15 @@ public interface ReplicaNode {
     /** Waits until applied(r) ≥ lsn or the timeout passes; returns whether it got there. */
     boolean awaitApplied(long lsn, long timeoutNanos) throws InterruptedException;
 
+    /** Whether the replica applies as it should now: readable, and neither paused nor delayed. */
+    default boolean catchingUp() {
+        return readable();
+    }
+
+    /** Someone is about to wait for this replica to apply: start now (a replica that applies by itself needs nothing). */
+    default void hurry() {
+    }
+
     /**
      * Before a read: a stamp to check after it, or a negative number when the replica cannot serve
      * a read now (its schema is changing inside it).

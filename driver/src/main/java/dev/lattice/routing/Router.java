@@ -29,6 +29,7 @@ final class Router {
     private final List<? extends ReplicaNode> replicas;
     private final ApplyProgress progress;
     private final RoutingStats stats;
+    private final ReadCosts costs = new ReadCosts();
     private int next;
     private int sticky = -1;
     private long highestRead;
@@ -72,6 +73,9 @@ final class Router {
         if (pick != NONE_YET) {
             return replica(level, pick);
         }
+        if (fallback == Fallback.PRIMARY && primaryAtOnce(level, needed(spec, position, readIndex))) {
+            return primary(level);
+        }
         stats.increment(level, Counter.WAITS);
         backend.refresh();
         cancelled = false;
@@ -94,6 +98,7 @@ final class Router {
                 }
                 pick = pick(spec, position, readIndex);
                 if (pick != NONE_YET) {
+                    costs.waited(System.nanoTime() - start);
                     return replica(level, pick);
                 }
                 if (moved) {
@@ -151,6 +156,44 @@ final class Router {
         }
         stats.increment(level, Counter.FALLBACKS);
         return primary(level);
+    }
+
+    /**
+     * Whether a read that no replica can serve yet reads the primary at once rather than wait: the
+     * primary keeps every promise, and answers in microseconds where a wait costs a wake-up. Only
+     * for levels that need an LSN, when a replica is applying as it should (a paused or delayed one
+     * is waited for as the timeout says), when nothing was committed after the LSN the read needs
+     * (so the read raises the session's position to about that LSN, and its next reads need no more
+     * of a replica than this one did), and when the session has measured it to be cheaper.
+     */
+    private boolean primaryAtOnce(ConsistencyLevel level, long needed) {
+        return switch (level) {
+            case READ_YOUR_WRITES, CAUSAL, LINEARIZABLE ->
+                    backend.committedLsn() <= needed && someReplicaCatchingUp() && costs.primaryIsCheaper();
+            default -> false;
+        };
+    }
+
+    private static long needed(ConsistencySpec spec, CausalPosition position, long readIndex) {
+        return switch (spec.getLevel()) {
+            case READ_YOUR_WRITES -> position.written();
+            case CAUSAL -> position.observed();
+            default -> readIndex;
+        };
+    }
+
+    private boolean someReplicaCatchingUp() {
+        for (ReplicaNode r : replicas) {
+            if (r.catchingUp()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** After an autocommit read on the primary that took this long: what a wait is weighed against. */
+    void primaryReadTook(long nanos) {
+        costs.primaryRead(nanos);
     }
 
     private int primary(ConsistencyLevel level) {

@@ -146,8 +146,13 @@ public final class Session implements SessionContext, AutoCloseable {
         if (effectiveAutoCommit()) {
             if (analysis.isRoutedRead()) {
                 int node = consistency.routeRead();
-                return node > 0 ? onReplica(node, analysis, sql, work)
-                        : primary.run(analysis, sql, parameters, primary.routedRead(work));
+                if (node > 0) {
+                    return onReplica(node, analysis, sql, work);
+                }
+                long start = System.nanoTime();
+                T result = primary.run(analysis, sql, parameters, primary.routedRead(work));
+                consistency.primaryReadTook(System.nanoTime() - start);
+                return result;
             }
             requireWritable(analysis);
             return primary.run(analysis, sql, parameters, work);

@@ -88,6 +88,11 @@ public final class SessionConsistency {
         return router.route(spec, position, timeoutMillis, fallback);
     }
 
+    /** After an autocommit read on the primary that took this long (routing weighs waiting against it). */
+    void primaryReadTook(long nanos) {
+        router.primaryReadTook(nanos);
+    }
+
     /** Whether an autocommit read can be routed now without waiting or asking a node (see {@link Router#servesNow}). */
     boolean readsNow() throws SQLException {
         position.rebase(backend);
@@ -200,6 +205,11 @@ public final class SessionConsistency {
     private SQLWarning awaitSyncSet(long lsn) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
         int applied = 0;
+        for (ReplicaNode r : backend.replicas()) {
+            if (r.inSyncSet() && r.applied() < lsn) {
+                r.hurry(); // all of them at once: the waits below then overlap
+            }
+        }
         for (ReplicaNode r : backend.replicas()) {
             if (!r.inSyncSet()) {
                 continue;

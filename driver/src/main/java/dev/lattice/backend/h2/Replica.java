@@ -54,6 +54,16 @@ public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode 
         return applier.awaitApplied(lsn, timeoutNanos);
     }
 
+    @Override
+    public boolean catchingUp() {
+        return readable() && applier.catchingUp();
+    }
+
+    @Override
+    public void hurry() {
+        applier.nudge();
+    }
+
     /** H2 does not shield a query from another session's DDL: the applier's fence tells whether one overlapped. */
     @Override
     public long beginRead() {
