@@ -30,6 +30,8 @@ final class Router {
     private final ApplyProgress progress;
     private final RoutingStats stats;
     private final ReadCosts costs = new ReadCosts();
+    /** The LSN the last read sent to the primary at once needed: the next read that needs it waits. */
+    private long divertedAt = -1;
     private int next;
     private int sticky = -1;
     private long highestRead;
@@ -164,14 +166,23 @@ final class Router {
      * for levels that need an LSN, when a replica is applying as it should (a paused or delayed one
      * is waited for as the timeout says), when nothing was committed after the LSN the read needs
      * (so the read raises the session's position to about that LSN, and its next reads need no more
-     * of a replica than this one did), and when the session has measured it to be cheaper.
+     * of a replica than this one did), and when the session has measured it to be cheaper. Once
+     * per LSN: the replicas are woken to apply it, and the session's next reads go to them (waiting
+     * briefly if they must), so that replicas keep serving most reads of a session that writes.
      */
     private boolean primaryAtOnce(ConsistencyLevel level, long needed) {
-        return switch (level) {
-            case READ_YOUR_WRITES, CAUSAL, LINEARIZABLE ->
-                    backend.committedLsn() <= needed && someReplicaCatchingUp() && costs.primaryIsCheaper();
+        boolean diverts = switch (level) {
+            case READ_YOUR_WRITES, CAUSAL, LINEARIZABLE -> needed != divertedAt && backend.committedLsn() <= needed
+                    && someReplicaCatchingUp() && costs.primaryIsCheaper();
             default -> false;
         };
+        if (diverts) {
+            divertedAt = needed;
+            for (ReplicaNode r : replicas) {
+                r.hurry();
+            }
+        }
+        return diverts;
     }
 
     private static long needed(ConsistencySpec spec, CausalPosition position, long readIndex) {
