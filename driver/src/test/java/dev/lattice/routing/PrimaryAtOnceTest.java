@@ -47,6 +47,27 @@ class PrimaryAtOnceTest {
         }
     }
 
+    /** Once per LSN: the next read that needs the same write goes to a replica, so replicas keep serving most reads. */
+    @Test
+    void theNextReadThatNeedsTheSameWriteWaitsForAReplica() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("primary-at-once-twice", 0, 0);
+             Connection c = lc.connect("READ_YOUR_WRITES"); Statement s = c.createStatement()) {
+            lc.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 0)");
+            s.execute("SET CONSISTENCY TIMEOUT 200");
+            List<Connection> holds = holdRowOnReplicas(lc);
+            try {
+                s.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+                assertEquals(1, value(s));
+                assertEquals(0, stat(s, "READ_YOUR_WRITES", "WAITS"), "the first read went to the primary at once");
+                assertEquals(1, value(s), "the replicas are held: the second falls back after the timeout");
+                assertEquals(1, stat(s, "READ_YOUR_WRITES", "WAITS"));
+                assertEquals(1, stat(s, "READ_YOUR_WRITES", "FALLBACKS"));
+            } finally {
+                release(holds);
+            }
+        }
+    }
+
     /** The same scenario with FALLBACK ERROR, which asks for replicas only: the read waits, and fails. */
     @Test
     void withFallbackErrorTheSameReadWaitsForAReplica() throws Exception {
