@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.sql.analysis.StatementAnalysis;
+import dev.lattice.testing.ShowStats;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.LaggedCluster;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class FallbackTest {
             assertEquals("LT001", e.getSQLState());
             assertTrue(e.getMessage().contains("CAUSAL") && e.getMessage().contains("replica1 applied"), e.getMessage());
             assertTrue(waitedMs >= 200, "failed only after the timeout, not after " + waitedMs + " ms");
-            assertEquals(1, stat(s, "CAUSAL", "ERRORS"));
+            assertEquals(1, ShowStats.count(s, "CAUSAL", "ERRORS"));
         }
     }
 
@@ -53,8 +54,8 @@ class FallbackTest {
             }
             long waitedMs = (System.nanoTime() - start) / 1_000_000;
             assertTrue(waitedMs >= 200, "fell back only after the timeout, not after " + waitedMs + " ms");
-            assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
-            assertEquals(1, stat(s, "CAUSAL", "WAITS"));
+            assertEquals(1, ShowStats.count(s, "CAUSAL", "FALLBACKS"));
+            assertEquals(1, ShowStats.count(s, "CAUSAL", "WAITS"));
         }
     }
 
@@ -82,8 +83,8 @@ class FallbackTest {
             });
             assertEquals(1, rows, "the primary has the write the replicas lack");
             assertEquals(0, node[0]);
-            assertEquals(0, stat(s, "CAUSAL", "WAITS"), "it did not wait for a replica");
-            assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
+            assertEquals(0, ShowStats.count(s, "CAUSAL", "WAITS"), "it did not wait for a replica");
+            assertEquals(1, ShowStats.count(s, "CAUSAL", "FALLBACKS"));
             assertFalse(session.runsAtOnce(session.analyze("SELECT * FROM t FOR UPDATE")), "not a routed read");
 
             lc.alter("ALTER REPLICA replica1 RESUME", "ALTER REPLICA replica2 RESUME");
@@ -95,16 +96,5 @@ class FallbackTest {
             assertFalse(session.runsAtOnce(count), "a read in a transaction is not an autocommit read");
             c.rollback();
         }
-    }
-
-    private static long stat(Statement s, String level, String column) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SHOW STATS")) {
-            while (rs.next()) {
-                if (rs.getString("LEVEL").equals(level)) {
-                    return rs.getLong(column);
-                }
-            }
-        }
-        throw new AssertionError("no SHOW STATS row for " + level);
     }
 }

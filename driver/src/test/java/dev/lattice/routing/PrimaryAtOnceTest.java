@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.testing.ShowStats;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.LaggedCluster;
 import java.sql.Connection;
@@ -25,67 +26,40 @@ class PrimaryAtOnceTest {
 
     @Test
     void aReadOfTheSessionsOwnWriteReadsThePrimaryAtOnceWhileReplicasApply() throws Exception {
-        try (LaggedCluster lc = new LaggedCluster("primary-at-once", 0, 0);
-             Connection c = lc.connect("READ_YOUR_WRITES"); Statement s = c.createStatement()) {
-            lc.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 0)");
-            s.execute("SET CONSISTENCY TIMEOUT 5000"); // a wait would show in WAITS
-            List<Connection> holds = holdRowOnReplicas(lc);
-            try {
-                s.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
-                assertEquals(1, value(s), "the read sees the session's write");
-                assertEquals(0, stat(s, "READ_YOUR_WRITES", "WAITS"), "it did not wait for a replica");
-                assertEquals(0, stat(s, "READ_YOUR_WRITES", "FALLBACKS"));
-                assertEquals(1, stat(s, "READ_YOUR_WRITES", "PRIMARY_READS"));
-                assertFalse(lc.cluster().h2().replica("replica1").applied() >= lc.cluster().h2().committedLsn(),
-                        "replica1 was still applying");
-            } finally {
-                release(holds);
-            }
+        afterAWriteWithReplicasHeld("READ_YOUR_WRITES", "PRIMARY", 5000, (lc, s) -> {
+            assertEquals(1, value(s), "the read sees the session's write");
+            assertEquals(0, ShowStats.count(s, "READ_YOUR_WRITES", "WAITS"), "it did not wait for a replica");
+            assertEquals(0, ShowStats.count(s, "READ_YOUR_WRITES", "FALLBACKS"));
+            assertEquals(1, ShowStats.count(s, "READ_YOUR_WRITES", "PRIMARY_READS"));
+            assertFalse(lc.cluster().h2().replica("replica1").applied() >= lc.cluster().h2().committedLsn(),
+                    "replica1 was still applying");
+        }, (lc, s) -> {
             Await.caughtUp(lc.cluster(), Duration.ofSeconds(30));
             assertEquals(1, value(s));
-            assertEquals(1, stat(s, "READ_YOUR_WRITES", "REPLICA_READS"), "caught up, replicas serve again");
-        }
+            assertEquals(1, ShowStats.count(s, "READ_YOUR_WRITES", "REPLICA_READS"), "caught up, replicas serve again");
+        });
     }
 
     /** Once per LSN: the next read that needs the same write goes to a replica, so replicas keep serving most reads. */
     @Test
     void theNextReadThatNeedsTheSameWriteWaitsForAReplica() throws Exception {
-        try (LaggedCluster lc = new LaggedCluster("primary-at-once-twice", 0, 0);
-             Connection c = lc.connect("READ_YOUR_WRITES"); Statement s = c.createStatement()) {
-            lc.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 0)");
-            s.execute("SET CONSISTENCY TIMEOUT 200");
-            List<Connection> holds = holdRowOnReplicas(lc);
-            try {
-                s.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
-                assertEquals(1, value(s));
-                assertEquals(0, stat(s, "READ_YOUR_WRITES", "WAITS"), "the first read went to the primary at once");
-                assertEquals(1, value(s), "the replicas are held: the second falls back after the timeout");
-                assertEquals(1, stat(s, "READ_YOUR_WRITES", "WAITS"));
-                assertEquals(1, stat(s, "READ_YOUR_WRITES", "FALLBACKS"));
-            } finally {
-                release(holds);
-            }
-        }
+        afterAWriteWithReplicasHeld("READ_YOUR_WRITES", "PRIMARY", 200, (lc, s) -> {
+            assertEquals(1, value(s));
+            assertEquals(0, ShowStats.count(s, "READ_YOUR_WRITES", "WAITS"), "the first read went to the primary at once");
+            assertEquals(1, value(s), "the replicas are held: the second falls back after the timeout");
+            assertEquals(1, ShowStats.count(s, "READ_YOUR_WRITES", "WAITS"));
+            assertEquals(1, ShowStats.count(s, "READ_YOUR_WRITES", "FALLBACKS"));
+        }, null);
     }
 
     /** The same scenario with FALLBACK ERROR, which asks for replicas only: the read waits, and fails. */
     @Test
     void withFallbackErrorTheSameReadWaitsForAReplica() throws Exception {
-        try (LaggedCluster lc = new LaggedCluster("primary-at-once-off", 0, 0);
-             Connection c = lc.connect("READ_YOUR_WRITES"); Statement s = c.createStatement()) {
-            lc.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 0)");
-            s.execute("SET CONSISTENCY TIMEOUT 200");
-            s.execute("SET CONSISTENCY FALLBACK ERROR");
-            List<Connection> holds = holdRowOnReplicas(lc);
-            try {
-                s.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
-                SQLException e = assertThrows(SQLException.class, () -> value(s));
-                assertEquals("LT001", e.getSQLState());
-                assertEquals(1, stat(s, "READ_YOUR_WRITES", "WAITS"));
-            } finally {
-                release(holds);
-            }
-        }
+        afterAWriteWithReplicasHeld("READ_YOUR_WRITES", "ERROR", 200, (lc, s) -> {
+            SQLException e = assertThrows(SQLException.class, () -> value(s));
+            assertEquals("LT001", e.getSQLState());
+            assertEquals(1, ShowStats.count(s, "READ_YOUR_WRITES", "WAITS"));
+        }, null);
     }
 
     /**
@@ -94,21 +68,44 @@ class PrimaryAtOnceTest {
      */
     @Test
     void aReadWhoseLsnIsNotTheLastCommitWaits() throws Exception {
-        try (LaggedCluster lc = new LaggedCluster("primary-at-once-past", 0, 0);
-             Connection c = lc.connect("CAUSAL"); Statement s = c.createStatement();
-             Connection other = lc.connect("EVENTUAL"); Statement o = other.createStatement()) {
+        afterAWriteWithReplicasHeld("CAUSAL", "PRIMARY", 200, (lc, s) -> {
+            try (Connection other = lc.connect("EVENTUAL"); Statement o = other.createStatement()) {
+                o.executeUpdate("INSERT INTO u VALUES (1)");
+            }
+            assertEquals(1, value(s), "the fallback after the timeout reads the primary");
+            assertEquals(1, ShowStats.count(s, "CAUSAL", "WAITS"));
+            assertEquals(1, ShowStats.count(s, "CAUSAL", "FALLBACKS"));
+        }, null);
+    }
+
+    /** What a test does at one point of the scenario. */
+    @FunctionalInterface
+    private interface Step {
+        void run(LaggedCluster lc, Statement session) throws Exception;
+    }
+
+    /**
+     * The scenario: a session at the level, with the fallback and the timeout, updates row
+     * 1 of t while both replicas are held before they can apply it; then whileHeld runs, the replicas
+     * are released, and afterwards (if not null) runs.
+     */
+    private static void afterAWriteWithReplicasHeld(String level, String fallback, int timeoutMillis, Step whileHeld,
+                                                    Step afterwards) throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("primary-at-once", 0, 0);
+             Connection c = lc.connect(level); Statement s = c.createStatement()) {
             lc.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 0)",
                     "CREATE TABLE u(id INT PRIMARY KEY)");
-            s.execute("SET CONSISTENCY TIMEOUT 200");
+            s.execute("SET CONSISTENCY TIMEOUT " + timeoutMillis);
+            s.execute("SET CONSISTENCY FALLBACK " + fallback);
             List<Connection> holds = holdRowOnReplicas(lc);
             try {
                 s.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
-                o.executeUpdate("INSERT INTO u VALUES (1)");
-                assertEquals(1, value(s), "the fallback after the timeout reads the primary");
-                assertEquals(1, stat(s, "CAUSAL", "WAITS"));
-                assertEquals(1, stat(s, "CAUSAL", "FALLBACKS"));
+                whileHeld.run(lc, s);
             } finally {
                 release(holds);
+            }
+            if (afterwards != null) {
+                afterwards.run(lc, s);
             }
         }
     }
@@ -140,16 +137,5 @@ class PrimaryAtOnceTest {
             assertTrue(rs.next());
             return rs.getInt(1);
         }
-    }
-
-    private static long stat(Statement s, String level, String column) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SHOW STATS")) {
-            while (rs.next()) {
-                if (rs.getString("LEVEL").equals(level)) {
-                    return rs.getLong(column);
-                }
-            }
-        }
-        throw new AssertionError("no SHOW STATS row for " + level);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.testing.ShowStats;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.LaggedCluster;
 import java.sql.Connection;
@@ -23,7 +24,7 @@ class ReadOnlyTransactionTest {
             s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
             s.executeUpdate("INSERT INTO t VALUES (1)");
             Await.caughtUp(lc.cluster(), Duration.ofSeconds(10));
-            long replicaReadsBefore = replicaReads(s, "EVENTUAL");
+            long replicaReadsBefore = ShowStats.count(s, "EVENTUAL", "REPLICA_READS");
             c.setReadOnly(true);
             c.setAutoCommit(false);
             assertEquals(1, count(s));
@@ -33,7 +34,7 @@ class ReadOnlyTransactionTest {
             c.commit();
             c.setAutoCommit(true);
             c.setReadOnly(false);
-            assertEquals(replicaReadsBefore + 1, replicaReads(s, "EVENTUAL"), "the transaction was routed once, to a replica");
+            assertEquals(replicaReadsBefore + 1, ShowStats.count(s, "EVENTUAL", "REPLICA_READS"), "the transaction was routed once, to a replica");
             s.executeUpdate("INSERT INTO t VALUES (2)");
         }
     }
@@ -75,16 +76,5 @@ class ReadOnlyTransactionTest {
             rs.next();
             return rs.getInt(1);
         }
-    }
-
-    private static long replicaReads(Statement s, String level) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SHOW STATS")) {
-            while (rs.next()) {
-                if (rs.getString("LEVEL").equals(level)) {
-                    return rs.getLong("REPLICA_READS");
-                }
-            }
-        }
-        throw new AssertionError(level);
     }
 }

@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.ShowStats;
 import dev.lattice.testing.PgCluster;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -99,17 +100,6 @@ class PgLevelsTest {
         }
     }
 
-    static long stat(Connection c, String level, String column) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW STATS")) {
-            while (rs.next()) {
-                if (rs.getString("LEVEL").equals(level)) {
-                    return rs.getLong(column);
-                }
-            }
-        }
-        throw new AssertionError("no SHOW STATS row for " + level);
-    }
-
     @Test
     void readYourWritesHoldsWithAPausedStandbyWhereEventualReadsStale() throws Exception {
         try (Connection ryw = connect("READ_YOUR_WRITES"); Connection eventual = connect("EVENTUAL")) {
@@ -132,11 +122,11 @@ class PgLevelsTest {
     void causalReadsServedByStandbysAndTokensCarryAcrossConnections() throws Exception {
         try (Connection a = connect("CAUSAL"); Connection b = connect("CAUSAL"); Connection c = connect("CAUSAL")) {
             String t = table(a);
-            long replicaReadsBefore = stat(a, "CAUSAL", "REPLICA_READS");
+            long replicaReadsBefore = ShowStats.count(a, "CAUSAL", "REPLICA_READS");
             for (int i = 0; i < 20; i++) {
                 read(a, t);
             }
-            assertTrue(stat(a, "CAUSAL", "REPLICA_READS") - replicaReadsBefore >= 20, "caught-up standbys serve CAUSAL reads");
+            assertTrue(ShowStats.count(a, "CAUSAL", "REPLICA_READS") - replicaReadsBefore >= 20, "caught-up standbys serve CAUSAL reads");
             admin("ALTER REPLICA replica1 PAUSE");
             admin("ALTER REPLICA replica2 PAUSE");
             write(a, t, 7);
@@ -415,7 +405,7 @@ class PgLevelsTest {
     void aReadOnlyTransactionIsOneSnapshotOnOneStandby() throws Exception {
         try (Connection w = connect("CAUSAL"); Connection ro = connect("EVENTUAL")) {
             String t = table(w);
-            long replicaReads = stat(ro, "EVENTUAL", "REPLICA_READS");
+            long replicaReads = ShowStats.count(ro, "EVENTUAL", "REPLICA_READS");
             ro.setReadOnly(true);
             ro.setAutoCommit(false);
             int first = read(ro, t);
@@ -427,7 +417,7 @@ class PgLevelsTest {
             ro.setAutoCommit(true);
             ro.setReadOnly(false);
             assertEquals(42, read(ro, t), "after the transaction, the write is visible");
-            assertTrue(stat(ro, "EVENTUAL", "REPLICA_READS") > replicaReads, "a standby served it");
+            assertTrue(ShowStats.count(ro, "EVENTUAL", "REPLICA_READS") > replicaReads, "a standby served it");
         }
     }
 
