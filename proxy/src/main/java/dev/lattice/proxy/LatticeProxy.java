@@ -63,7 +63,8 @@ public final class LatticeProxy {
         ProxyConfig c = server.config();
         StringBuilder b = new StringBuilder();
         b.append("Lattice proxy listening on ").append(c.host()).append(':').append(server.port())
-                .append(" (PostgreSQL protocol v3").append(c.tls() ? ", TLS available" : "").append(")\n");
+                .append(" (PostgreSQL protocol v3").append(c.tls() ? ", TLS available" : "")
+                .append(", ").append(server.transport()).append(")\n");
         b.append("  cluster: ").append(c.clusterUrl()).append(" (primary + ")
                 .append(server.cluster().replicas().size()).append(" replicas)\n");
         b.append("  auth:    ").append(c.authMethod().configName());

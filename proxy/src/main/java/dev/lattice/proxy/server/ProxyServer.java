@@ -19,9 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -67,8 +65,8 @@ public final class ProxyServer implements AutoCloseable {
         this.sessionOptions = options;
         this.sslContext = sslContext;
         this.workers = Executors.newCachedThreadPool(daemons("lattice-session-", SESSION_STACK_SIZE));
-        this.boss = new MultiThreadIoEventLoopGroup(1, daemons("lattice-accept-"), NioIoHandler.newFactory());
-        this.io = new MultiThreadIoEventLoopGroup(0, daemons("lattice-io-"), NioIoHandler.newFactory());
+        this.boss = new MultiThreadIoEventLoopGroup(1, daemons("lattice-accept-"), Transport.handlers());
+        this.io = new MultiThreadIoEventLoopGroup(0, daemons("lattice-io-"), Transport.handlers());
     }
 
     /** Starts the cluster (or joins it, if this JVM runs it already) and binds the listen address. */
@@ -93,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
     private void bind() throws ConfigException, InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, io)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
@@ -117,6 +115,11 @@ public final class ProxyServer implements AutoCloseable {
             throw new ConfigException("host/port: cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** How the sockets are served: "epoll" or "nio". */
+    public String transport() {
+        return Transport.name();
     }
 
     /** The port actually bound (useful when port 0 was asked for). */
