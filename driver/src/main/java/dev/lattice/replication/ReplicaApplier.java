@@ -30,8 +30,6 @@ public final class ReplicaApplier implements Runnable {
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often a caught-up applier that applied something lately looks for new commits. */
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    /** How long after its last apply an applier polls, rather than parking until a commit wakes it. */
-    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** What {@link #step} returns when the replica has applied everything committed. */
     private static final long CAUGHT_UP = -1;
     private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -50,7 +48,8 @@ public final class ReplicaApplier implements Runnable {
     private volatile boolean stopped;
     /** Whether the applier is parked until woken: only then does a commit have to wake it. */
     private volatile boolean idle;
-    private long lastAppliedNanos = System.nanoTime() - ACTIVE_NANOS;
+    /** Whether the last step applied something: then the applier polls once before it parks until woken. */
+    private boolean appliedLately;
     private volatile boolean paused;
     private volatile long delayMillis;
     private volatile long applied = -1;
@@ -410,19 +409,21 @@ public final class ReplicaApplier implements Runnable {
             return TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(waitMillis, 50)));
         }
         apply(batch.subList(0, due));
-        lastAppliedNanos = System.nanoTime();
+        appliedLately = true;
         syncSequences();
         return 0;
     }
 
     /**
-     * Caught up: waits for the next commit. While commits came lately it looks again every
-     * POLL_NANOS without being woken, so the transactions of each interval share one H2 commit on
-     * the replica and the committing threads make no wake-up call; whoever waits for the replica
-     * nudges it. Idle for longer, it parks until a commit wakes it.
+     * Caught up: waits for the next commit. Right after applying something it looks again after
+     * POLL_NANOS without being woken: while commits come faster than that, each poll finds some,
+     * they share one H2 commit on the replica, and the committing threads make no wake-up call
+     * (whoever waits for the replica nudges it). A poll that finds nothing means commits are sparse:
+     * it then parks until a commit wakes it, so a lone commit is applied without a poll's delay.
      */
     private void awaitCommit() {
-        if (System.nanoTime() - lastAppliedNanos < ACTIVE_NANOS) {
+        if (appliedLately) {
+            appliedLately = false;
             LockSupport.parkNanos(this, POLL_NANOS);
             return;
         }
