@@ -3,7 +3,7 @@ package dev.lattice.routing;
 /**
  * A session's measured costs of the two ways to serve a read that no replica can serve yet:
  * reading the primary at once, or waiting for a replica. Moving averages of its own reads (one
- * eighth per sample), so the choice follows the machine; now and then it waits anyway, so the
+ * eighth per sample after the first), so the choice follows the machine; now and then it waits anyway, so the
  * cost of waiting keeps being measured while the primary is the cheaper way.
  */
 final class ReadCosts {
@@ -16,11 +16,16 @@ final class ReadCosts {
     private int sincePrimary;
 
     void primaryRead(long nanos) {
-        primaryReadNanos += (nanos - primaryReadNanos) >> 3;
+        primaryReadNanos = average(primaryReadNanos, nanos);
     }
 
     void waited(long nanos) {
-        waitNanos += (nanos - waitNanos) >> 3;
+        waitNanos = average(waitNanos, nanos);
+    }
+
+    /** The moving average with one more sample; the first sample is the average. */
+    private static long average(long average, long sample) {
+        return average == 0 ? Math.max(1, sample) : average + ((sample - average) >> 3);
     }
 
     /** Whether to read the primary rather than wait; true before either was measured. */
