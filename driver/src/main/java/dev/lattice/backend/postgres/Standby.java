@@ -38,6 +38,12 @@ final class Standby implements ReplicaNode {
         return applied() >= 0;
     }
 
+    /** Replaying as it should: readable, neither paused nor given an apply delay (a wait for it is short). */
+    @Override
+    public boolean catchingUp() {
+        return readable() && !node.paused() && StandbyAdmin.delayMillis(node.delay()) == 0;
+    }
+
     @Override
     public long applied() {
         if (!node.reachable() || !node.inRecovery()) {

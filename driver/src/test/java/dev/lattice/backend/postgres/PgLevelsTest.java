@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
 import dev.lattice.testing.ShowStats;
 import dev.lattice.testing.PgCluster;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,6 +118,39 @@ class PgLevelsTest {
             }
             assertTrue(stale, "EVENTUAL reads the paused standby and misses its own write");
         }
+    }
+
+    /**
+     * A read of the session's fresh write goes to the primary at once only while a standby replays
+     * as it should (issue 12): with both paused it waits for one, then falls back, as the timeout says.
+     */
+    @Test
+    void aReadOfAFreshWriteWaitsWhileEveryStandbyIsPaused() throws Exception {
+        try (Connection ryw = connect("READ_YOUR_WRITES")) {
+            String t = table(ryw);
+            admin("ALTER REPLICA replica1 PAUSE");
+            admin("ALTER REPLICA replica2 PAUSE");
+            Await.until("both standbys to show PAUSED", Duration.ofSeconds(10), () -> pausedStandbys(ryw) == 2);
+            long waits = ShowStats.count(ryw, "READ_YOUR_WRITES", "WAITS");
+            long fallbacks = ShowStats.count(ryw, "READ_YOUR_WRITES", "FALLBACKS");
+            write(ryw, t, 1);
+            assertEquals(1, read(ryw, t), "the fallback reads the primary");
+            assertEquals(waits + 1, ShowStats.count(ryw, "READ_YOUR_WRITES", "WAITS"),
+                    "it waited for a standby rather than read the primary at once");
+            assertEquals(fallbacks + 1, ShowStats.count(ryw, "READ_YOUR_WRITES", "FALLBACKS"));
+        }
+    }
+
+    private static int pausedStandbys(Connection c) {
+        int paused = 0;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
+            while (rs.next()) {
+                paused += "PAUSED".equals(rs.getString("STATE")) ? 1 : 0;
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+        return paused;
     }
 
     @Test
