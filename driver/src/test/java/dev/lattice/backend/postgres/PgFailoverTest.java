@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,10 @@ class PgFailoverTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong writeErrors = new AtomicLong();
         AtomicLong wentBack = new AtomicLong();
+        // where in the failover a read went back, and what the cluster looked like then (for a diagnosis)
+        AtomicInteger phase = new AtomicInteger();
+        long[] wentBackByPhase = new long[4];
+        AtomicReference<String> firstWentBack = new AtomicReference<>();
         AtomicInteger total = new AtomicInteger();
         List<Thread> writers = new ArrayList<>();
         List<Throwable> unexpected = new ArrayList<>();
@@ -74,8 +79,17 @@ class PgFailoverTest {
                             // the session reads its own writes back: never fewer than it has acknowledged
                             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM acked WHERE writer = " + writer)) {
                                 rs.next();
-                                if (rs.getInt(1) < acked.get(writer).size()) {
+                                int seen = rs.getInt(1);
+                                if (seen < acked.get(writer).size()) {
                                     wentBack.incrementAndGet();
+                                    int at = phase.get();
+                                    synchronized (wentBackByPhase) {
+                                        wentBackByPhase[at]++;
+                                    }
+                                    if (firstWentBack.get() == null) {
+                                        firstWentBack.compareAndSet(null, "writer " + writer + " read " + seen + " of "
+                                                + acked.get(writer).size() + " in phase " + at + "; " + replicas(s));
+                                    }
                                 }
                             }
                         } catch (SQLException e) {
@@ -95,6 +109,7 @@ class PgFailoverTest {
         try {
             Await.until("200 acknowledged writes", Duration.ofSeconds(60), () -> total.get() >= 200);
             pg.kill(0);
+            phase.set(1);
             long killed = System.nanoTime();
             // writes fail at once with 08006 while no primary is reachable; reads go on
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -122,6 +137,7 @@ class PgFailoverTest {
             int other = promoted == 1 ? 2 : 1;
             long beforePromote = System.nanoTime();
             pg.promote(promoted);
+            phase.set(2);
             pg.follow(other, promoted);
             int ackedAtPromotion = total.get();
             Await.until("writers to resume on the new primary", Duration.ofSeconds(60),
@@ -130,6 +146,7 @@ class PgFailoverTest {
 
             // the old primary comes back on its old timeline: fenced, no writes
             pg.startNode(0);
+            phase.set(3);
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 Await.until("the restarted old primary to be reported FENCED", Duration.ofSeconds(30),
                         () -> "FENCED".equals(state(s, "primary")));
@@ -144,7 +161,9 @@ class PgFailoverTest {
             }
         }
         assertTrue(unexpected.isEmpty(), "writers could not connect: " + unexpected);
-        assertEquals(0, wentBack.get(), "a session read fewer of its writes than it had acknowledged");
+        assertEquals(0, wentBack.get(), "a session read fewer of its writes than it had acknowledged; by phase"
+                + " (0 before the kill, 1 no primary, 2 promoted, 3 old primary back) "
+                + java.util.Arrays.toString(wentBackByPhase) + "; first: " + firstWentBack.get());
         assertTrue(writeErrors.get() > 0, "writes failed while no primary was reachable");
         int newPrimary = pg.primary();
         Set<String> onNewPrimary = keys(pg, newPrimary);
@@ -187,6 +206,21 @@ class PgFailoverTest {
             }
         }
         return node;
+    }
+
+    /** SHOW REPLICAS as one line: name, state, applied_lsn, in_sync_set, timeline of each node. */
+    private static String replicas(Statement s) {
+        StringBuilder b = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
+            while (rs.next()) {
+                b.append(rs.getString("NAME")).append(' ').append(rs.getString("STATE")).append(' ')
+                        .append(rs.getString("APPLIED_LSN")).append(" sync=").append(rs.getString("IN_SYNC_SET"))
+                        .append(" tl=").append(rs.getString("TIMELINE")).append("; ");
+            }
+        } catch (SQLException e) {
+            b.append("SHOW REPLICAS failed: ").append(e.getMessage());
+        }
+        return b.toString();
     }
 
     private static String state(Statement s, String name) {
