@@ -82,18 +82,8 @@ final class PgColumnNames {
 
     /** PostgreSQL's name for the item t[from, to), or null where H2's is the same or the item is aliased. */
     private static String figure(List<Token> t, int from, int to) {
-        int cast = -1;
-        int depth = 0;
-        for (int i = from; i + 1 < to; i++) {
-            Token k = t.get(i);
-            if (k.isSymbol('(') || k.isSymbol('[')) {
-                depth++;
-            } else if (k.isSymbol(')') || k.isSymbol(']')) {
-                depth--;
-            } else if (depth == 0 && k.isSymbol(':') && t.get(i + 1).isSymbol(':')) {
-                cast = i; // the last top-level cast names the item
-            }
-        }
+        // the last top-level cast names the item
+        int cast = PgTokens.lastPairAtTopLevel(t, from, to, (a, b) -> a.isSymbol(':') && b.isSymbol(':'));
         if (cast > from) {
             String type = typeName(t, cast + 2, to);
             if (type == null) {
@@ -138,19 +128,8 @@ final class PgColumnNames {
         if (last.type() != Type.STRING && last.type() != Type.NUMBER) {
             return false;
         }
-        int depth = 0;
-        for (int i = from; i + 1 < to; i++) {
-            Token k = t.get(i);
-            if (k.isSymbol('(') || k.isSymbol('[')) {
-                depth++;
-            } else if (k.isSymbol(')') || k.isSymbol(']')) {
-                depth--;
-            } else if (depth == 0 && (k.isSymbol('-') || k.isSymbol('#')) && t.get(i + 1).isSymbol('>')
-                    && k.end() == t.get(i + 1).start()) {
-                return true;
-            }
-        }
-        return false;
+        return PgTokens.lastPairAtTopLevel(t, from, to, (a, b) -> (a.isSymbol('-') || a.isSymbol('#'))
+                && b.isSymbol('>') && a.end() == b.start()) >= 0;
     }
 
     /** A function call's name, for {@code [schema.]f(…) [FILTER (…)] [OVER (…) | OVER w]} exactly; else null. */

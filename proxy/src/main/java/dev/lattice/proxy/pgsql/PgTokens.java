@@ -3,6 +3,7 @@ package dev.lattice.proxy.pgsql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiPredicate;
 
 /**
  * Statement text as PostgreSQL's lexer splits it, for {@link PgRewriter}: words (upper-cased),
@@ -64,6 +65,26 @@ public final class PgTokens {
             }
         }
         return -1;
+    }
+
+    /**
+     * The last i in [from, to - 1) outside every () and [] of that range where the tokens t[i] and
+     * t[i + 1] make the pair asked for (an operator of two symbols), or -1 when none does.
+     */
+    public static int lastPairAtTopLevel(List<Token> t, int from, int to, BiPredicate<Token, Token> pair) {
+        int found = -1;
+        int depth = 0;
+        for (int i = from; i + 1 < to; i++) {
+            Token k = t.get(i);
+            if (k.isSymbol('(') || k.isSymbol('[')) {
+                depth++;
+            } else if (k.isSymbol(')') || k.isSymbol(']')) {
+                depth--;
+            } else if (depth == 0 && pair.test(k, t.get(i + 1))) {
+                found = i;
+            }
+        }
+        return found;
     }
 
     /** The index of the '(' that the ')' at {@code close} closes, or -1 when none does. */
