@@ -28,7 +28,7 @@ public final class ReplicaApplier implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
     private static final int BATCH = 256;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** How often a caught-up applier that applied something lately looks for new commits. */
+    /** How long after applying an applier looks once more for new commits before it parks until woken. */
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     /** What {@link #step} returns when the replica has applied everything committed. */
     private static final long CAUGHT_UP = -1;
