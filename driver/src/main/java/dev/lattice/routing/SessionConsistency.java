@@ -179,17 +179,18 @@ public final class SessionConsistency {
      * @return a warning when QUORUM gave up waiting with FALLBACK PRIMARY, else null
      */
     SQLWarning afterCommit(long lsn) throws SQLException {
+        long epoch = backend.epoch();
         position.rebase(backend);
         position.wrote(lsn);
         router.readFrom(lsn);
         unbounded = 0; // a commit's position is past everything read before it
         ConsistencyLevel level = spec.getLevel();
         if (level == ConsistencyLevel.STRONG) {
-            SQLWarning warning = awaitSyncSet(lsn);
+            SQLWarning warning = awaitSyncSet(epoch, lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
             return warning;
         } else if (level == ConsistencyLevel.QUORUM && !backend.replicas().isEmpty()) {
-            SQLWarning warning = awaitQuorum(lsn);
+            SQLWarning warning = awaitQuorum(epoch, lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
             return warning;
         }
@@ -202,7 +203,7 @@ public final class SessionConsistency {
      * the primary alone: that is said (a warning, or LT001 with FALLBACK ERROR), never acknowledged
      * as STRONG in silence.
      */
-    private SQLWarning awaitSyncSet(long lsn) throws SQLException {
+    private SQLWarning awaitSyncSet(long epoch, long lsn) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
         int applied = 0;
         for (ReplicaNode r : backend.replicas()) {
@@ -228,12 +229,23 @@ public final class SessionConsistency {
         if (applied > 0 || backend.replicas().isEmpty()) {
             return null;
         }
-        return shortOfReplicas(ConsistencyLevel.STRONG, "COMMIT is durable on the primary (LSN " + lsn
+        return shortOfReplicas(ConsistencyLevel.STRONG, epoch, lsn, "COMMIT is durable on the primary (LSN " + lsn
                 + ") but no replica is in STRONG's synchronous set to have applied it (" + router.lagReport() + ")");
     }
 
-    /** A commit that reached fewer replicas than its level promises: a warning, or LT001 with FALLBACK ERROR. */
-    private SQLWarning shortOfReplicas(ConsistencyLevel level, String message) throws SQLException {
+    /**
+     * A commit that reached fewer replicas than its level promises: a warning, or LT001 with
+     * FALLBACK ERROR. When the primary that took it is gone by then, it is durable nowhere a
+     * failover keeps: 08007, never an acknowledgement.
+     */
+    private SQLWarning shortOfReplicas(ConsistencyLevel level, long epoch, long lsn, String message)
+            throws SQLException {
+        if (primaryLost(epoch)) {
+            cluster.routingStats().increment(level, Counter.ERRORS);
+            throw new SQLException("The primary was lost after COMMIT (LSN " + lsn + ") and before the replicas "
+                    + level + " waits for had applied it: the transaction may not survive the failover. Check "
+                    + "whether it did before running it again (" + router.lagReport() + ")", "08007");
+        }
         if (fallback == Fallback.ERROR) {
             cluster.routingStats().increment(level, Counter.ERRORS);
             throw new SQLException(message, Router.NO_REPLICA_IN_TIME);
@@ -242,7 +254,7 @@ public final class SessionConsistency {
         return new SQLWarning(message, "01000");
     }
 
-    private SQLWarning awaitQuorum(long lsn) throws SQLException {
+    private SQLWarning awaitQuorum(long epoch, long lsn) throws SQLException {
         int w = Quorums.write(spec, backend.replicas().size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied;
@@ -264,8 +276,19 @@ public final class SessionConsistency {
         if (applied >= w) {
             return null;
         }
-        return shortOfReplicas(ConsistencyLevel.QUORUM, "COMMIT is durable on the primary (LSN " + lsn + ") but only "
+        return shortOfReplicas(ConsistencyLevel.QUORUM, epoch, lsn, "COMMIT is durable on the primary (LSN " + lsn + ") but only "
                 + applied + " of the " + w + " replicas of " + spec + " applied it within " + timeoutMillis + " ms");
+    }
+
+    /** Whether the primary that took a commit in this epoch is gone: a failover since, or no answer from it now. */
+    private boolean primaryLost(long epoch) {
+        try {
+            backend.primary();
+            backend.readIndex(nodes); // a PostgreSQL primary is asked, and fails to answer when it is gone
+        } catch (SQLException e) {
+            return true;
+        }
+        return backend.epoch() != epoch;
     }
 
     private int appliedCount(long lsn) {

@@ -217,6 +217,18 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /** Stops a standby's WAL receiver ({@code primary_conninfo = ''}): it stays readable and receives nothing new. */
+    public void stopStreaming(int standby) {
+        checkStandby(standby);
+        try (Connection c = connect(standby); Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+            s.execute("SELECT pg_reload_conf()");
+            Await.until("node " + standby + " to stop streaming", TIMEOUT, () -> !receives(s));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not stop node " + standby + " streaming", e);
+        }
+    }
+
     /** Waits until the standby has replayed the WAL the primary had written when this was called. */
     public void awaitReplayed(int standby, Duration timeout) {
         checkStandby(standby);
@@ -344,6 +356,14 @@ public final class PgCluster implements AutoCloseable {
         try (ResultSet rs = s.executeQuery("SELECT status = 'streaming' AND sender_port = " + port
                 + " FROM pg_stat_wal_receiver")) {
             return rs.next() && rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean receives(Statement s) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_wal_receiver WHERE pid IS NOT NULL")) {
+            return rs.next() && rs.getInt(1) > 0;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -166,17 +166,23 @@ public final class PgBackend implements ClusterBackend {
 
     /** The primary is the one node out of recovery on the newest timeline seen; none when there are two. */
     private synchronized void elect() {
+        List<PgNode.Seen> seen = new ArrayList<>(nodes.size());
         long newest = epoch;
         for (PgNode n : nodes) {
-            if (n.reachable() && !n.inRecovery()) {
-                newest = Math.max(newest, n.timeline());
+            PgNode.Seen s = n.seen(); // one poll's answer per node: role, timeline and position agree
+            seen.add(s);
+            if (s.reachable() && !s.inRecovery()) {
+                newest = Math.max(newest, s.timeline());
             }
         }
         PgNode chosen = null;
+        PgNode.Seen chosenSeen = null;
         int claimants = 0;
-        for (PgNode n : nodes) {
-            if (n.reachable() && !n.inRecovery() && n.timeline() == newest) {
-                chosen = n;
+        for (int i = 0; i < nodes.size(); i++) {
+            PgNode.Seen s = seen.get(i);
+            if (s.reachable() && !s.inRecovery() && s.timeline() == newest) {
+                chosen = nodes.get(i);
+                chosenSeen = s;
                 claimants++;
             }
         }
@@ -191,15 +197,18 @@ public final class PgBackend implements ClusterBackend {
             return;
         }
         if (newest > epoch) {
+            long kept = chosenSeen.position();
             if (epoch > 0) {
-                long fork = chosen.replayed();
+                long fork = chosenSeen.replayed();
                 for (long t = epoch; t < newest; t++) {
                     forks.putIfAbsent(t, fork < 0 ? Long.MAX_VALUE : fork);
                 }
+                // C never falls below what the new timeline kept of the old history
+                kept = Math.max(kept, fork < 0 ? -1 : Math.min(committed, fork));
                 LOG.info("PostgreSQL failover: {} is the primary on timeline {} (forked at {})", chosen.node().name(),
                         newest, WalPosition.format(fork));
             }
-            committed = chosen.position();
+            committed = kept;
             epoch = newest;
         }
         if (primary != chosen && primary != null) {

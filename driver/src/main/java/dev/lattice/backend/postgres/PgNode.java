@@ -37,15 +37,9 @@ final class PgNode implements Runnable {
     private volatile boolean stopped;
     private Connection connection;
 
-    private volatile boolean reachable;
-    private volatile boolean inRecovery;
-    private volatile long timeline;
-    private volatile long position = -1;
-    private volatile long replayed = -1;
-    private volatile boolean paused;
-    private volatile String delay = "0";
+    /** What one poll saw, published whole: a reader never mixes one poll's role with another's position. */
+    private volatile Seen seen = new Seen(false, false, 0, -1, -1, false, "0");
     private volatile String lastError;
-    private volatile long polls;
 
     PgNode(Node node, long intervalMillis, PgBackend backend) {
         this.node = node;
@@ -69,18 +63,10 @@ final class PgNode implements Runnable {
             boolean recovery = rs.getBoolean(1);
             long at = WalPosition.parse(rs.getString(2));
             int tli = rs.getInt(3);
-            boolean tliKnown = !rs.wasNull();
-            replayed = WalPosition.parse(rs.getString(4));
-            paused = !"not paused".equals(rs.getString(5));
-            delay = rs.getString(6);
-            inRecovery = recovery;
-            if (tliKnown && tli > 0) {
-                timeline = tli;
-            }
-            position = at;
-            reachable = true;
+            boolean tliKnown = !rs.wasNull() && tli > 0;
+            seen = new Seen(true, recovery, tliKnown ? tli : seen.timeline(), at, WalPosition.parse(rs.getString(4)),
+                    !"not paused".equals(rs.getString(5)), rs.getString(6));
             lastError = null;
-            polls++;
             if (!recovery) {
                 backend.primaryAt(this, sent, at);
             }
@@ -103,16 +89,16 @@ final class PgNode implements Runnable {
                 unreachable(e);
             }
             backend.polled();
-            LockSupport.parkNanos(this, reachable ? intervalNanos : intervalNanos * 10);
+            LockSupport.parkNanos(this, seen.reachable() ? intervalNanos : intervalNanos * 10);
         }
         close();
     }
 
     private void unreachable(Exception e) {
-        boolean was = reachable;
-        reachable = false;
+        Seen was = seen;
+        seen = was.unreachable();
         String message = String.valueOf(e.getMessage());
-        if (was || !message.equals(lastError)) {
+        if (was.reachable() || !message.equals(lastError)) {
             LOG.warn("PostgreSQL node {} is unreachable: {}", node.name(), message);
         }
         lastError = message;
@@ -143,50 +129,39 @@ final class PgNode implements Runnable {
         }
     }
 
-    boolean reachable() {
-        return reachable;
-    }
-
-    boolean inRecovery() {
-        return inRecovery;
+    /** What the last poll saw. */
+    Seen seen() {
+        return seen;
     }
 
     /** The node's timeline: of its WAL for a primary, of what it receives for a standby (last known). */
     long timeline() {
-        return timeline;
+        return seen.timeline();
     }
 
-    /** Seeds the timeline of a standby that is not streaming yet: the one it follows. */
+    /** Seeds the timeline of a standby that is not streaming yet: the one it follows (before polling starts). */
     void assumeTimeline(long tli) {
-        if (timeline == 0) {
-            timeline = tli;
+        if (seen.timeline() == 0) {
+            seen = seen.onTimeline(tli);
         }
     }
 
-    /** The standby's replay position, or the primary's insert position; -1 before the first poll. */
-    long position() {
-        return position;
-    }
+    /**
+     * One poll's answer: whether the node was reachable and in recovery; its timeline; its
+     * position (the replay position of a standby, the insert position of a primary, -1 before the
+     * first poll); {@code pg_last_wal_replay_lsn()} (on a promoted node, where its recovery ended:
+     * the fork of its timeline); whether replay is paused; and recovery_min_apply_delay as
+     * PostgreSQL shows it ("0", "500ms", "2s").
+     */
+    record Seen(boolean reachable, boolean inRecovery, long timeline, long position, long replayed, boolean paused,
+                String delay) {
 
-    /** pg_last_wal_replay_lsn(): on a promoted node, where its recovery ended (the fork of its timeline). */
-    long replayed() {
-        return replayed;
-    }
+        Seen unreachable() {
+            return new Seen(false, inRecovery, timeline, position, replayed, paused, delay);
+        }
 
-    boolean paused() {
-        return paused;
-    }
-
-    /** recovery_min_apply_delay as PostgreSQL shows it ("0", "500ms", "2s"). */
-    String delay() {
-        return delay;
-    }
-
-    String lastError() {
-        return lastError;
-    }
-
-    long polls() {
-        return polls;
+        Seen onTimeline(long tli) {
+            return new Seen(reachable, inRecovery, tli, position, replayed, paused, delay);
+        }
     }
 }

@@ -41,15 +41,20 @@ final class Standby implements ReplicaNode {
     /** Replaying as it should: readable, neither paused nor given an apply delay (a wait for it is short). */
     @Override
     public boolean catchingUp() {
-        return readable() && !node.paused() && StandbyAdmin.delayMillis(node.delay()) == 0;
+        PgNode.Seen s = node.seen();
+        return applied(s) >= 0 && !s.paused() && StandbyAdmin.delayMillis(s.delay()) == 0;
     }
 
     @Override
     public long applied() {
-        if (!node.reachable() || !node.inRecovery()) {
+        return applied(node.seen());
+    }
+
+    private long applied(PgNode.Seen s) {
+        if (!s.reachable() || !s.inRecovery()) {
             return -1;
         }
-        return backend.inCurrentHistory(node.timeline(), node.position());
+        return backend.inCurrentHistory(s.timeline(), s.position());
     }
 
     @Override
@@ -94,10 +99,11 @@ final class Standby implements ReplicaNode {
 
     /** After a poll: a readable standby that has caught up joins the set; one that cannot be read leaves it. */
     void updateSyncSet(long committed) {
-        long at = applied();
+        PgNode.Seen s = node.seen();
+        long at = applied(s);
         if (at < 0) {
             leaveSyncSet();
-        } else if (!inSyncSet && !node.paused() && at >= committed) {
+        } else if (!inSyncSet && !s.paused() && at >= committed) {
             // Join first, then read C: a commit that did not see this standby in the set has already
             // raised C, so no STRONG read is served here before it has that commit too.
             joinedAtLsn = Long.MAX_VALUE;
@@ -122,15 +128,16 @@ final class Standby implements ReplicaNode {
 
     @Override
     public String stateName() {
-        if (!node.reachable()) {
+        PgNode.Seen s = node.seen();
+        if (!s.reachable()) {
             return "UNREACHABLE";
         }
-        if (!node.inRecovery()) {
+        if (!s.inRecovery()) {
             return backend.isPrimary(node) ? "PRIMARY" : "FENCED";
         }
-        if (applied() < 0) {
+        if (applied(s) < 0) {
             return "DIVERGED";
         }
-        return node.paused() ? "PAUSED" : "ONLINE";
+        return s.paused() ? "PAUSED" : "ONLINE";
     }
 }

@@ -29,21 +29,22 @@ final class StandbyAdmin {
         rs.addColumn("TIMELINE", Types.BIGINT, 19, 0);
         long committed = backend.committedLsn();
         for (PgNode n : nodes) {
+            PgNode.Seen seen = n.seen();
             Standby standby = standbyOf(backend, n);
             boolean primary = backend.isPrimary(n);
             long applied = primary ? committed : standby == null ? -1 : standby.applied();
             // a configured primary that came back as a standby is not routed to: it has no Standby
             String state = primary ? "ONLINE" : standby != null ? standby.stateName()
-                    : !n.reachable() ? "UNREACHABLE" : n.inRecovery() ? "NOT_ROUTED" : "FENCED";
+                    : !seen.reachable() ? "UNREACHABLE" : seen.inRecovery() ? "NOT_ROUTED" : "FENCED";
             boolean known = applied >= 0;
             rs.addRow(n.node().name(), primary ? "PRIMARY" : "REPLICA", n.node().safeUrl(), state,
                     known ? applied : null,
                     known ? Math.max(0, committed - applied) : null,
                     primary ? Long.valueOf(0) : known ? standby.lagMillis() : null,
                     primary || standby == null ? null : standby.inSyncSet(),
-                    delayMillis(n.delay()),
-                    WalPosition.format(known ? applied : n.position()),
-                    n.timeline() == 0 ? null : n.timeline());
+                    delayMillis(seen.delay()),
+                    WalPosition.format(known ? applied : seen.position()),
+                    seen.timeline() == 0 ? null : seen.timeline());
         }
         return rs;
     }

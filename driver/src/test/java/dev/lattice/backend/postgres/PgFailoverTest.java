@@ -1,6 +1,7 @@
 package dev.lattice.backend.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.ClusterRegistry;
@@ -18,7 +19,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,7 +127,7 @@ class PgFailoverTest {
                 });
                 System.out.printf("first 08006 %d ms after the kill%n", (System.nanoTime() - killed) / 1_000_000);
                 long t0 = System.nanoTime();
-                SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                SQLException e = assertThrows(SQLException.class,
                         () -> s.executeUpdate("INSERT INTO acked VALUES (99, 2)"));
                 assertEquals("08006", e.getSQLState());
                 assertTrue(e.getMessage().contains("No PostgreSQL primary is reachable"), e.getMessage());
@@ -247,6 +251,64 @@ class PgFailoverTest {
         return keys;
     }
 
+    /**
+     * A STRONG commit whose primary dies before any standby has received it is not acknowledged:
+     * it fails with 08007 (whether it survives is up to the failover), and the standby promoted
+     * next indeed lacks it. At CAUSAL, whose commit returns after the primary's, the same kind of
+     * write is acknowledged and then lost: the anomaly STRONG's wait is there to prevent.
+     */
+    @Test
+    void aStrongCommitWhosePrimaryDiesBeforeAnyStandbyHasItIsNotAcknowledged() throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&consistency=STRONG&failureTimeout=3000";
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+                s.execute("INSERT INTO t VALUES (1)");
+                pg.stopStreaming(1);
+                pg.stopStreaming(2);
+                s.execute("SET CONSISTENCY CAUSAL");
+                assertEquals(1, s.executeUpdate("INSERT INTO t VALUES (2)"), "CAUSAL waits for no standby");
+                s.execute("SET CONSISTENCY STRONG");
+                CompletableFuture<Integer> strong = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return s.executeUpdate("INSERT INTO t VALUES (3)");
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                try (Connection direct = pg.connect(0); Statement d = direct.createStatement()) {
+                    Await.until("the STRONG insert to be committed on the primary", Duration.ofSeconds(30),
+                            () -> keys(d, "t").contains("3") || strong.isDone());
+                }
+                assertTrue(!strong.isDone(), "the STRONG commit waits for the standbys, which receive nothing");
+                pg.kill(0);
+                ExecutionException failed = assertThrows(ExecutionException.class, () -> strong.get(60, TimeUnit.SECONDS));
+                SQLException e = (SQLException) failed.getCause();
+                assertEquals("08007", e.getSQLState(), e.getMessage());
+                assertTrue(e.getMessage().contains("primary"), e.getMessage());
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+            pg.promote(1);
+            try (Connection promoted = pg.connect(1); Statement d = promoted.createStatement()) {
+                assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby has the write acknowledged at STRONG "
+                        + "before streaming stopped, and neither the one acknowledged at CAUSAL nor the failed one");
+            }
+        }
+    }
+
+    private static Set<String> keys(Statement s, String table) {
+        Set<String> keys = new HashSet<>();
+        try (ResultSet rs = s.executeQuery("SELECT id FROM " + table)) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return keys;
+    }
+
     @Test
     void aStandbyAndThePrimaryRestartedAreUsedAgain() throws Exception {
         try (PgCluster pg = PgCluster.start(2)) {
@@ -291,12 +353,12 @@ class PgFailoverTest {
     void aWrongPasswordOrAnUnreachableNodeAtStartIsAnErrorNamingTheNode() throws Exception {
         try (PgCluster pg = PgCluster.start(1)) {
             String wrong = pg.latticeUrl().replace("password=lattice", "password=wrong");
-            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            SQLException e = assertThrows(SQLException.class,
                     () -> DriverManager.getConnection(wrong));
             assertTrue(e.getMessage().contains("primary"), e.getMessage());
             assertEquals("28P01", e.getSQLState(), e.getMessage());
             pg.stop(1);
-            SQLException down = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+            SQLException down = assertThrows(SQLException.class,
                     () -> DriverManager.getConnection(pg.latticeUrl()));
             assertTrue(down.getMessage().contains("replica1"), down.getMessage());
             assertTrue(down.getSQLState().startsWith("08"), down.getSQLState());
