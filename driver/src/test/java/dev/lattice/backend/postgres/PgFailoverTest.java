@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Failover done by PostgreSQL's tools under a STRONG write load (SPEC §7): while no primary is
@@ -252,15 +254,16 @@ class PgFailoverTest {
     }
 
     /**
-     * A STRONG commit whose primary dies before any standby has received it is not acknowledged:
-     * it fails with 08007 (whether it survives is up to the failover), and the standby promoted
-     * next indeed lacks it. At CAUSAL, whose commit returns after the primary's, the same kind of
-     * write is acknowledged and then lost: the anomaly STRONG's wait is there to prevent.
+     * A STRONG or QUORUM commit whose primary dies before any standby has received it is not
+     * acknowledged: it fails with 08007 (whether it survives is up to the failover), and the
+     * standby promoted next indeed lacks it. At CAUSAL, whose commit returns after the primary's,
+     * the same kind of write is acknowledged and then lost: the anomaly the wait is there to prevent.
      */
-    @Test
-    void aStrongCommitWhosePrimaryDiesBeforeAnyStandbyHasItIsNotAcknowledged() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"STRONG", "QUORUM"})
+    void aCommitWhosePrimaryDiesBeforeAnyStandbyHasItIsNotAcknowledged(String level) throws Exception {
         try (PgCluster pg = PgCluster.start(2)) {
-            String url = pg.latticeUrl() + "&consistency=STRONG&failureTimeout=3000";
+            String url = pg.latticeUrl() + "&consistency=" + level + "&failureTimeout=3000&consistencyTimeout=3000";
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t (id int PRIMARY KEY)");
                 s.execute("INSERT INTO t VALUES (1)");
@@ -268,8 +271,8 @@ class PgFailoverTest {
                 pg.stopStreaming(2);
                 s.execute("SET CONSISTENCY CAUSAL");
                 assertEquals(1, s.executeUpdate("INSERT INTO t VALUES (2)"), "CAUSAL waits for no standby");
-                s.execute("SET CONSISTENCY STRONG");
-                CompletableFuture<Integer> strong = CompletableFuture.supplyAsync(() -> {
+                s.execute("SET CONSISTENCY " + level);
+                CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
                     try {
                         return s.executeUpdate("INSERT INTO t VALUES (3)");
                     } catch (SQLException e) {
@@ -277,12 +280,12 @@ class PgFailoverTest {
                     }
                 });
                 try (Connection direct = pg.connect(0); Statement d = direct.createStatement()) {
-                    Await.until("the STRONG insert to be committed on the primary", Duration.ofSeconds(30),
-                            () -> keys(d, "t").contains("3") || strong.isDone());
+                    Await.until("the " + level + " insert to be committed on the primary", Duration.ofSeconds(30),
+                            () -> keys(d, "t").contains("3") || waiting.isDone());
                 }
-                assertTrue(!strong.isDone(), "the STRONG commit waits for the standbys, which receive nothing");
+                assertTrue(!waiting.isDone(), "the " + level + " commit waits for the standbys, which receive nothing");
                 pg.kill(0);
-                ExecutionException failed = assertThrows(ExecutionException.class, () -> strong.get(60, TimeUnit.SECONDS));
+                ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(60, TimeUnit.SECONDS));
                 SQLException e = (SQLException) failed.getCause();
                 assertEquals("08007", e.getSQLState(), e.getMessage());
                 assertTrue(e.getMessage().contains("primary"), e.getMessage());
@@ -291,7 +294,7 @@ class PgFailoverTest {
             }
             pg.promote(1);
             try (Connection promoted = pg.connect(1); Statement d = promoted.createStatement()) {
-                assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby has the write acknowledged at STRONG "
+                assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby has the write acknowledged at " + level + " "
                         + "before streaming stopped, and neither the one acknowledged at CAUSAL nor the failed one");
             }
         }
