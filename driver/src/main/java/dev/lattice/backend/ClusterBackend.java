@@ -64,7 +64,10 @@ public interface ClusterBackend extends AutoCloseable {
     /** A session's transaction on the primary. */
     PrimaryTransaction transaction(SessionContext session, PrimaryLink link, SessionLocks locks);
 
-    /** Prepares a new connection to a replica for a session's reads: autocommit, read-only. */
+    /**
+     * Prepares a connection to a replica for a session's reads, when opened and after a read-only
+     * transaction; by default autocommit and read-only.
+     */
     default void openedReplica(Connection replica) throws SQLException {
         replica.setAutoCommit(true);
         replica.setReadOnly(true);

@@ -227,7 +227,11 @@ public final class Session implements SessionContext, AutoCloseable {
 
     /** A read-only transaction reads one replica as one snapshot, from its first statement on. */
     private void beginSnapshot(Connection replica) throws SQLException {
-        replica.setAutoCommit(false);
+        if (replica.getAutoCommit()) {
+            replica.setAutoCommit(false);
+        } else {
+            replica.commit(); // ends a standing read transaction: the snapshot starts at the next read
+        }
         replica.setTransactionIsolation(backend.snapshotIsolation());
     }
 
@@ -244,7 +248,7 @@ public final class Session implements SessionContext, AutoCloseable {
                         replica.rollback();
                     }
                     replica.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                    replica.setAutoCommit(true);
+                    backend.openedReplica(replica);
                 } catch (SQLException e) {
                     nodes.drop(node);
                 }
