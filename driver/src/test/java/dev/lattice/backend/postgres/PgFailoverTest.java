@@ -285,7 +285,8 @@ class PgFailoverTest {
                 }
                 assertTrue(!waiting.isDone(), "the " + level + " commit waits for the standbys, which receive nothing");
                 pg.kill(0);
-                ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(60, TimeUnit.SECONDS));
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> waiting.get(60, TimeUnit.SECONDS));
                 SQLException e = (SQLException) failed.getCause();
                 assertEquals("08007", e.getSQLState(), e.getMessage());
                 assertTrue(e.getMessage().contains("primary"), e.getMessage());
@@ -294,8 +295,9 @@ class PgFailoverTest {
             }
             pg.promote(1);
             try (Connection promoted = pg.connect(1); Statement d = promoted.createStatement()) {
-                assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby has the write acknowledged at " + level + " "
-                        + "before streaming stopped, and neither the one acknowledged at CAUSAL nor the failed one");
+                assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby has the write acknowledged at "
+                        + level + " before streaming stopped, and neither the one acknowledged at CAUSAL nor the "
+                        + "failed one");
             }
         }
     }
