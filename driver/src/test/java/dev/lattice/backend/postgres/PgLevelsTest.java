@@ -141,6 +141,52 @@ class PgLevelsTest {
         }
     }
 
+    /**
+     * Both standbys replay as they should but are held before the session's write: each has a
+     * transaction reading the table, which the replay of an ACCESS EXCLUSIVE lock taken on the
+     * primary waits for (a recovery conflict, up to max_standby_streaming_delay). The read of the
+     * write then goes to the primary at once instead of waiting (issue 12).
+     */
+    @Test
+    void aReadOfAFreshWriteReadsThePrimaryAtOnceWhileStandbysAreReplaying() throws Exception {
+        try (Connection ryw = connect("READ_YOUR_WRITES")) {
+            String t = table(ryw);
+            List<Connection> holds = new ArrayList<>();
+            try {
+                for (int standby = 1; standby <= 2; standby++) {
+                    Connection hold = pg.connect(standby);
+                    holds.add(hold);
+                    hold.setAutoCommit(false);
+                    try (Statement s = hold.createStatement()) {
+                        s.executeQuery("SELECT count(*) FROM " + t).close();
+                    }
+                }
+                try (Connection p = pg.connect(0); Statement s = p.createStatement()) {
+                    p.setAutoCommit(false);
+                    s.execute("LOCK TABLE " + t + " IN ACCESS EXCLUSIVE MODE");
+                    p.commit();
+                }
+                long waits = ShowStats.count(ryw, "READ_YOUR_WRITES", "WAITS");
+                long primaryReads = ShowStats.count(ryw, "READ_YOUR_WRITES", "PRIMARY_READS");
+                write(ryw, t, 1);
+                assertEquals(1, read(ryw, t), "the read sees the session's write");
+                assertEquals(waits, ShowStats.count(ryw, "READ_YOUR_WRITES", "WAITS"), "it did not wait");
+                assertEquals(primaryReads + 1, ShowStats.count(ryw, "READ_YOUR_WRITES", "PRIMARY_READS"));
+                for (Connection hold : holds) {
+                    try (Statement s = hold.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM " + t)) {
+                        assertTrue(rs.next());
+                        assertEquals(0, rs.getInt(1), "the standby had not replayed the write");
+                    }
+                }
+            } finally {
+                for (Connection hold : holds) {
+                    hold.rollback();
+                    hold.close();
+                }
+            }
+        }
+    }
+
     private static int pausedStandbys(Connection c) {
         int paused = 0;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
