@@ -54,6 +54,16 @@ public interface PrimaryTransaction extends AutoCloseable {
         throw new WouldWait("a node that cannot run a write at once", null);
     }
 
+    /**
+     * Runs an autocommit read routed to the primary that must not wait: what would wait (a table
+     * lock DDL holds, a schema change overlapping the read) fails it with {@link WouldWait}, its
+     * result thrown away.
+     */
+    default <T> T readAtOnce(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        throw new WouldWait("a node that cannot run a read at once", null);
+    }
+
     <T> T runAsWriter(StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException;
 
     /** The work of a read routed to the primary, made safe against what else runs there (DDL, for H2). */

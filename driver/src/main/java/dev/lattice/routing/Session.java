@@ -147,7 +147,7 @@ public final class Session implements SessionContext, AutoCloseable {
             if (analysis.isRoutedRead()) {
                 int node = consistency.routeRead();
                 if (node > 0) {
-                    return onReplica(node, analysis, sql, work);
+                    return onReplica(node, analysis, sql, work, false);
                 }
                 long start = System.nanoTime();
                 T result = primary.run(analysis, sql, parameters, primary.routedRead(work));
@@ -200,9 +200,9 @@ public final class Session implements SessionContext, AutoCloseable {
     /**
      * Runs a statement {@link #runsAtOnce} accepted, never waiting. A read goes to a replica that
      * keeps the promise now, else to the primary, which keeps every promise (the replicas may have
-     * changed in between). A write that meets a row lock or DDL fails with
-     * {@link WouldWait}, with nothing of it done, for the caller to run it
-     * again with {@link #execute}.
+     * changed in between). A write that meets a row lock or DDL, or a read on the primary that
+     * meets a table lock or DDL, fails with {@link WouldWait}, with nothing of it done, for the
+     * caller to run it again with {@link #execute}.
      */
     public <T> T executeNow(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
             throws SQLException {
@@ -212,8 +212,7 @@ public final class Session implements SessionContext, AutoCloseable {
         }
         if (analysis.isRoutedRead()) {
             int node = consistency.routeReadNow();
-            return node > 0 ? onReplica(node, analysis, sql, work)
-                    : primary.run(analysis, sql, parameters, primary.routedRead(work));
+            return node > 0 ? onReplica(node, analysis, sql, work, true) : onPrimary(analysis, sql, parameters, work, true);
         }
         requireWritable(analysis);
         return primary.runAtOnce(analysis, sql, parameters, work);
@@ -311,11 +310,12 @@ public final class Session implements SessionContext, AutoCloseable {
      * schema changed inside it meanwhile, or it failed inside — goes to the primary, which keeps
      * every promise; the client never sees a replica's internal error.
      */
-    private <T> T onReplica(int index, StatementAnalysis analysis, String sql, NodeWork<T> work) throws SQLException {
+    private <T> T onReplica(int index, StatementAnalysis analysis, String sql, NodeWork<T> work, boolean now)
+            throws SQLException {
         ReplicaNode replica = backend.replicas().get(index - 1);
         long stamp = replica.beginRead();
         if (stamp < 0) {
-            return primary.run(analysis, sql, null, primary.routedRead(work));
+            return onPrimary(analysis, sql, null, work, now);
         }
         T result;
         try {
@@ -327,14 +327,21 @@ public final class Session implements SessionContext, AutoCloseable {
             } else if (!replica.failedInside(stamp, e)) {
                 throw e;
             }
-            return primary.run(analysis, sql, null, primary.routedRead(work));
+            return onPrimary(analysis, sql, null, work, now);
         }
         if (!replica.readHeld(stamp)) {
             ReadFence.discard(result);
-            return primary.run(analysis, sql, null, primary.routedRead(work));
+            return onPrimary(analysis, sql, null, work, now);
         }
         consistency.afterRead(index);
         return result;
+    }
+
+    /** A read routed to the primary; {@code now}, one that would wait there fails with WouldWait. */
+    private <T> T onPrimary(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work,
+                            boolean now) throws SQLException {
+        return now ? primary.readAtOnce(analysis, sql, parameters, work)
+                : primary.run(analysis, sql, parameters, primary.routedRead(work));
     }
 
     /**

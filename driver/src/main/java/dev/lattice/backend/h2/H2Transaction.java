@@ -133,6 +133,40 @@ final class H2Transaction implements PrimaryTransaction {
         }
     }
 
+    /**
+     * A read at once on the primary: not while Lattice runs DDL there (the primary's read fence is
+     * closed), with H2 waiting for no table lock (DDL by anyone holds one), and not kept when DDL
+     * overlapped it; each of those is WouldWait, for the caller to run it again where it may wait.
+     */
+    @Override
+    public <T> T readAtOnce(StatementAnalysis analysis, String sql, IntFunction<Object> parameters, NodeWork<T> work)
+            throws SQLException {
+        ReadFence fence = sequencer.primaryFence();
+        long stamp = fence.enter();
+        if (stamp < 0 || remotePrimary) {
+            throw new WouldWait("DDL on the primary", null);
+        }
+        SessionLocal h2 = (SessionLocal) primaryConnection().unwrap(JdbcConnection.class).getSession();
+        int lockTimeout = h2.getLockTimeout();
+        h2.setLockTimeout(0);
+        T result;
+        try {
+            result = run(analysis, sql, parameters, work);
+        } catch (SQLException e) {
+            if (lockTimeout(e) || !fence.held(stamp)) {
+                throw new WouldWait("DDL on the tables it reads", e);
+            }
+            throw e;
+        } finally {
+            h2.setLockTimeout(lockTimeout);
+        }
+        if (!fence.held(stamp)) {
+            ReadFence.discard(result);
+            throw new WouldWait("DDL on the primary", null);
+        }
+        return result;
+    }
+
     private static boolean lockTimeout(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && (s.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1
