@@ -12,6 +12,7 @@ import dev.lattice.sql.consistency.StalenessUnit;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Chooses the node for a read at the session's level (SPEC §2): a replica that keeps the level's
@@ -23,6 +24,8 @@ final class Router {
     /** SQLState of a read no replica could serve in time with FALLBACK ERROR. */
     static final String NO_REPLICA_IN_TIME = "LT001";
     private static final int NONE_YET = -1;
+    /** Sessions started, for the replica each starts on. */
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     private final ClusterBackend backend;
     private final PrimaryLink primaryLink;
@@ -43,6 +46,7 @@ final class Router {
         this.replicas = backend.replicas();
         this.progress = backend.progress();
         this.stats = stats;
+        this.next = replicas.isEmpty() ? 0 : Math.floorMod(SESSIONS.getAndIncrement(), replicas.size());
     }
 
     /** Ends a wait for a replica now under way (from another thread), as a cancel of the statement. */
@@ -231,9 +235,9 @@ final class Router {
         return switch (spec.getLevel()) {
             case EVENTUAL, CONSISTENT_PREFIX -> inTurn(0);
             case MONOTONIC_READS -> monotonic();
-            case READ_YOUR_WRITES -> inTurn(position.written());
-            case CAUSAL -> inTurn(position.observed());
-            case LINEARIZABLE -> inTurn(readIndex);
+            case READ_YOUR_WRITES -> ownReplica(position.written());
+            case CAUSAL -> ownReplica(position.observed());
+            case LINEARIZABLE -> ownReplica(readIndex);
             case BOUNDED_STALENESS -> bounded(spec);
             case STRONG -> inSyncSet();
             case QUORUM -> quorum(spec);
@@ -241,7 +245,7 @@ final class Router {
         };
     }
 
-    /** The next readable replica in turn that has applied at least the LSN. */
+    /** The next readable replica in turn that has applied at least the LSN: reads spread one by one. */
     private int inTurn(long lsn) {
         int n = replicas.size();
         for (int tried = 0; tried < n; tried++) {
@@ -251,6 +255,25 @@ final class Router {
             if (r.readable() && r.applied() >= lsn) {
                 return i;
             }
+        }
+        return NONE_YET;
+    }
+
+    /**
+     * The session's replica if it is readable and has applied at least the LSN, else the next one
+     * in turn that has (which becomes the session's replica). Sessions start on replicas in turn,
+     * so the load is spread by session, and two sessions on two cores read different databases
+     * rather than contend on the shared state of each (H2's transaction and version bookkeeping).
+     */
+    private int ownReplica(long lsn) {
+        int n = replicas.size();
+        for (int tried = 0; tried < n; tried++) {
+            int i = next;
+            ReplicaNode r = replicas.get(i);
+            if (r.readable() && r.applied() >= lsn) {
+                return i;
+            }
+            next = i + 1 == n ? 0 : i + 1;
         }
         return NONE_YET;
     }
