@@ -266,16 +266,15 @@ final class Router {
      * rather than contend on the shared state of each (H2's transaction and version bookkeeping).
      */
     private int ownReplica(long lsn) {
-        int n = replicas.size();
-        for (int tried = 0; tried < n; tried++) {
-            int i = next;
-            ReplicaNode r = replicas.get(i);
-            if (r.readable() && r.applied() >= lsn) {
-                return i;
-            }
-            next = i + 1 == n ? 0 : i + 1;
+        ReplicaNode own = replicas.get(next);
+        if (own.readable() && own.applied() >= lsn) {
+            return next;
         }
-        return NONE_YET;
+        int other = inTurn(lsn);
+        if (other != NONE_YET) {
+            next = other;
+        }
+        return other;
     }
 
     private int monotonic() {

@@ -150,7 +150,7 @@ public final class Session implements SessionContext, AutoCloseable {
                     return onReplica(node, analysis, sql, work, false);
                 }
                 long start = System.nanoTime();
-                T result = primary.run(analysis, sql, parameters, primary.routedRead(work));
+                T result = onPrimary(analysis, sql, parameters, work, false);
                 consistency.primaryReadTook(System.nanoTime() - start);
                 return result;
             }

@@ -277,7 +277,8 @@ public final class SessionConsistency {
             return null;
         }
         return shortOfReplicas(ConsistencyLevel.QUORUM, epoch, lsn, "COMMIT is durable on the primary (LSN " + lsn
-                + ") but only " + applied + " of the " + w + " replicas of " + spec + " applied it within " + timeoutMillis + " ms");
+                + ") but only " + applied + " of the " + w + " replicas of " + spec + " applied it within "
+                + timeoutMillis + " ms");
     }
 
     /** Whether the primary that took a commit in this epoch is gone: a failover since, or no answer from it now. */
