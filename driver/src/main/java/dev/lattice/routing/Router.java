@@ -36,6 +36,8 @@ final class Router {
     /** The LSN the last read sent to the primary at once needed: the next read that needs it waits. */
     private long divertedAt = -1;
     private int next;
+    /** The session's replica at READ_YOUR_WRITES, CAUSAL and LINEARIZABLE (see ownReplica). */
+    private int own;
     private int sticky = -1;
     private long highestRead;
     private volatile boolean cancelled;
@@ -46,7 +48,7 @@ final class Router {
         this.replicas = backend.replicas();
         this.progress = backend.progress();
         this.stats = stats;
-        this.next = replicas.isEmpty() ? 0 : Math.floorMod(SESSIONS.getAndIncrement(), replicas.size());
+        this.own = replicas.isEmpty() ? 0 : Math.floorMod(SESSIONS.getAndIncrement(), replicas.size());
     }
 
     /** Ends a wait for a replica now under way (from another thread), as a cancel of the statement. */
@@ -128,7 +130,8 @@ final class Router {
 
     /**
      * Whether a read at the level can be served now without waiting: a replica keeps the promise
-     * now, or the level reads the primary. Changes nothing (the turn and the sticky replica stay).
+     * now, or the level reads the primary. Changes nothing (the turn, the session's replica and the
+     * sticky replica stay).
      */
     boolean servesNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
@@ -137,11 +140,13 @@ final class Router {
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
         int turn = next;
+        int mine = own;
         int stuck = sticky;
         try {
             return pick(spec, position, readIndex) != NONE_YET;
         } finally {
             next = turn;
+            own = mine;
             sticky = stuck;
         }
     }
@@ -266,13 +271,13 @@ final class Router {
      * rather than contend on the shared state of each (H2's transaction and version bookkeeping).
      */
     private int ownReplica(long lsn) {
-        ReplicaNode own = replicas.get(next);
-        if (own.readable() && own.applied() >= lsn) {
-            return next;
+        ReplicaNode r = replicas.get(own);
+        if (r.readable() && r.applied() >= lsn) {
+            return own;
         }
         int other = inTurn(lsn);
         if (other != NONE_YET) {
-            next = other;
+            own = other;
         }
         return other;
     }
