@@ -16,6 +16,7 @@ import dev.lattice.proxy.protocol.Outbound.ClientGoneException;
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
 import dev.lattice.routing.NodeWork;
+import dev.lattice.routing.RunningStatement;
 import dev.lattice.routing.Session;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementKind;
@@ -56,7 +57,8 @@ public final class ClientSession implements AutoCloseable {
     private boolean failedTransaction;
     private boolean discarding;
     private long reportedToken = Long.MIN_VALUE;
-    private volatile java.sql.Statement running;
+    /** The statement on a node now, which a CancelRequest stops. */
+    private final RunningStatement running = new RunningStatement();
     private final int maxStatementLength;
     // In front of a PostgreSQL cluster: the server's settings, COPY through pgjdbc.
     private final boolean postgres;
@@ -333,14 +335,7 @@ public final class ClientSession implements AutoCloseable {
             cancelPending = true; // for a statement not on its node yet: it fails as it starts
         }
         session.cancel();
-        java.sql.Statement s = running;
-        if (s != null) {
-            try {
-                s.cancel();
-            } catch (SQLException ignored) {
-                // it finished meanwhile
-            }
-        }
+        running.cancel();
     }
 
     private void simpleQuery(String sql) throws ClientGoneException {
@@ -698,7 +693,7 @@ public final class ClientSession implements AutoCloseable {
                 for (int i = 0; i < q.markerParameters.length; i++) {
                     NodeParameters.set(ps, i + 1, parameters[q.markerParameters[i]]);
                 }
-                running = ps;
+                running.start(ps);
                 if (cancelPending) {
                     throw new SQLException("canceling statement due to user request", "57014");
                 }
@@ -710,7 +705,7 @@ public final class ClientSession implements AutoCloseable {
                 long count = ps.getLargeUpdateCount();
                 return Result.done(q.tag != null ? q.tag : CommandTags.of(a, q.sql, count));
             } finally {
-                running = null;
+                running.end();
                 cancelPending = false; // this statement took the cancel, or ended before it came
                 if (!handedOver) {
                     if (cacheable) {
