@@ -1,9 +1,11 @@
 package dev.lattice.proxy.server;
 
 import dev.lattice.proxy.session.ClientSession;
+import io.netty.channel.EventLoop;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The cancel keys (BackendKeyData) of open sessions, so a CancelRequest finds its session. */
@@ -16,14 +18,15 @@ final class CancelRegistry {
     private final AtomicInteger nextId = new AtomicInteger(1000);
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
 
-    private record Entry(int secret, ClientSession session) { }
+    private record Entry(int secret, ClientSession session, EventLoop loop) { }
 
     Key newKey() {
         return new Key(nextId.incrementAndGet(), random.nextInt());
     }
 
-    void register(Key key, ClientSession session) {
-        sessions.put(key.processId(), new Entry(key.secret(), session));
+    /** @param loop the event loop that reads the session's connection */
+    void register(Key key, ClientSession session, EventLoop loop) {
+        sessions.put(key.processId(), new Entry(key.secret(), session, loop));
     }
 
     void remove(Key key) {
@@ -32,11 +35,20 @@ final class CancelRegistry {
         }
     }
 
-    /** Cancels the session's running statement when the secret matches; otherwise does nothing, as PostgreSQL. */
+    /**
+     * Cancels the session's running statement when the secret matches; otherwise does nothing, as
+     * PostgreSQL.
+     *
+     * <p>The client sent its query before it opened the connection that carries the cancel, so the
+     * query is in the session's socket by now, but its event loop may not have read it yet: a cancel
+     * run here and now could find nothing to stop and be lost. It runs on the session's event loop
+     * instead, as a scheduled task, which Netty runs only after that loop's next pass over its
+     * sockets has read what is there.
+     */
     void cancel(int processId, int secret) {
         Entry e = sessions.get(processId);
         if (e != null && e.secret() == secret) {
-            e.session().cancel();
+            e.loop().schedule(e.session()::cancel, 0, TimeUnit.NANOSECONDS);
         }
     }
 }

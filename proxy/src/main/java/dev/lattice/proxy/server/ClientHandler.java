@@ -232,7 +232,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             session = new ClientSession(engine, out, settings, server.config().maxStatementLength(),
                     server.advisoryLocks(), server.atOnceStatements());
             server.stats().sessions.incrementAndGet();
-            server.cancels().register(key, session);
+            server.cancels().register(key, session, channel.eventLoop());
             live = server.liveSessions().open(user, channel.remoteAddress(), engine);
             session.start(key.processId(), key.secret());
         } catch (SQLException | RuntimeException e) {
