@@ -48,6 +48,15 @@ public interface ReplicaNode {
         return readable();
     }
 
+    /**
+     * Instead of waiting: the calling thread applies what the replica lacks through lsn, if it can
+     * now without waiting itself (a replica that applies by itself only answers). Whether the
+     * replica has applied lsn.
+     */
+    default boolean applyNow(long lsn) {
+        return applied() >= lsn;
+    }
+
     /** Someone is about to wait for this replica to apply: start now (a replica that applies by itself needs nothing). */
     default void hurry() {
     }

@@ -14,14 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that applies the log to one replica, in LSN order, each transaction atomically
- * with the replica's applied-LSN record. It honours an injected delay and pauses, resumes after
- * failures from the replica's own record, and rebuilds the replica from a snapshot when the log
- * no longer holds what it needs.
+ * The thread that applies the log to one replica, in LSN order, each transaction atomically with
+ * the replica's applied-LSN record. It honours an injected delay and pauses, resumes after failures
+ * from the replica's own record, and rebuilds the replica from a snapshot when the log no longer
+ * holds what it needs. A session that would otherwise wait for it may apply plain transactions in
+ * its place ({@link #applyNow}); one lock keeps the apply single-file.
  */
 public final class ReplicaApplier implements Runnable {
 
@@ -51,6 +53,10 @@ public final class ReplicaApplier implements Runnable {
     /** Whether the last step applied something: then the applier polls once before it parks until woken. */
     private boolean appliedLately;
     private volatile boolean paused;
+    /** Tests: the applier's own thread applies nothing (sessions still may, see {@link #applyNow}). */
+    private volatile boolean threadHeld;
+    /** Set by the applier's thread once it is held, out of any step. */
+    private volatile boolean threadIsHeld;
     private volatile long delayMillis;
     private volatile long applied = -1;
     private volatile long applying = -1;
@@ -78,6 +84,8 @@ public final class ReplicaApplier implements Runnable {
     private Connection primaryReader;
     private String currentSchema;
     private final NodeSetup setup;
+    /** Held by whoever applies: the applier's thread for each step, or a session in {@link #applyNow}. */
+    private final ReentrantLock applyLock = new ReentrantLock();
 
     public ReplicaApplier(Node replica, Node primary, CommitSequencer sequencer, ApplyProgress progress,
                           NodeSetup setup) {
@@ -108,6 +116,8 @@ public final class ReplicaApplier implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+        applyLock.lock(); // a session applying in the applier's place finishes first
+        applyLock.unlock();
         state = ReplicaState.STOPPED;
     }
 
@@ -255,6 +265,16 @@ public final class ReplicaApplier implements Runnable {
         return fence;
     }
 
+    /** Tests: the applier's own thread stops applying, or starts again; sessions may still apply in its place. */
+    public void holdThread(boolean hold) {
+        threadHeld = hold;
+        nudge();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (hold && !threadIsHeld && !stopped && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
     /** Tests: rebuild the replica from a snapshot at the applier's next step. */
     void requestRebuild() {
         rebuildRequested = true;
@@ -338,10 +358,60 @@ public final class ReplicaApplier implements Runnable {
         }
     }
 
+    /**
+     * On a session's thread, instead of waiting for the applier: applies what is committed through
+     * lsn now, unless the applier or another session is applying (then they will), or the replica
+     * is not simply applying plain transactions (paused, delayed, rebuilding, failed, or DDL next):
+     * that stays the applier's. Returns whether the replica has applied lsn.
+     */
+    public boolean applyNow(long lsn) {
+        if (applied() >= lsn) {
+            return true;
+        }
+        if (!applyLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (stopped || promoted || paused || delayMillis > 0 || rebuildRequested || connection == null
+                    || state != ReplicaState.ONLINE) {
+                return false;
+            }
+            while (applied < lsn && applied < log.committed()) {
+                List<LoggedTransaction> batch = log.read(applied + 1, BATCH, this::primaryReader);
+                int plain = 0;
+                while (batch != null && plain < batch.size() && !batch.get(plain).isDdl()
+                        && !batch.get(plain).isResync()) {
+                    plain++;
+                }
+                if (plain == 0) {
+                    return false;
+                }
+                applyPlain(batch.subList(0, plain));
+            }
+            return applied >= lsn;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(); // the applier meets the same failure and handles it
+            return false;
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
     @Override
     public void run() {
         while (!stopped) {
             long park;
+            threadIsHeld = threadHeld;
+            if (threadIsHeld) {
+                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                continue;
+            }
+            if (!applyLock.tryLock()) {
+                // a session is applying in our place: look again soon, as after applying
+                appliedLately = true;
+                awaitCommit();
+                continue;
+            }
             try {
                 if (connection == null) {
                     connect();
@@ -354,6 +424,8 @@ public final class ReplicaApplier implements Runnable {
             } catch (Throwable e) {
                 fail(e);
                 park = RETRY_PARK_NANOS;
+            } finally {
+                applyLock.unlock();
             }
             if (park == CAUGHT_UP) {
                 awaitCommit();
@@ -361,7 +433,12 @@ public final class ReplicaApplier implements Runnable {
                 LockSupport.parkNanos(this, park);
             }
         }
-        disconnect();
+        applyLock.lock();
+        try {
+            disconnect();
+        } finally {
+            applyLock.unlock();
+        }
     }
 
     /** One step: applies what is due, or says how long to park (or CAUGHT_UP). */
@@ -522,6 +599,26 @@ public final class ReplicaApplier implements Runnable {
             }
             throw new SQLException("Replica " + replica.name() + " failed to apply LSN " + (last + 1) + ": "
                     + e.getMessage(), e.getSQLState(), e);
+        }
+    }
+
+    /** Plain transactions (no DDL, no resynchronisation), in one commit on the replica. */
+    private void applyPlain(List<LoggedTransaction> batch) throws SQLException {
+        for (LoggedTransaction tx : batch) {
+            for (RowChange change : tx.changes()) {
+                shape(change.table()).apply(change);
+            }
+        }
+        commitApplied(batch.get(batch.size() - 1).lsn());
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (connection != null) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the applier finds the connection broken and reconnects
         }
     }
 

@@ -81,6 +81,12 @@ final class Router {
         if (pick != NONE_YET) {
             return replica(level, pick);
         }
+        if (appliedHere(level, needed(spec, position, readIndex))) {
+            pick = pick(spec, position, readIndex);
+            if (pick != NONE_YET) {
+                return replica(level, pick);
+            }
+        }
         if (fallback == Fallback.PRIMARY && primaryAtOnce(level, needed(spec, position, readIndex))) {
             return primary(level);
         }
@@ -192,6 +198,19 @@ final class Router {
             }
         }
         return diverts;
+    }
+
+    /**
+     * Instead of waiting for the session's replica to apply the LSN a read needs, the session applies
+     * it there itself, when the replica's applier is not at work (Lattice's own replicas only): a
+     * few microseconds of the session's thread instead of two thread wake-ups. Whether it did.
+     */
+    private boolean appliedHere(ConsistencyLevel level, long needed) {
+        return switch (level) {
+            case READ_YOUR_WRITES, CAUSAL, LINEARIZABLE -> replicas.get(own).catchingUp()
+                    && replicas.get(own).applyNow(needed);
+            default -> false;
+        };
     }
 
     private static long needed(ConsistencySpec spec, CausalPosition position, long readIndex) {

@@ -207,8 +207,8 @@ public final class SessionConsistency {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
         int applied = 0;
         for (ReplicaNode r : backend.replicas()) {
-            if (r.inSyncSet() && r.applied() < lsn) {
-                r.hurry(); // all of them at once: the waits below then overlap
+            if (r.inSyncSet() && r.applied() < lsn && !r.applyNow(lsn)) {
+                r.hurry(); // its applier is at it: the waits below then overlap
             }
         }
         for (ReplicaNode r : backend.replicas()) {
@@ -257,7 +257,15 @@ public final class SessionConsistency {
     private SQLWarning awaitQuorum(long epoch, long lsn) throws SQLException {
         int w = Quorums.write(spec, backend.replicas().size());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        int applied;
+        int applied = appliedCount(lsn);
+        for (ReplicaNode r : backend.replicas()) {
+            if (applied >= w) {
+                break;
+            }
+            if (r.readable() && r.applied() < lsn && r.applyNow(lsn)) {
+                applied++; // applied here rather than waited for
+            }
+        }
         long seen = backend.progress().generation();
         while ((applied = appliedCount(lsn)) < w) {
             backend.refresh();

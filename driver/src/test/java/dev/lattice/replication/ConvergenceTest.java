@@ -78,6 +78,8 @@ class ConvergenceTest {
         }
     }
 
+    private static final String[] LEVELS = {"EVENTUAL", "STRONG", "QUORUM", "CAUSAL"};
+
     /** Runs the workload and checks every replica against the primary; returns the cluster. */
     private static Cluster converge(String url, int writers, int transactionsPerWriter, int mustCommit) throws Exception {
         Cluster cluster;
@@ -126,7 +128,10 @@ class ConvergenceTest {
             }
             assertEquals(primary, replica, "replica " + r.node().name() + " differs");
         }
-        assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed
+        for (Replica r : cluster.h2().replicas()) {
+            assertEquals(0, r.applier().rebuilds(RebuildCause.DIVERGED), r.node().name() + " diverged while applying");
+        }
+                assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed
                 + " failed on lock conflicts and were rolled back)");
         assertTrue(ddlRounds.get() >= 3, "DDL ran during the load");
         assertTrue(!primary.get("PUBLIC.EVENT").startsWith("0:"), "events were written");
@@ -180,6 +185,10 @@ class ConvergenceTest {
             throws SQLException {
         Random random = new Random(writer);
         try (Connection c = DriverManager.getConnection(url)) {
+            try (Statement s = c.createStatement()) {
+                // at these levels sessions also apply to replicas in the appliers' place (ReplicaApplier.applyNow)
+                s.execute("SET CONSISTENCY " + LEVELS[writer % LEVELS.length]);
+            }
             c.setAutoCommit(false);
             PreparedStatement transfer = c.prepareStatement(
                     "UPDATE account SET balance = balance + ?, updated = NOW() WHERE id = ?");
@@ -196,6 +205,11 @@ class ConvergenceTest {
                     } else {
                         c.commit();
                         committed.incrementAndGet();
+                        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                                "SELECT COUNT(*) FROM event WHERE account_id = " + (1 + random.nextInt(50)))) {
+                            rs.next(); // a read right after the commit: CAUSAL's may apply it to a replica first
+                        }
+                        c.commit();
                     }
                 } catch (SQLException e) {
                     failed.incrementAndGet();

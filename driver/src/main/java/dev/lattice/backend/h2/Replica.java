@@ -60,6 +60,11 @@ public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode 
     }
 
     @Override
+    public boolean applyNow(long lsn) {
+        return applier.applyNow(lsn);
+    }
+
+    @Override
     public void hurry() {
         applier.nudge();
     }
