@@ -24,6 +24,8 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
     private final Node[] openedOn;
     private final List<String> settings = new ArrayList<>();
     private PrimaryTransaction transaction;
+    /** The epoch the primary connection was opened in, read before the primary was looked up. */
+    private long primaryEpoch;
 
     NodeConnections(ClusterBackend backend) {
         this.backend = backend;
@@ -63,11 +65,23 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
         if (c != null) {
             drop(index); // broken, or the primary moved: it reaches a node that is no longer the primary
         }
+        long epoch = backend.epoch(); // before the lookup: a failover in between makes it older, never newer
         Node node = node(index);
         c = openNode(node, index);
         open[index] = c;
         openedOn[index] = node;
+        if (index == 0) {
+            primaryEpoch = epoch;
+        }
         return c;
+    }
+
+    /**
+     * The epoch in which the node the primary connection reaches was the primary: what a commit on
+     * that connection belongs to, however late the session learns of a failover since.
+     */
+    long primaryEpoch() {
+        return primaryEpoch;
     }
 
     /** The connection if it is open, else null. */

@@ -179,7 +179,7 @@ public final class SessionConsistency {
      * @return a warning when QUORUM gave up waiting with FALLBACK PRIMARY, else null
      */
     SQLWarning afterCommit(long lsn) throws SQLException {
-        long epoch = backend.epoch();
+        long epoch = nodes.primaryEpoch(); // the commit's primary's epoch: a failover since, however recent, shows
         position.rebase(backend);
         position.wrote(lsn);
         router.readFrom(lsn);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.backend.ClusterBackend;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
@@ -298,6 +299,42 @@ class PgFailoverTest {
                 assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby has the write acknowledged at "
                         + level + " before streaming stopped, and neither the one acknowledged at CAUSAL nor the "
                         + "failed one");
+            }
+        }
+    }
+
+    /**
+     * A split brain: the session's transaction is on the primary when a standby is promoted beside
+     * it, and Lattice follows the promoted one before the COMMIT. The old primary, still running,
+     * takes the commit, which no standby receives: it is durable nowhere the cluster now lives, and
+     * fails with 08007 instead of being acknowledged with "durable on the primary".
+     */
+    @Test
+    void aCommitTakenByAPrimaryReplacedMeanwhileIsNotAcknowledged() throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&consistency=STRONG&failureTimeout=500&consistencyTimeout=500";
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                ClusterBackend backend = c.unwrap(LatticeConnection.class).cluster().backend();
+                s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+                s.execute("INSERT INTO t VALUES (1)");
+                c.setAutoCommit(false);
+                s.execute("INSERT INTO t VALUES (2)");
+                pg.stopStreaming(1);
+                pg.stopStreaming(2);
+                long epoch = backend.epoch();
+                pg.promote(1);
+                Await.until("Lattice to follow the promoted standby", Duration.ofSeconds(30),
+                        () -> backend.epoch() > epoch);
+                SQLException e = assertThrows(SQLException.class, c::commit);
+                assertEquals("08007", e.getSQLState(), e.getMessage());
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+            try (Connection old = pg.connect(0); Statement d = old.createStatement()) {
+                assertEquals(Set.of("1", "2"), keys(d, "t"), "the old primary took the commit");
+            }
+            try (Connection promoted = pg.connect(1); Statement d = promoted.createStatement()) {
+                assertEquals(Set.of("1"), keys(d, "t"), "the promoted standby lacks it");
             }
         }
     }
