@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.replication.ReplicaState;
+import dev.lattice.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,6 +62,10 @@ class BackpressureTest {
         try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
             Cluster cluster = admin.unwrap(LatticeConnection.class).cluster();
             s.execute("CREATE TABLE t(id INT PRIMARY KEY, w INT)");
+            // a replica still being built from its first snapshot holds no one back: start from online ones
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Await.until("both replicas online", Duration.ofSeconds(30), () -> cluster.h2().replicas().stream()
+                    .allMatch(r -> r.applier().state() == ReplicaState.ONLINE));
             s.execute("ALTER REPLICA replica1 " + slowdown);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger commits = new AtomicInteger();
