@@ -41,14 +41,16 @@ final class CancelRegistry {
      *
      * <p>The client sent its query before it opened the connection that carries the cancel, so the
      * query is in the session's socket by now, but its event loop may not have read it yet: a cancel
-     * run here and now could find nothing to stop and be lost. It runs on the session's event loop
-     * instead, as a scheduled task, which Netty runs only after that loop's next pass over its
-     * sockets has read what is there.
+     * run here and now could find nothing to stop and be lost. So it runs on the session's event
+     * loop, scheduled from that loop: Netty takes such a task only at the start of its next round of
+     * tasks, after the pass over the sockets that reads the query. (Scheduled from another thread,
+     * a task already due runs as a plain task, possibly before that pass: hence the hop first.)
      */
     void cancel(int processId, int secret) {
         Entry e = sessions.get(processId);
         if (e != null && e.secret() == secret) {
-            e.loop().schedule(e.session()::cancel, 0, TimeUnit.NANOSECONDS);
+            EventLoop loop = e.loop();
+            loop.execute(() -> loop.schedule(e.session()::cancel, 0, TimeUnit.NANOSECONDS));
         }
     }
 }
