@@ -266,7 +266,7 @@ public final class ReplicaApplier implements Runnable {
     }
 
     /** Tests: the applier's own thread stops applying, or starts again; sessions may still apply in its place. */
-    public void holdThread(boolean hold) {
+    void holdThread(boolean hold) {
         threadHeld = hold;
         nudge();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

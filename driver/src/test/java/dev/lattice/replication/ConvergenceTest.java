@@ -131,7 +131,7 @@ class ConvergenceTest {
         for (Replica r : cluster.h2().replicas()) {
             assertEquals(0, r.applier().rebuilds(RebuildCause.DIVERGED), r.node().name() + " diverged while applying");
         }
-                assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed
+        assertTrue(committed.get() >= mustCommit, "transactions committed: " + committed + " (" + failed
                 + " failed on lock conflicts and were rolled back)");
         assertTrue(ddlRounds.get() >= 3, "DDL ran during the load");
         assertTrue(!primary.get("PUBLIC.EVENT").startsWith("0:"), "events were written");
@@ -205,11 +205,12 @@ class ConvergenceTest {
                     } else {
                         c.commit();
                         committed.incrementAndGet();
+                        c.setAutoCommit(true); // a read right after the commit, routed to a replica:
                         try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
                                 "SELECT COUNT(*) FROM event WHERE account_id = " + (1 + random.nextInt(50)))) {
-                            rs.next(); // a read right after the commit: CAUSAL's may apply it to a replica first
+                            rs.next(); // CAUSAL's may apply the commit to its replica first
                         }
-                        c.commit();
+                        c.setAutoCommit(false);
                     }
                 } catch (SQLException e) {
                     failed.incrementAndGet();
