@@ -9,19 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.cluster.Cluster;
+import dev.lattice.testing.Await;
 import java.math.BigDecimal;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -342,10 +348,12 @@ class PgJdbcTest {
 
     @Test
     void cancelStopsARunningQuery() throws Exception {
-        // pgjdbc sends one CancelRequest, as soon as it has sent the query: often before the proxy's
-        // worker has started it. Several rounds, so that the cancel comes early in some of them.
+        // pgjdbc marks its statement cancellable before it writes the query, so a cancel called at once
+        // can reach the server before the query does, which PostgreSQL too ignores; and it sends one
+        // cancel per statement. So the cancel is called once the query runs on a node (the proxy's own
+        // early windows are CancelRequestTest).
         try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
-            for (int round = 0; round < 10; round++) {
+            for (int round = 0; round < 5; round++) {
                 CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
                     try (ResultSet rs = s.executeQuery("select sum(x) from system_range(1, 100000000000) r(x)")) {
                         return null;
@@ -353,22 +361,41 @@ class PgJdbcTest {
                         return e;
                     }
                 });
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!outcome.isDone() && System.nanoTime() < deadline) {
-                    s.cancel(); // a no-op for pgjdbc until its query is on the wire, and after its one cancel
-                    try {
-                        outcome.get(100, TimeUnit.MILLISECONDS);
-                    } catch (java.util.concurrent.TimeoutException stillRunning) {
-                        // not sent yet, or sent and not yet answered
-                    }
-                }
-                Throwable failure = outcome.get(1, TimeUnit.SECONDS);
+                Await.until("the query to run on a node", Duration.ofSeconds(30),
+                        () -> outcome.isDone() || runningOnANode("system_range(1, 100000000000)"));
+                s.cancel();
+                Throwable failure = outcome.get(30, TimeUnit.SECONDS);
                 assertNotNull(failure, "round " + round);
                 assertEquals("57014", ((SQLException) failure).getSQLState(), "round " + round);
                 try (ResultSet rs = s.executeQuery("select 1")) {
                     assertTrue(rs.next(), "the connection goes on after round " + round);
                 }
             }
+        }
+    }
+
+    /** Whether a statement with this text executes now on one of the proxy's H2 nodes. */
+    private static boolean runningOnANode(String text) {
+        try {
+            Cluster cluster = proxy.server.cluster();
+            List<String> nodes = new ArrayList<>();
+            nodes.add(cluster.primary().url());
+            cluster.h2().replicas().forEach(r -> nodes.add(r.node().url()));
+            for (String url : nodes) {
+                try (Connection n = DriverManager.getConnection(url, "sa", "");
+                     PreparedStatement ps = n.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS "
+                             + "WHERE SESSION_ID <> SESSION_ID() AND EXECUTING_STATEMENT LIKE ?")) {
+                    ps.setString(1, "%" + text + "%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getLong(1) > 0) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
