@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class CancelRequestTest {
                 c.sendStartup("lattice");
                 ByteBuffer key = ByteBuffer.wrap(c.readUntil('K').body());
                 assertNotNull(c.readUntil('Z'));
-                try (java.net.Socket cancel = new java.net.Socket("127.0.0.1", proxy.port())) {
+                try (Socket cancel = new Socket("127.0.0.1", proxy.port())) {
                     // the cancel's connection is open already, so its request follows the query closely
                     cancel.setTcpNoDelay(true);
                     byte[] request = ByteBuffer.allocate(16).putInt(16).putInt(80877102)
