@@ -82,11 +82,16 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
                     PreparedStatement ps = (PreparedStatement) on(index, node);
                     current = ps;
                     parameters.applyTo(ps);
-                    return switch (mode) {
-                        case QUERY -> ps.executeQuery();
-                        case UPDATE -> ps.executeLargeUpdate();
-                        default -> ps.execute();
-                    };
+                    running.start(ps);
+                    try {
+                        return switch (mode) {
+                            case QUERY -> ps.executeQuery();
+                            case UPDATE -> ps.executeLargeUpdate();
+                            default -> ps.execute();
+                        };
+                    } finally {
+                        running.end();
+                    }
                 });
             }
             default -> {
@@ -146,6 +151,7 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
             PreparedStatement ps = (PreparedStatement) on(index, node);
             current = ps;
             Parameters.applyTo(ps, rows.get(i));
+            running.start(ps);
             try {
                 counts[i] = ps.executeLargeUpdate();
                 return true;
@@ -157,6 +163,8 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
                     failure[0].setNextException(e);
                 }
                 return false;
+            } finally {
+                running.end();
             }
         });
         if (failure[0] != null) {

@@ -2,6 +2,7 @@ package dev.lattice.jdbc;
 
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
+import dev.lattice.routing.RunningStatement;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -26,6 +27,8 @@ public class LatticeStatement implements Statement {
     private final List<String> batch = new ArrayList<>();
 
     Statement current;
+    /** The node statement executing now, which {@link #cancel} stops. */
+    final RunningStatement running = new RunningStatement();
     private ResultSet commandResult;
     private long commandUpdateCount = -1;
     private SQLWarning commandWarning;
@@ -104,15 +107,20 @@ public class LatticeStatement implements Statement {
                 return connection.session().execute(analysis, sql, (node, index) -> {
                     Statement s = on(index, node);
                     current = s;
-                    return switch (mode) {
-                        case QUERY -> s.executeQuery(sql);
-                        case UPDATE -> keyNames != null ? s.executeLargeUpdate(sql, keyNames)
-                                : keyIndexes != null ? s.executeLargeUpdate(sql, keyIndexes)
-                                : s.executeLargeUpdate(sql, autoKeys);
-                        default -> keyNames != null ? s.execute(sql, keyNames)
-                                : keyIndexes != null ? s.execute(sql, keyIndexes)
-                                : s.execute(sql, autoKeys);
-                    };
+                    running.start(s);
+                    try {
+                        return switch (mode) {
+                            case QUERY -> s.executeQuery(sql);
+                            case UPDATE -> keyNames != null ? s.executeLargeUpdate(sql, keyNames)
+                                    : keyIndexes != null ? s.executeLargeUpdate(sql, keyIndexes)
+                                    : s.executeLargeUpdate(sql, autoKeys);
+                            default -> keyNames != null ? s.execute(sql, keyNames)
+                                    : keyIndexes != null ? s.execute(sql, keyIndexes)
+                                    : s.execute(sql, autoKeys);
+                        };
+                    } finally {
+                        running.end();
+                    }
                 });
             }
             default -> {
@@ -335,10 +343,7 @@ public class LatticeStatement implements Statement {
     @Override
     public void cancel() throws SQLException {
         connection.session().cancel();
-        Statement s = current;
-        if (s != null) {
-            s.cancel();
-        }
+        running.cancel();
     }
 
     @Override
