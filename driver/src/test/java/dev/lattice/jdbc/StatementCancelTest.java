@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.NodeSessions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,8 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -74,34 +73,10 @@ class StatementCancelTest {
             }
         });
         Await.until("the query to run on a node", Duration.ofSeconds(30),
-                () -> outcome.isDone() || runningOnANode());
+                () -> outcome.isDone() || NodeSessions.executing(cluster, "SYSTEM_RANGE(1, 100000000000)"));
         s.cancel();
         SQLException e = outcome.get(30, TimeUnit.SECONDS);
         assertNotNull(e, "the query was cancelled");
         assertEquals("57014", e.getSQLState(), e.getMessage());
-    }
-
-    /** Whether the long query executes now on one of the cluster's nodes. */
-    private boolean runningOnANode() {
-        try {
-            List<String> nodes = new ArrayList<>();
-            nodes.add(cluster.primary().url());
-            cluster.h2().replicas().forEach(r -> nodes.add(r.node().url()));
-            for (String url : nodes) {
-                try (Connection n = DriverManager.getConnection(url, "sa", "");
-                     PreparedStatement ps = n.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS "
-                             + "WHERE SESSION_ID <> SESSION_ID() AND EXECUTING_STATEMENT LIKE ?")) {
-                    ps.setString(1, "%SYSTEM_RANGE(1, 100000000000)%");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getLong(1) > 0) {
-                            return true;
-                        }
-                    }
-                }
-            }
-            return false;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

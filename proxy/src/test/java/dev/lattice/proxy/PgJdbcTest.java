@@ -9,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lattice.cluster.Cluster;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.NodeSessions;
 import java.math.BigDecimal;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,8 +25,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -362,7 +359,7 @@ class PgJdbcTest {
                     }
                 });
                 Await.until("the query to run on a node", Duration.ofSeconds(30),
-                        () -> outcome.isDone() || runningOnANode("system_range(1, 100000000000)"));
+                        () -> outcome.isDone() || NodeSessions.executing(proxy.server.cluster(), "system_range(1, 100000000000)"));
                 s.cancel();
                 Throwable failure = outcome.get(30, TimeUnit.SECONDS);
                 assertNotNull(failure, "round " + round);
@@ -371,31 +368,6 @@ class PgJdbcTest {
                     assertTrue(rs.next(), "the connection goes on after round " + round);
                 }
             }
-        }
-    }
-
-    /** Whether a statement with this text executes now on one of the proxy's H2 nodes. */
-    private static boolean runningOnANode(String text) {
-        try {
-            Cluster cluster = proxy.server.cluster();
-            List<String> nodes = new ArrayList<>();
-            nodes.add(cluster.primary().url());
-            cluster.h2().replicas().forEach(r -> nodes.add(r.node().url()));
-            for (String url : nodes) {
-                try (Connection n = DriverManager.getConnection(url, "sa", "");
-                     PreparedStatement ps = n.prepareStatement("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS "
-                             + "WHERE SESSION_ID <> SESSION_ID() AND EXECUTING_STATEMENT LIKE ?")) {
-                    ps.setString(1, "%" + text + "%");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getLong(1) > 0) {
-                            return true;
-                        }
-                    }
-                }
-            }
-            return false;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
