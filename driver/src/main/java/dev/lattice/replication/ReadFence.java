@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.h2.api.ErrorCode;
 
 /**
  * Tells a read on a replica whether the replica's schema changed under it, so that a read which
@@ -24,6 +25,7 @@ public final class ReadFence {
     static volatile boolean enabled = true;
 
     private static final int MAX_ATTEMPTS = 10;
+    private static final int INTERNAL_ATTEMPTS = 3;
     private static final long AWAIT_OPEN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private volatile long version;
@@ -73,7 +75,9 @@ public final class ReadFence {
     /**
      * Runs a read on the primary so that DDL running there meanwhile cannot spoil it: a read that
      * overlapped a DDL statement (failed or not: H2 can also answer from an index still being
-     * built) is run again once the DDL is done, up to a few times.
+     * built) is run again once the DDL is done, up to a few times. So is, up to twice, a read that
+     * failed with an exception from inside H2 (its general error, such as a concurrent modification
+     * of a view's cached query while another session changes the schema).
      */
     public <T> T whole(Read<T> read) throws SQLException {
         for (int attempt = 1; ; attempt++) {
@@ -82,7 +86,8 @@ public final class ReadFence {
             try {
                 result = read.run();
             } catch (SQLException e) {
-                if (!enabled || clean(stamp) || attempt >= MAX_ATTEMPTS) {
+                boolean insideH2 = e.getErrorCode() == ErrorCode.GENERAL_ERROR_1 && attempt < INTERNAL_ATTEMPTS;
+                if (!enabled || (clean(stamp) && !insideH2) || attempt >= MAX_ATTEMPTS) {
                     throw e;
                 }
                 rerouted.increment();
