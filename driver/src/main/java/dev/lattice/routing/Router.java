@@ -81,13 +81,14 @@ final class Router {
         if (pick != NONE_YET) {
             return replica(level, pick);
         }
-        if (appliedHere(level, needed(spec, position, readIndex))) {
+        long needed = needed(spec, position, readIndex);
+        if (appliedHere(level, needed)) {
             pick = pick(spec, position, readIndex);
             if (pick != NONE_YET) {
                 return replica(level, pick);
             }
         }
-        if (fallback == Fallback.PRIMARY && primaryAtOnce(level, needed(spec, position, readIndex))) {
+        if (fallback == Fallback.PRIMARY && primaryAtOnce(level, needed)) {
             return primary(level);
         }
         stats.increment(level, Counter.WAITS);
@@ -290,29 +291,33 @@ final class Router {
      * rather than contend on the shared state of each (H2's transaction and version bookkeeping).
      */
     private int ownReplica(long lsn) {
-        ReplicaNode r = replicas.get(own);
-        if (r.readable() && r.applied() >= lsn) {
-            return own;
+        int pick = keptOrInTurn(own, lsn);
+        if (pick != NONE_YET) {
+            own = pick;
         }
-        int other = inTurn(lsn);
-        if (other != NONE_YET) {
-            own = other;
-        }
-        return other;
+        return pick;
     }
 
     private int monotonic() {
-        if (sticky >= 0) {
-            ReplicaNode r = replicas.get(sticky);
-            if (r.readable() && r.applied() >= highestRead) {
-                return sticky;
-            }
-        }
-        int pick = inTurn(highestRead);
+        int pick = keptOrInTurn(sticky, highestRead);
         if (pick != NONE_YET) {
             sticky = pick;
         }
         return pick;
+    }
+
+    /**
+     * The kept replica (none when negative) if it is readable and has applied the LSN, else the next
+     * one in turn that has.
+     */
+    private int keptOrInTurn(int kept, long lsn) {
+        if (kept >= 0) {
+            ReplicaNode r = replicas.get(kept);
+            if (r.readable() && r.applied() >= lsn) {
+                return kept;
+            }
+        }
+        return inTurn(lsn);
     }
 
     private int bounded(ConsistencySpec spec) {
