@@ -581,9 +581,7 @@ public final class ReplicaApplier implements Runnable {
                     last = tx.lsn();
                     continue;
                 }
-                for (RowChange change : tx.changes()) {
-                    shape(change.table()).apply(change);
-                }
+                applyRows(tx);
                 last = tx.lsn();
             }
             if (last != applied) {
@@ -605,11 +603,16 @@ public final class ReplicaApplier implements Runnable {
     /** Plain transactions (no DDL, no resynchronisation), in one commit on the replica. */
     private void applyPlain(List<LoggedTransaction> batch) throws SQLException {
         for (LoggedTransaction tx : batch) {
-            for (RowChange change : tx.changes()) {
-                shape(change.table()).apply(change);
-            }
+            applyRows(tx);
         }
         commitApplied(batch.get(batch.size() - 1).lsn());
+    }
+
+    /** A transaction's row changes, in the replica's open transaction. */
+    private void applyRows(LoggedTransaction tx) throws SQLException {
+        for (RowChange change : tx.changes()) {
+            shape(change.table()).apply(change);
+        }
     }
 
     private void rollbackQuietly() {
