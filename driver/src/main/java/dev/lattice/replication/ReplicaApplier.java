@@ -678,7 +678,10 @@ public final class ReplicaApplier implements Runnable {
 
     private TableShape shape(TableId table) throws SQLException {
         TableShape shape = shapes.get(table);
-        if (shape == null) {
+        if (shape == null || !shape.current()) {
+            if (shape != null) {
+                shape.close();
+            }
             shape = TableShape.load(connection, table);
             shapes.put(table, shape);
         }

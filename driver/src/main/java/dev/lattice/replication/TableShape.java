@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A replica table's columns as the applier needs them: which positions of a captured row it
  * writes (generated columns are computed by H2 itself), which form the primary key, and the
- * INSERT, UPDATE and DELETE statements that install a captured row change.
+ * INSERT, UPDATE and DELETE statements that install a captured row change, or, on an embedded
+ * replica, the {@link DirectApply} that installs it below SQL.
  */
 final class TableShape {
 
@@ -31,9 +32,11 @@ final class TableShape {
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
+    /** Null where the change is applied with SQL. */
+    private final DirectApply direct;
 
     private TableShape(TableId table, boolean keyed, int[] written, int[] key, PreparedStatement insert,
-                       PreparedStatement update, PreparedStatement delete) {
+                       PreparedStatement update, PreparedStatement delete, DirectApply direct) {
         this.table = table;
         this.keyed = keyed;
         this.written = written;
@@ -41,6 +44,7 @@ final class TableShape {
         this.insert = insert;
         this.update = update;
         this.delete = delete;
+        this.direct = direct;
     }
 
     static TableShape load(Connection replica, TableId table) throws SQLException {
@@ -105,10 +109,20 @@ final class TableShape {
         return new TableShape(table, hasKey, written, key,
                 replica.prepareStatement(insert.toString()),
                 replica.prepareStatement("UPDATE " + table.quoted() + " SET " + set + where + limit),
-                replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit));
+                replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit),
+                DirectApply.of(replica, table));
+    }
+
+    /** Whether the replica's table is still the one this shape was read from. */
+    boolean current() {
+        return direct == null || direct.current();
     }
 
     void apply(RowChange change) throws SQLException {
+        if (direct != null) {
+            direct.apply(change);
+            return;
+        }
         switch (change.op()) {
             case INSERT -> {
                 bind(insert, 1, written, change.newRow());
