@@ -50,8 +50,49 @@ final class AppliedLsn {
         }
     }
 
-    static PreparedStatement prepareUpdate(Connection replica) throws SQLException {
-        return replica.prepareStatement("UPDATE LATTICE.APPLIED SET LSN = ?, DDL_LSN = NULL WHERE ID = 1");
+    /** Writes the applied LSN in the replica's open transaction. */
+    static Recorder recorder(Connection replica) throws SQLException {
+        PreparedStatement sql = replica.prepareStatement("UPDATE LATTICE.APPLIED SET LSN = ?, DDL_LSN = NULL WHERE ID = 1");
+        try (Statement s = replica.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
+                     + "WHERE UPPER(TABLE_SCHEMA) = 'LATTICE' AND UPPER(TABLE_NAME) = 'APPLIED'")) {
+            // the names as the node folds them (the proxy's nodes fold to lower case)
+            TableId table = rs.next() ? new TableId(rs.getString(1), rs.getString(2)) : null;
+            return new Recorder(sql, table == null ? null : DirectApply.of(replica, table), table);
+        } catch (SQLException | RuntimeException e) {
+            sql.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The record's update: below SQL on an embedded replica (it comes with every commit the
+     * applier makes, so it costs as much as a row change), else a prepared UPDATE.
+     */
+    static final class Recorder {
+        private static final Object[] RECORD_KEY = {1, null, null};
+        private final PreparedStatement sql;
+        private final DirectApply direct;
+        private final TableId table;
+
+        private Recorder(PreparedStatement sql, DirectApply direct, TableId table) {
+            this.sql = sql;
+            this.direct = direct;
+            this.table = table;
+        }
+
+        void record(long lsn) throws SQLException {
+            if (direct != null && direct.current()) {
+                direct.apply(new RowChange(table, RowChange.Op.UPDATE, RECORD_KEY, new Object[] {1, lsn, null}));
+            } else {
+                sql.setLong(1, lsn);
+                sql.executeUpdate();
+            }
+        }
+
+        void close() throws SQLException {
+            sql.close();
+        }
     }
 
     static void markDdl(Connection replica, long lsn) throws SQLException {

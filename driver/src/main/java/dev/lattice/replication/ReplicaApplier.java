@@ -4,7 +4,6 @@ import dev.lattice.backend.ApplyProgress;
 import dev.lattice.cluster.Node;
 import dev.lattice.cluster.NodeSetup;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumMap;
@@ -80,7 +79,7 @@ public final class ReplicaApplier implements Runnable {
     private Set<TableId> identityTables;
 
     private Connection connection;
-    private PreparedStatement appliedUpdate;
+    private AppliedLsn.Recorder appliedRecord;
     private Connection primaryReader;
     private String currentSchema;
     private final NodeSetup setup;
@@ -632,8 +631,7 @@ public final class ReplicaApplier implements Runnable {
     }
 
     private void commitApplied(long lsn) throws SQLException {
-        appliedUpdate.setLong(1, lsn);
-        appliedUpdate.executeUpdate();
+        appliedRecord.record(lsn);
         applying = lsn;
         connection.commit();
         published(lsn);
@@ -707,7 +705,7 @@ public final class ReplicaApplier implements Runnable {
                 rebuild(cause);
             } else {
                 setup.prepare(c);
-                appliedUpdate = AppliedLsn.prepareUpdate(c);
+                appliedRecord = AppliedLsn.recorder(c);
                 currentSchema = null;
                 fence.open();
                 published(recorded);
@@ -738,10 +736,10 @@ public final class ReplicaApplier implements Runnable {
         fence.close();
         snapshot.restoreInto(connection);
         setup.prepare(connection);
-        if (appliedUpdate != null) {
-            appliedUpdate.close();
+        if (appliedRecord != null) {
+            appliedRecord.close();
         }
-        appliedUpdate = AppliedLsn.prepareUpdate(connection);
+        appliedRecord = AppliedLsn.recorder(connection);
         currentSchema = null;
         ddlFailed = false;
         fence.open();
@@ -790,7 +788,7 @@ public final class ReplicaApplier implements Runnable {
         closeQuietly(primaryReader);
         connection = null;
         primaryReader = null;
-        appliedUpdate = null;
+        appliedRecord = null;
     }
 
     private static void closeQuietly(Connection c) {

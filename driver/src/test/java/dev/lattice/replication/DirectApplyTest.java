@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lattice.backend.h2.Replica;
 import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
@@ -16,10 +17,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Row changes applied below SQL ({@link DirectApply}) leave each replica exactly as the primary:
@@ -127,6 +131,32 @@ class DirectApplyTest {
             }
         }
         return out.toString();
+    }
+
+    @Test
+    void aFileReplicaOpenedAgainGoesOnFromItsAppliedRecordWithoutARebuild(@TempDir Path dir) throws Exception {
+        String url = "jdbc:lattice:file:" + dir + "?replicas=1";
+        String key = "FILE:" + dir.toAbsolutePath().normalize();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ledger(id INT PRIMARY KEY, n BIGINT)");
+            s.executeUpdate("INSERT INTO ledger SELECT X, 0 FROM SYSTEM_RANGE(1, 10)");
+            for (int i = 0; i < 200; i++) {
+                s.executeUpdate("UPDATE ledger SET n = n + 1 WHERE id = " + (i % 10 + 1));
+            }
+            Await.caughtUp(c.unwrap(LatticeConnection.class).cluster(), Duration.ofSeconds(10));
+        } finally {
+            ClusterRegistry.shutdown(key);
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.executeUpdate("UPDATE ledger SET n = n + 1");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            Replica replica = cluster.h2().replicas().get(0);
+            assertEquals(Map.of(), replica.applier().rebuildsByCause(), "the replica went on from its LATTICE.APPLIED");
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
+        } finally {
+            ClusterRegistry.shutdown(key);
+        }
     }
 
     @Test
