@@ -50,10 +50,14 @@ final class AppliedLsn {
         }
     }
 
-    /** Writes the applied LSN in the replica's open transaction. */
-    static Recorder recorder(Connection replica) throws SQLException {
+    /**
+     * Writes the applied LSN in the replica's open transaction.
+     *
+     * @param catalog another connection to the replica, to look the table up on
+     */
+    static Recorder recorder(Connection replica, Connection catalog) throws SQLException {
         PreparedStatement sql = replica.prepareStatement("UPDATE LATTICE.APPLIED SET LSN = ?, DDL_LSN = NULL WHERE ID = 1");
-        try (Statement s = replica.createStatement();
+        try (Statement s = catalog.createStatement();
              ResultSet rs = s.executeQuery("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
                      + "WHERE UPPER(TABLE_SCHEMA) = 'LATTICE' AND UPPER(TABLE_NAME) = 'APPLIED'")) {
             // the names as the node folds them (the proxy's nodes fold to lower case)

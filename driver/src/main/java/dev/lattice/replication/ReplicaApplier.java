@@ -79,6 +79,12 @@ public final class ReplicaApplier implements Runnable {
     private Set<TableId> identityTables;
 
     private Connection connection;
+    /**
+     * A second connection to the replica, for reading its catalog and copying counters. H2 keeps
+     * each session's queries in a cache and revisits every one of them whenever a transaction of
+     * that session first writes a table: the applying connection runs none, so that costs nothing.
+     */
+    private Connection catalog;
     private AppliedLsn.Recorder appliedRecord;
     private Connection primaryReader;
     private String currentSchema;
@@ -527,7 +533,7 @@ public final class ReplicaApplier implements Runnable {
         sequencesSyncedMillis = System.currentTimeMillis();
         if (identityTables == null) {
             // the replica's schema is the primary's as of applied(): its identity tables are the ones to copy
-            identityTables = SequenceSync.identityTables(connection);
+            identityTables = SequenceSync.identityTables(catalog);
         }
         Map<String, Long> values;
         try {
@@ -540,7 +546,7 @@ public final class ReplicaApplier implements Runnable {
         }
         if (!values.equals(sequencesCopied)) {
             // only this copy moves a replica's counters between schema changes: equal values need no look
-            SequenceSync.copy(values, connection, identityTables);
+            SequenceSync.copy(values, catalog, identityTables);
             sequencesCopied = values;
         }
         sequencesSyncedAt = done;
@@ -680,7 +686,7 @@ public final class ReplicaApplier implements Runnable {
             if (shape != null) {
                 shape.close();
             }
-            shape = TableShape.load(connection, table);
+            shape = TableShape.load(connection, catalog, table);
             shapes.put(table, shape);
         }
         return shape;
@@ -691,21 +697,21 @@ public final class ReplicaApplier implements Runnable {
         try {
             c.setAutoCommit(false);
             connection = c;
-            long recorded = AppliedLsn.read(c);
-            c.commit();
+            catalog = replica.connectDirect();
+            long recorded = AppliedLsn.read(catalog);
             if (recorded > rebuildAbove) {
                 LOG.info("Replica {} applied LSN {}, past LSN {} where the new primary's history begins: rebuilding "
                         + "from a snapshot", replica.name(), recorded, rebuildAbove);
                 rebuild(RebuildCause.NEW_PRIMARY);
             } else if (recorded < 0) {
                 RebuildCause cause = ddlFailed ? RebuildCause.APPLY_FAILED
-                        : AppliedLsn.exists(c) ? RebuildCause.RESTART : RebuildCause.INITIAL;
+                        : AppliedLsn.exists(catalog) ? RebuildCause.RESTART : RebuildCause.INITIAL;
                 LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot ({})",
                         replica.name(), cause);
                 rebuild(cause);
             } else {
                 setup.prepare(c);
-                appliedRecord = AppliedLsn.recorder(c);
+                appliedRecord = AppliedLsn.recorder(c, catalog);
                 currentSchema = null;
                 fence.open();
                 published(recorded);
@@ -739,7 +745,7 @@ public final class ReplicaApplier implements Runnable {
         if (appliedRecord != null) {
             appliedRecord.close();
         }
-        appliedRecord = AppliedLsn.recorder(connection);
+        appliedRecord = AppliedLsn.recorder(connection, catalog);
         currentSchema = null;
         ddlFailed = false;
         fence.open();
@@ -785,8 +791,10 @@ public final class ReplicaApplier implements Runnable {
     private void disconnect() {
         clearShapes();
         closeQuietly(connection);
+        closeQuietly(catalog);
         closeQuietly(primaryReader);
         connection = null;
+        catalog = null;
         primaryReader = null;
         appliedRecord = null;
     }

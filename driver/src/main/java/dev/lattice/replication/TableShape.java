@@ -47,13 +47,17 @@ final class TableShape {
         this.direct = direct;
     }
 
-    static TableShape load(Connection replica, TableId table) throws SQLException {
+    /**
+     * Reads the table's columns on catalog and prepares the statements on replica (two
+     * connections to it: see ReplicaApplier's catalog).
+     */
+    static TableShape load(Connection replica, Connection catalog, TableId table) throws SQLException {
         List<String> names = new ArrayList<>();
         List<String> placeholders = new ArrayList<>();
         List<Integer> writtenList = new ArrayList<>();
         List<Integer> comparable = new ArrayList<>();
         boolean identityAlways = false;
-        try (PreparedStatement ps = replica.prepareStatement(COLUMNS)) {
+        try (PreparedStatement ps = catalog.prepareStatement(COLUMNS)) {
             ps.setString(1, table.schema());
             ps.setString(2, table.name());
             try (ResultSet rs = ps.executeQuery()) {
@@ -75,7 +79,7 @@ final class TableShape {
             throw new SQLException("Replica has no table " + table + " to apply a change to", "42S02");
         }
         List<Integer> keyList = new ArrayList<>();
-        try (PreparedStatement ps = replica.prepareStatement(PRIMARY_KEY)) {
+        try (PreparedStatement ps = catalog.prepareStatement(PRIMARY_KEY)) {
             ps.setString(1, table.schema());
             ps.setString(2, table.name());
             try (ResultSet rs = ps.executeQuery()) {
