@@ -34,6 +34,11 @@ public final class ReplicaApplier implements Runnable {
     /** What {@link #step} returns when the replica has applied everything committed. */
     private static final long CAUGHT_UP = -1;
     private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * How long {@link #applyNow} spins while the applier (or another session) applies: about one
+     * batch of a replica that keeps up. A longer apply is waited for as before.
+     */
+    private static final long APPLY_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final Node replica;
     private volatile Node primary;
@@ -373,8 +378,8 @@ public final class ReplicaApplier implements Runnable {
         if (applied() >= lsn) {
             return true;
         }
-        if (!applyLock.tryLock()) {
-            return false;
+        if (!BriefLock.tryLock(applyLock, APPLY_SPIN_NANOS)) {
+            return applied() >= lsn;
         }
         try {
             if (stopped || promoted || paused || delayMillis > 0 || rebuildRequested || connection == null
