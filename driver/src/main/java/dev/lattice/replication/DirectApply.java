@@ -98,6 +98,11 @@ final class DirectApply {
     }
 
     void apply(RowChange change) throws SQLException {
+        int width = (change.newRow() != null ? change.newRow() : change.oldRow()).length;
+        if (width != columns.length) {
+            throw new ReplicaDiverged("the replica's " + id + " has " + columns.length + " columns, the row the primary "
+                    + "changed " + width);
+        }
         try {
             table.lock(session, Table.WRITE_LOCK);
             switch (change.op()) {

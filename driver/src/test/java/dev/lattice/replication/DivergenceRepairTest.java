@@ -75,6 +75,20 @@ class DivergenceRepairTest {
     }
 
     @Test
+    void aTableWhoseColumnsChangedBehindLatticesBackRebuildsTheReplica() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:diverged-columns?replicas=2");
+             Statement s = c.createStatement()) {
+            Cluster cluster = start(s);
+            Replica changed = cluster.h2().replicas().get(0);
+            behindLatticesBack(changed, "ALTER TABLE t ADD COLUMN extra INT");
+            s.executeUpdate("UPDATE t SET v = 11 WHERE id = 1");
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(changed.node().url()));
+            assertEquals(1, changed.applier().rebuilds(RebuildCause.DIVERGED));
+        }
+    }
+
+    @Test
     void aKeyConflictOnTheReplicaRebuildsItInsteadOfFailingForGood() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:diverged-insert?replicas=2");
              Statement s = c.createStatement()) {
