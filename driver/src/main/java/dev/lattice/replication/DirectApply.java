@@ -9,6 +9,7 @@ import org.h2.index.Cursor;
 import org.h2.index.Index;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
+import org.h2.mvstore.db.MVSecondaryIndex;
 import org.h2.mvstore.db.MVTable;
 import org.h2.result.LocalResult;
 import org.h2.result.Row;
@@ -22,11 +23,12 @@ import org.h2.value.ValueToObjectConverter;
 
 /**
  * Installs a captured row change into an embedded H2 replica's table below SQL: the row is found
- * by its primary key and written through the table's indexes in the applier's open transaction,
- * as H2's own UPDATE, INSERT and DELETE do after parsing and planning, at about half their cost.
- * Only for tables whose every column holds a plain value (no LOB, JSON, array or computed column)
- * and that have a primary key; the rest are applied with SQL. Triggers and foreign keys are not
- * run here: the log already holds every row change they made on the primary.
+ * by its primary key (in a table without one, by all its values, as SQL's IS NOT DISTINCT FROM
+ * would: through an index where the table has one) and written through the table's indexes in
+ * the applier's open transaction, as H2's own UPDATE, INSERT and DELETE do after parsing and
+ * planning, at about half their cost. Only for tables whose every column holds a plain value (no
+ * LOB, JSON, array or computed column); the rest are applied with SQL. Triggers and foreign keys
+ * are not run here: the log already holds every row change they made on the primary.
  */
 final class DirectApply {
 
@@ -42,18 +44,23 @@ final class DirectApply {
     private final SessionLocal session;
     private final TableId id;
     private final Column[] columns;
+    /** The columns a row is found by: its primary key's, or all of them. */
     private final int[] key;
-    private final Index primaryKey;
+    /** The primary-key index, or (no primary key) the index a row is looked for through. */
+    private final Index lookup;
+    /** Whether the key is the primary key: else every column is compared. */
+    private final boolean keyed;
     private final Table table;
     /** The column H2 keys the table's rows by, or ROWID_INDEX when it keys them by a hidden row id. */
     private final int mainColumn;
 
-    private DirectApply(SessionLocal session, TableId id, Table table, Index primaryKey, int[] key) {
+    private DirectApply(SessionLocal session, TableId id, Table table, Index lookup, boolean keyed, int[] key) {
         this.session = session;
         this.id = id;
         this.table = table;
         this.columns = table.getColumns();
-        this.primaryKey = primaryKey;
+        this.lookup = lookup;
+        this.keyed = keyed;
         this.key = key;
         this.mainColumn = table.getMainIndexColumn();
     }
@@ -72,21 +79,37 @@ final class DirectApply {
         if (!(table instanceof MVTable)) {
             return null;
         }
-        Index primaryKey = table.findPrimaryKey();
-        if (primaryKey == null) {
-            return null; // a row is found by all its values: SQL's IS NOT DISTINCT FROM does that
-        }
         for (Column column : table.getColumns()) {
             if (column.isGenerated() || !PLAIN.contains(column.getType().getValueType())) {
                 return null;
             }
+        }
+        Index primaryKey = table.findPrimaryKey();
+        if (primaryKey == null) {
+            int[] all = new int[table.getColumns().length];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return new DirectApply(local, id, table, anyIndex(local, table), false, all);
         }
         IndexColumn[] keyColumns = primaryKey.getIndexColumns();
         int[] key = new int[keyColumns.length];
         for (int i = 0; i < key.length; i++) {
             key[i] = keyColumns[i].column.getColumnId();
         }
-        return new DirectApply(local, id, table, primaryKey, key);
+        return new DirectApply(local, id, table, primaryKey, true, key);
+    }
+
+    /** For a table without a primary key: one of its B-tree indexes (a unique one first), else its scan. */
+    private static Index anyIndex(SessionLocal session, Table table) {
+        Index scan = table.getScanIndex(session);
+        Index found = scan;
+        for (Index index : table.getIndexes()) {
+            if (index instanceof MVSecondaryIndex && (found == scan || index.getIndexType().isUnique())) {
+                found = index;
+            }
+        }
+        return found;
     }
 
     /**
@@ -144,8 +167,30 @@ final class DirectApply {
         for (int position : key) {
             probe.setValue(position, value(position, captured[position]));
         }
-        Cursor cursor = primaryKey.find(session, probe, probe, false);
-        return cursor.next() ? cursor.get() : null;
+        if (keyed) {
+            Cursor cursor = lookup.find(session, probe, probe, false);
+            return cursor.next() ? cursor.get() : null;
+        }
+        // the scan index takes no bounds (it ranges over row ids); a B-tree index ranges over its columns
+        boolean scan = !(lookup instanceof MVSecondaryIndex);
+        Cursor cursor = lookup.find(session, scan ? null : probe, scan ? null : probe, false);
+        while (cursor.next()) {
+            Row row = cursor.get();
+            if (sameValues(row, probe)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** IS NOT DISTINCT FROM, column by column. */
+    private boolean sameValues(Row row, SearchRow probe) {
+        for (int position : key) {
+            if (!session.areEqual(row.getValue(position), probe.getValue(position))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Row row(Object[] captured) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Row changes applied below SQL ({@link DirectApply}) leave each replica exactly as the primary:
  * every plain column type, composite and changed primary keys, unique indexes swapped inside one
- * transaction, and tables that still need SQL beside them.
+ * transaction, tables without a primary key (duplicate rows, NULLs, with and without an index), and
+ * tables that still need SQL beside them.
  */
 class DirectApplyTest {
 
@@ -49,9 +50,13 @@ class DirectApplyTest {
             s.execute("CREATE TABLE pair(a INT, b VARCHAR(10), v INT, PRIMARY KEY (a, b))");
             s.execute("CREATE TABLE code(id INT PRIMARY KEY, code VARCHAR(10) UNIQUE, grp INT)");
             s.execute("CREATE INDEX code_grp ON code(grp)");
+            // no primary key: rows found by all their values, through an index where there is one
+            s.execute("CREATE TABLE loose(v INT, w VARCHAR(10))");
+            s.execute("CREATE TABLE tagged(v INT, w VARCHAR(10))");
+            s.execute("CREATE INDEX tagged_v ON tagged(v)");
+            s.execute("CREATE TABLE single(v INT UNIQUE, w VARCHAR(10))");
             // beside them, tables the applier still installs with SQL
             s.execute("CREATE TABLE doc(id INT PRIMARY KEY, body JSON, note CLOB)");
-            s.execute("CREATE TABLE loose(v INT, w VARCHAR(10))");
             s.execute("CREATE TABLE computed(id INT PRIMARY KEY, v INT, twice INT GENERATED ALWAYS AS (v * 2))");
 
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO typed VALUES (?, 1, 2, 3, TRUE, "
@@ -93,6 +98,14 @@ class DirectApplyTest {
             s.executeUpdate("INSERT INTO loose VALUES (1, 'a'), (1, 'a'), (NULL, 'b')");
             s.executeUpdate("UPDATE loose SET w = 'c' WHERE v IS NULL");
             s.executeUpdate("DELETE FROM loose WHERE v = 1 LIMIT 1");
+            s.executeUpdate("INSERT INTO tagged VALUES (1, 'a'), (1, 'a'), (1, 'b'), (NULL, 'n'), (NULL, 'n'), (2, NULL)");
+            s.executeUpdate("UPDATE tagged SET w = 'm' WHERE v IS NULL");
+            s.executeUpdate("UPDATE tagged SET v = 3 WHERE w IS NULL");
+            s.executeUpdate("DELETE FROM tagged WHERE v = 1 AND w = 'a' LIMIT 1");
+            s.executeUpdate("INSERT INTO single VALUES (1, 'x'), (2, 'y'), (NULL, 'z'), (NULL, 'z')");
+            s.executeUpdate("UPDATE single SET v = 3 WHERE v = 1");
+            s.executeUpdate("UPDATE single SET w = 'q' WHERE v IS NULL");
+            s.executeUpdate("DELETE FROM single WHERE v = 2");
             s.executeUpdate("INSERT INTO computed(id, v) VALUES (1, 4), (2, 5)");
             s.executeUpdate("UPDATE computed SET v = 6 WHERE id = 2");
 
@@ -104,10 +117,10 @@ class DirectApplyTest {
                 assertEquals(found, lookups(r.node().url()), "the replica's indexes find each row where the primary's do");
                 assertEquals(0, r.applier().rebuilds(RebuildCause.DIVERGED), "applied without a rebuild");
                 try (Connection replica = DriverManager.getConnection(r.node().url(), "sa", "")) {
-                    for (String table : new String[] {"TYPED", "PAIR", "CODE"}) {
+                    for (String table : new String[] {"TYPED", "PAIR", "CODE", "LOOSE", "TAGGED", "SINGLE"}) {
                         assertNotNull(DirectApply.of(replica, new TableId("PUBLIC", table)), table + " is applied below SQL");
                     }
-                    for (String table : new String[] {"DOC", "LOOSE", "COMPUTED"}) {
+                    for (String table : new String[] {"DOC", "COMPUTED"}) {
                         assertNull(DirectApply.of(replica, new TableId("PUBLIC", table)), table + " is applied with SQL");
                     }
                 }
