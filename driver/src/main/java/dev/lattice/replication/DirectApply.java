@@ -30,7 +30,7 @@ import org.h2.value.ValueToObjectConverter;
  * LOB, JSON, array or computed column); the rest are applied with SQL. Triggers and foreign keys
  * are not run here: the log already holds every row change they made on the primary.
  */
-final class DirectApply {
+final class DirectApply implements TableApply {
 
     /** Column types whose captured Java values convert to H2's value exactly as a JDBC parameter would. */
     private static final Set<Integer> PLAIN = Set.of(Value.CHAR, Value.VARCHAR, Value.VARCHAR_IGNORECASE,
@@ -116,11 +116,18 @@ final class DirectApply {
      * Whether H2's table object is still the table: DDL replaces it (the applier reads every shape
      * again after DDL it applies; this catches any other).
      */
-    boolean current() {
+    @Override
+    public boolean current() {
         return table.isValid();
     }
 
-    void apply(RowChange change) throws SQLException {
+    @Override
+    public void close() {
+        // holds nothing of its own
+    }
+
+    @Override
+    public void apply(RowChange change) throws SQLException {
         int width = (change.newRow() != null ? change.newRow() : change.oldRow()).length;
         if (width != columns.length) {
             throw new ReplicaDiverged("the replica's " + id + " has " + columns.length + " columns, the row the primary "

@@ -44,7 +44,7 @@ public final class ReplicaApplier implements Runnable {
     private volatile Node primary;
     private final CommitSequencer sequencer;
     private final TransactionLog log;
-    private final Map<TableId, TableShape> shapes = new HashMap<>();
+    private final Map<TableId, TableApply> shapes = new HashMap<>();
     private final Object appliedMonitor = new Object();
     private final ApplyProgress progress;
     private final ReadFence fence = new ReadFence();
@@ -685,13 +685,14 @@ public final class ReplicaApplier implements Runnable {
         progress.signal();
     }
 
-    private TableShape shape(TableId table) throws SQLException {
-        TableShape shape = shapes.get(table);
+    private TableApply shape(TableId table) throws SQLException {
+        TableApply shape = shapes.get(table);
         if (shape == null || !shape.current()) {
             if (shape != null) {
                 shape.close();
             }
-            shape = TableShape.load(connection, catalog, table);
+            DirectApply direct = DirectApply.of(connection, table);
+            shape = direct != null ? direct : TableShape.load(connection, catalog, table);
             shapes.put(table, shape);
         }
         return shape;
@@ -787,7 +788,7 @@ public final class ReplicaApplier implements Runnable {
 
     /** The replica's schema may have changed: table shapes and counters are read afresh. */
     private void clearShapes() {
-        shapes.values().forEach(TableShape::close);
+        shapes.values().forEach(TableApply::close);
         shapes.clear();
         identityTables = null;
         sequencesCopied = null;

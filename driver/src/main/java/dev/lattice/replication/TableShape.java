@@ -10,10 +10,10 @@ import java.util.List;
 /**
  * A replica table's columns as the applier needs them: which positions of a captured row it
  * writes (generated columns are computed by H2 itself), which form the primary key, and the
- * INSERT, UPDATE and DELETE statements that install a captured row change, or, on an embedded
- * replica, the {@link DirectApply} that installs it below SQL.
+ * INSERT, UPDATE and DELETE statements that install a captured row change: how a table that
+ * {@link DirectApply} cannot write is applied.
  */
-final class TableShape {
+final class TableShape implements TableApply {
 
     private static final String COLUMNS = "SELECT COLUMN_NAME, DATA_TYPE, IS_GENERATED, IDENTITY_GENERATION "
             + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION";
@@ -32,11 +32,9 @@ final class TableShape {
     private final PreparedStatement insert;
     private final PreparedStatement update;
     private final PreparedStatement delete;
-    /** Null where the change is applied with SQL. */
-    private final DirectApply direct;
 
     private TableShape(TableId table, boolean keyed, int[] written, int[] key, PreparedStatement insert,
-                       PreparedStatement update, PreparedStatement delete, DirectApply direct) {
+                       PreparedStatement update, PreparedStatement delete) {
         this.table = table;
         this.keyed = keyed;
         this.written = written;
@@ -44,7 +42,6 @@ final class TableShape {
         this.insert = insert;
         this.update = update;
         this.delete = delete;
-        this.direct = direct;
     }
 
     /**
@@ -113,20 +110,16 @@ final class TableShape {
         return new TableShape(table, hasKey, written, key,
                 replica.prepareStatement(insert.toString()),
                 replica.prepareStatement("UPDATE " + table.quoted() + " SET " + set + where + limit),
-                replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit),
-                DirectApply.of(replica, table));
+                replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit));
     }
 
-    /** Whether the replica's table is still the one this shape was read from. */
-    boolean current() {
-        return direct == null || direct.current();
+    @Override
+    public boolean current() {
+        return true; // H2 prepares a statement again when the schema changed under it
     }
 
-    void apply(RowChange change) throws SQLException {
-        if (direct != null) {
-            direct.apply(change);
-            return;
-        }
+    @Override
+    public void apply(RowChange change) throws SQLException {
         switch (change.op()) {
             case INSERT -> {
                 bind(insert, 1, written, change.newRow());
@@ -147,7 +140,8 @@ final class TableShape {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         for (PreparedStatement ps : new PreparedStatement[] {insert, update, delete}) {
             try {
                 ps.close();
