@@ -147,13 +147,17 @@ final class DirectApply implements TableApply {
                     }
                     Row updated = row(change.newRow());
                     // the row's key in H2's primary index: a changed key column moves the row, as in SQL
-                    updated.setKey(mainColumn == SearchRow.ROWID_INDEX ? old.getKey()
-                            : updated.getValue(mainColumn).getLong());
-                    try (LocalResult rows = LocalResult.forTable(session, table)) {
-                        rows.addRowForTable(old);
-                        rows.addRowForTable(updated);
-                        rows.done();
-                        table.updateRows(session, rows, () -> { });
+                    long key = mainColumn == SearchRow.ROWID_INDEX ? old.getKey() : updated.getValue(mainColumn).getLong();
+                    if (key == old.getKey()) {
+                        table.updateRow(session, old, updated); // each index changes only where its columns did
+                    } else {
+                        updated.setKey(key);
+                        try (LocalResult rows = LocalResult.forTable(session, table)) {
+                            rows.addRowForTable(old);
+                            rows.addRowForTable(updated);
+                            rows.done();
+                            table.updateRows(session, rows, () -> { });
+                        }
                     }
                 }
                 case DELETE -> {
