@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,10 +78,14 @@ class PgFailoverTest {
             Thread t = new Thread(() -> {
                 try (Connection c = DriverManager.getConnection(url)) {
                     int seq = 0;
+                    Map<Integer, String> warnings = new HashMap<>(); // seq → the warning its commit came with
                     while (!stop.get()) {
                         seq++;
                         try (Statement s = c.createStatement()) {
                             s.executeUpdate("INSERT INTO acked VALUES (" + writer + ", " + seq + ")");
+                            if (s.getWarnings() != null) {
+                                warnings.put(seq, s.getWarnings().getMessage());
+                            }
                             acked.get(writer).add(seq);
                             total.incrementAndGet();
                             // the session reads its own writes back: never fewer than it has acknowledged
@@ -95,7 +100,8 @@ class PgFailoverTest {
                                     }
                                     if (firstWentBack.get() == null) {
                                         firstWentBack.compareAndSet(null, "writer " + writer + " read " + seen + " of "
-                                                + acked.get(writer).size() + " in phase " + at + "; " + replicas(s));
+                                                + acked.get(writer).size() + " in phase " + at + "; " + replicas(s)
+                                                + missing(pg, s, writer, acked.get(writer), warnings));
                                     }
                                 }
                             }
@@ -241,6 +247,45 @@ class PgFailoverTest {
         } catch (SQLException e) {
             return null;
         }
+    }
+
+    /**
+     * For a diagnosis: which acknowledged writes of the writer a read through Lattice missed, the
+     * warning each commit came with, and which PostgreSQL nodes have them.
+     */
+    private static String missing(PgCluster pg, Statement s, int writer, Set<Integer> acked, Map<Integer, String> warnings) {
+        StringBuilder b = new StringBuilder(" missing:");
+        try {
+            Set<Integer> read = new HashSet<>();
+            try (ResultSet rs = s.executeQuery("SELECT seq FROM acked WHERE writer = " + writer)) {
+                while (rs.next()) {
+                    read.add(rs.getInt(1));
+                }
+            }
+            List<Set<String>> onNode = new ArrayList<>();
+            for (int node = 0; node < 3; node++) {
+                try {
+                    onNode.add(keys(pg, node));
+                } catch (SQLException | RuntimeException e) {
+                    onNode.add(null); // down, or not started
+                }
+            }
+            for (int seq : acked) {
+                if (read.contains(seq)) {
+                    continue;
+                }
+                b.append(' ').append(writer).append(':').append(seq).append(" (warning: ").append(warnings.get(seq))
+                        .append("; on nodes");
+                for (int node = 0; node < 3; node++) {
+                    Set<String> keys = onNode.get(node);
+                    b.append(' ').append(node).append('=').append(keys == null ? "?" : keys.contains(writer + ":" + seq));
+                }
+                b.append(')');
+            }
+        } catch (SQLException e) {
+            b.append(" (could not tell: ").append(e.getMessage()).append(')');
+        }
+        return b.toString();
     }
 
     private static Set<String> keys(PgCluster pg, int node) throws SQLException {
