@@ -161,7 +161,7 @@ final class DirectApply implements TableApply {
                     }
                 }
                 case DELETE -> {
-                    // none there: a cascade on the replica took it first, as with SQL
+                    // none there: no cascade runs here, so the replica lost it; it ends as the primary has it, absent
                     Row old = find(change.oldRow());
                     if (old != null) {
                         table.removeRow(session, old);
