@@ -8,7 +8,10 @@ import org.h2.engine.SessionLocal;
 import org.h2.index.Cursor;
 import org.h2.index.Index;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.api.ErrorCode;
 import org.h2.message.DbException;
+import org.h2.mvstore.db.MVDelegateIndex;
+import org.h2.mvstore.db.MVPrimaryIndex;
 import org.h2.mvstore.db.MVSecondaryIndex;
 import org.h2.mvstore.db.MVTable;
 import org.h2.result.LocalResult;
@@ -53,6 +56,11 @@ final class DirectApply implements TableApply {
     private final Table table;
     /** The column H2 keys the table's rows by, or ROWID_INDEX when it keys them by a hidden row id. */
     private final int mainColumn;
+    /**
+     * Whether the primary key is the column H2 keys rows by and the table has no other index: an
+     * UPDATE that keeps the key then writes the row by its key without reading it first.
+     */
+    private final boolean byKeyAlone;
 
     private DirectApply(SessionLocal session, TableId id, Table table, Index lookup, boolean keyed, int[] key) {
         this.session = session;
@@ -63,6 +71,17 @@ final class DirectApply implements TableApply {
         this.keyed = keyed;
         this.key = key;
         this.mainColumn = table.getMainIndexColumn();
+        this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table);
+    }
+
+    /** Whether every index of the table is its primary index (the rows, or the key that delegates to them). */
+    private static boolean onlyPrimaryIndex(Table table) {
+        for (Index index : table.getIndexes()) {
+            if (!(index instanceof MVPrimaryIndex) && !(index instanceof MVDelegateIndex)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The direct apply for this table of an embedded replica, or null when it must be applied with SQL. */
@@ -138,6 +157,9 @@ final class DirectApply implements TableApply {
             switch (change.op()) {
                 case INSERT -> table.addRow(session, row(change.newRow()));
                 case UPDATE -> {
+                    if (byKeyAlone && updatedByKey(change)) {
+                        return;
+                    }
                     Row old = find(change.oldRow());
                     if (old == null) {
                         if (TableShape.checksRows) {
@@ -171,6 +193,36 @@ final class DirectApply implements TableApply {
         } catch (DbException e) {
             throw DbException.toSQLException(e);
         }
+    }
+
+    /**
+     * An UPDATE of a table whose only index is its primary key, when the key stays: H2's primary
+     * index replaces the row under the key and reads nothing else of the old row, so the row is
+     * not looked up first. A key the replica lacks is found by that replace (and undone).
+     *
+     * @return false when the key changes (the caller moves the row)
+     */
+    private boolean updatedByKey(RowChange change) throws SQLException {
+        Row updated = row(change.newRow());
+        long key = updated.getValue(mainColumn).getLong();
+        Value oldKey = value(mainColumn, change.oldRow()[mainColumn]);
+        if (oldKey.getLong() != key) {
+            return false;
+        }
+        Row old = table.getTemplateRow();
+        old.setValue(mainColumn, oldKey);
+        old.setKey(key);
+        try {
+            table.updateRow(session, old, updated);
+        } catch (DbException e) {
+            if (e.getErrorCode() != ErrorCode.ROW_NOT_FOUND_IN_PRIMARY_INDEX) {
+                throw e;
+            }
+            if (TableShape.checksRows) {
+                throw new ReplicaDiverged("the row of " + id + " an UPDATE changes is not on the replica");
+            }
+        }
+        return true;
     }
 
     private Row find(Object[] captured) {
