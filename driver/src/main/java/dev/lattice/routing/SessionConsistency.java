@@ -26,6 +26,8 @@ public final class SessionConsistency {
 
     /** Longest CONSISTENCY TIMEOUT accepted: an hour. */
     public static final long MAX_TIMEOUT_MILLIS = 3_600_000;
+    /** How often a commit waiting for a replica of the synchronous set looks whether it is still in the set. */
+    private static final long SYNC_SET_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Cluster cluster;
     private final ClusterBackend backend;
@@ -187,14 +189,30 @@ public final class SessionConsistency {
         ConsistencyLevel level = spec.getLevel();
         if (level == ConsistencyLevel.STRONG) {
             SQLWarning warning = awaitSyncSet(epoch, lsn);
+            inCurrentHistory(level, epoch, lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
             return warning;
         } else if (level == ConsistencyLevel.QUORUM && !backend.replicas().isEmpty()) {
             SQLWarning warning = awaitQuorum(epoch, lsn);
+            inCurrentHistory(level, epoch, lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
             return warning;
         }
         return null;
+    }
+
+    /**
+     * After the wait: when a failover came in between, a commit past where the new history forked
+     * is not in it, however far replicas have gone on it (a PostgreSQL standby that follows the
+     * promoted node replays positions beyond the commit's on the new timeline): 08007, never an
+     * acknowledgement. A replica's position counts only in the current history, so a wait that
+     * ended on one read the new epoch before this check does.
+     */
+    private void inCurrentHistory(ConsistencyLevel level, long epoch, long lsn) throws SQLException {
+        if (backend.epoch() != epoch && backend.toEpoch(epoch, lsn) < lsn) {
+            cluster.routingStats().increment(level, Counter.ERRORS);
+            throw lostWithThePrimary(level, lsn);
+        }
     }
 
     /**
@@ -216,7 +234,7 @@ public final class SessionConsistency {
                 continue;
             }
             try {
-                if (r.awaitApplied(lsn, deadline - System.nanoTime()) || r.applied() >= lsn) {
+                if (awaitInSyncSet(r, lsn, deadline)) {
                     applied++;
                 } else {
                     r.leaveSyncSet();
@@ -234,6 +252,23 @@ public final class SessionConsistency {
     }
 
     /**
+     * Waits for a replica of the synchronous set to apply lsn until the deadline, or until it has
+     * left the set meanwhile (a standby promoted, unreachable or failed will not apply it): whether
+     * it applied.
+     */
+    private static boolean awaitInSyncSet(ReplicaNode r, long lsn, long deadline) throws InterruptedException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (r.awaitApplied(lsn, Math.min(left, SYNC_SET_CHECK_NANOS)) || r.applied() >= lsn) {
+                return true;
+            }
+            if (left <= SYNC_SET_CHECK_NANOS || !r.inSyncSet()) {
+                return false;
+            }
+        }
+    }
+
+    /**
      * A commit that reached fewer replicas than its level promises: a warning, or LT001 with
      * FALLBACK ERROR. When the primary that took it is gone by then, it is durable nowhere a
      * failover keeps: 08007, never an acknowledgement.
@@ -242,9 +277,7 @@ public final class SessionConsistency {
             throws SQLException {
         if (primaryLost(epoch)) {
             cluster.routingStats().increment(level, Counter.ERRORS);
-            throw new SQLException("The primary was lost after COMMIT (LSN " + lsn + ") and before the replicas "
-                    + level + " waits for had applied it: the transaction may not survive the failover. Check "
-                    + "whether it did before running it again (" + router.lagReport() + ")", "08007");
+            throw lostWithThePrimary(level, lsn);
         }
         if (fallback == Fallback.ERROR) {
             cluster.routingStats().increment(level, Counter.ERRORS);
@@ -252,6 +285,12 @@ public final class SessionConsistency {
         }
         cluster.routingStats().increment(level, Counter.FALLBACKS);
         return new SQLWarning(message, "01000");
+    }
+
+    private SQLException lostWithThePrimary(ConsistencyLevel level, long lsn) {
+        return new SQLException("The primary was lost after COMMIT (LSN " + lsn + ") and before the replicas "
+                + level + " waits for had applied it: the transaction may not survive the failover. Check "
+                + "whether it did before running it again (" + router.lagReport() + ")", "08007");
     }
 
     private SQLWarning awaitQuorum(long epoch, long lsn) throws SQLException {

@@ -349,6 +349,59 @@ class PgFailoverTest {
     }
 
     /**
+     * A STRONG (or QUORUM WRITE 1) commit waits for standbys that never received it; meanwhile the
+     * primary dies, one standby is promoted, and the other follows it onto the new timeline, whose
+     * positions soon pass the commit's. The commit is not in that history: it fails with 08007
+     * rather than being acknowledged because a position of another timeline went past it. (Without
+     * the check it was acknowledged, and the promoted node lacks it.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"STRONG", "QUORUM WRITE 1"})
+    void aCommitPastTheForkIsNotAcknowledgedByAStandbyOnTheNewTimeline(String level) throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&failureTimeout=60000&consistencyTimeout=60000";
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+                s.execute("INSERT INTO t VALUES (1)");
+                s.execute("SET CONSISTENCY " + level);
+                pg.stopStreaming(1);
+                pg.stopStreaming(2);
+                CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return s.executeUpdate("INSERT INTO t VALUES (2)");
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+                try (Connection direct = pg.connect(0); Statement d = direct.createStatement()) {
+                    Await.until("the insert to be committed on the primary", Duration.ofSeconds(30),
+                            () -> keys(d, "t").contains("2") || waiting.isDone());
+                }
+                assertTrue(!waiting.isDone(), "the " + level + " commit waits for the standbys, which receive nothing");
+                pg.kill(0);
+                pg.promote(1);
+                pg.follow(2, 1);
+                try (Connection promoted = pg.connect(1); Statement d = promoted.createStatement()) {
+                    // WAL on the new timeline, past the lost commit's position
+                    d.execute("CREATE TABLE pad (v text)");
+                    d.execute("INSERT INTO pad SELECT repeat('x', 100) FROM generate_series(1, 100000)");
+                }
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> waiting.get(60, TimeUnit.SECONDS), "a commit the new timeline lacks was acknowledged");
+                SQLException e = (SQLException) failed.getCause();
+                assertEquals("08007", e.getSQLState(), e.getMessage());
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+            for (int node = 1; node <= 2; node++) {
+                try (Connection n = pg.connect(node); Statement d = n.createStatement()) {
+                    assertEquals(Set.of("1"), keys(d, "t"), "node " + node + " lacks the failed commit");
+                }
+            }
+        }
+    }
+
+    /**
      * A split brain: the session's transaction is on the primary when a standby is promoted beside
      * it, and Lattice follows the promoted one before the COMMIT. The old primary, still running,
      * takes the commit, which no standby receives: it is durable nowhere the cluster now lives, and
