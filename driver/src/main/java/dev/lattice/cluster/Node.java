@@ -99,6 +99,24 @@ public final class Node {
     }
 
     /**
+     * A connection of its own to a PostgreSQL node that gives up after this many seconds on
+     * connecting, logging in and every answer: a node that stops answering (hung, frozen, cut off)
+     * then fails the call instead of holding it for ever. Embedded and H2 nodes as {@link #connectDirect()}.
+     */
+    public Connection connectDirect(int timeoutSeconds) throws SQLException {
+        if (h2) {
+            return connectDirect();
+        }
+        Properties bounded = new Properties();
+        bounded.putAll(credentials);
+        String seconds = Integer.toString(timeoutSeconds);
+        bounded.setProperty("connectTimeout", seconds);
+        bounded.setProperty("loginTimeout", seconds);
+        bounded.setProperty("socketTimeout", seconds);
+        return java.sql.DriverManager.getConnection(url, bounded);
+    }
+
+    /**
      * Whether a remote H2 node's server refuses TCP connections now, judged by one plain socket
      * (at most {@code timeoutMillis}). H2's own client retries a refused connection 16 times over
      * about 1.2 s before it gives up, too long to tell a writer that its primary is gone. False for

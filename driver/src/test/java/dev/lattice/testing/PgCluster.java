@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -46,6 +48,7 @@ public final class PgCluster implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::close, "pg-cluster-shutdown");
     private volatile int primary;
     private boolean closed;
+    private final Set<Integer> frozen = ConcurrentHashMap.newKeySet();
 
     private PgCluster(Path bin, int standbys) throws IOException {
         this.bin = bin;
@@ -185,6 +188,40 @@ public final class PgCluster implements AutoCloseable {
         releaseSharedMemory(node);
     }
 
+    /**
+     * Freezes a running node: SIGSTOP to the postmaster and every process it started. Its sockets
+     * stay open and it answers nothing, as a hung or cut-off server. {@link #thaw} resumes it; close() does too.
+     */
+    public void freeze(int node) {
+        signalAll(node, "-STOP");
+        frozen.add(node);
+    }
+
+    /** Resumes a frozen node (SIGCONT). */
+    public void thaw(int node) {
+        signalAll(node, "-CONT");
+        frozen.remove(node);
+    }
+
+    private void signalAll(int node, String signal) {
+        ProcessHandle postmaster = postmaster(node)
+                .orElseThrow(() -> new IllegalStateException("node " + node + " is not running"));
+        List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(postmaster.pid())));
+        postmaster.descendants().forEach(p -> command.add(Long.toString(p.pid())));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts a stopped or killed node ({@code start(int)} is taken by the factory) and waits until it accepts connections. */
     public void startNode(int node) {
         pgCtl(node, "start", "-l", logFile(node).toString());
@@ -256,6 +293,9 @@ public final class PgCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        for (int node : List.copyOf(frozen)) {
+            thaw(node); // a frozen postmaster would not act on the stop below
+        }
         if (Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -30,6 +30,12 @@ final class PgNode implements Runnable {
             + " CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() ELSE 'not paused' END,"
             + " current_setting('recovery_min_apply_delay')";
 
+    /**
+     * How long a poll waits for the node, in seconds: one that does not answer by then (hung,
+     * frozen, cut off) is unreachable, and serves no read, until a poll is answered again.
+     */
+    static final int POLL_TIMEOUT_SECONDS = 2;
+
     private final Node node;
     private final long intervalNanos;
     private final PgBackend backend;
@@ -54,7 +60,7 @@ final class PgNode implements Runnable {
     /** Asks the node once, on the calling thread: at start, where a node that cannot be reached is an error. */
     void pollOnce() throws SQLException {
         if (connection == null) {
-            connection = node.connectDirect();
+            connection = node.connectDirect(POLL_TIMEOUT_SECONDS);
             connection.setAutoCommit(true);
         }
         long sent = System.nanoTime();

@@ -402,6 +402,40 @@ class PgFailoverTest {
     }
 
     /**
+     * A standby that stops answering (frozen: its sockets open, nothing answered) is reported
+     * UNREACHABLE within the poll timeout, and reads go on elsewhere; thawed, it is ONLINE again.
+     * Without a bound on the poll, its poller waited for the answer for ever and Lattice went on
+     * seeing the standby ONLINE, sending reads there to hang.
+     */
+    @Test
+    void aStandbyThatStopsAnsweringIsUnreachableUntilItAnswersAgain() throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&consistency=EVENTUAL";
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+                s.execute("INSERT INTO t VALUES (1)");
+                pg.freeze(2);
+                try {
+                    Await.until("the frozen standby to be reported UNREACHABLE", Duration.ofSeconds(30),
+                            () -> "UNREACHABLE".equals(state(s, "replica2")));
+                    for (int i = 0; i < 20; i++) {
+                        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                            rs.next();
+                            assertEquals(1, rs.getInt(1), "an EVENTUAL read served elsewhere");
+                        }
+                    }
+                } finally {
+                    pg.thaw(2);
+                }
+                Await.until("the thawed standby to be ONLINE again", Duration.ofSeconds(30),
+                        () -> "ONLINE".equals(state(s, "replica2")));
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+        }
+    }
+
+    /**
      * A split brain: the session's transaction is on the primary when a standby is promoted beside
      * it, and Lattice follows the promoted one before the COMMIT. The old primary, still running,
      * takes the commit, which no standby receives: it is durable nowhere the cluster now lives, and
