@@ -29,8 +29,16 @@ public interface ClusterBackend extends AutoCloseable {
     /** The primary now; fails with 08006 when no primary is reachable. */
     Node primary() throws SQLException;
 
-    /** The replicas, in a fixed order; N is their number. */
+    /**
+     * The nodes that may serve reads as replicas, in a fixed order. A node of the list that is the
+     * primary now (a PostgreSQL standby promoted, or the configured primary) is not readable as one.
+     */
     List<? extends ReplicaNode> replicas();
+
+    /** N, the number of replicas quorums count: the nodes besides the primary. */
+    default int replicaCount() {
+        return replicas().size();
+    }
 
     /** Whether every node runs in this process (embedded H2): a read on one waits for no network. */
     default boolean inProcess() {

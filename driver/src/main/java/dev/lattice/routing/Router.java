@@ -72,7 +72,7 @@ final class Router {
     /** The node index for a read: 0 for the primary, i for the i-th replica. */
     int route(ConsistencySpec spec, CausalPosition position, long timeoutMillis, Fallback fallback) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
-        if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
+        if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
@@ -142,7 +142,7 @@ final class Router {
      */
     boolean servesNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
-        if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
+        if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return true;
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
@@ -164,7 +164,7 @@ final class Router {
      */
     int routeNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
-        if (replicas.isEmpty() || level == ConsistencyLevel.SERIALIZABLE) {
+        if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
@@ -357,7 +357,7 @@ final class Router {
     /** Asks r readable replicas, in turn, and takes the most advanced of them. */
     private int quorum(ConsistencySpec spec) {
         int n = replicas.size();
-        int wanted = Quorums.read(spec, n);
+        int wanted = Quorums.read(spec, backend.replicaCount());
         int asked = 0;
         int best = NONE_YET;
         long bestApplied = -1;
@@ -384,7 +384,7 @@ final class Router {
             case MONOTONIC_READS -> "needs applied LSN >= " + highestRead;
             case BOUNDED_STALENESS -> "needs lag <= " + spec.getBound() + " " + spec.getUnit();
             case STRONG -> "needs a replica of the synchronous set";
-            case QUORUM -> "needs " + Quorums.read(spec, replicas.size()) + " readable replicas";
+            case QUORUM -> "needs " + Quorums.read(spec, backend.replicaCount()) + " readable replicas";
             default -> "needs a readable replica";
         };
     }

@@ -192,7 +192,7 @@ public final class SessionConsistency {
             inCurrentHistory(level, epoch, lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
             return warning;
-        } else if (level == ConsistencyLevel.QUORUM && !backend.replicas().isEmpty()) {
+        } else if (level == ConsistencyLevel.QUORUM && backend.replicaCount() > 0) {
             SQLWarning warning = awaitQuorum(epoch, lsn);
             inCurrentHistory(level, epoch, lsn);
             cluster.routingStats().increment(level, Counter.SYNC_COMMITS);
@@ -244,7 +244,7 @@ public final class SessionConsistency {
                 throw new SQLException("Interrupted while waiting for the synchronous set", "57014", e);
             }
         }
-        if (applied > 0 || backend.replicas().isEmpty()) {
+        if (applied > 0 || backend.replicaCount() == 0) {
             return null;
         }
         return shortOfReplicas(ConsistencyLevel.STRONG, epoch, lsn, "COMMIT is durable on the primary (LSN " + lsn
@@ -294,7 +294,7 @@ public final class SessionConsistency {
     }
 
     private SQLWarning awaitQuorum(long epoch, long lsn) throws SQLException {
-        int w = Quorums.write(spec, backend.replicas().size());
+        int w = Quorums.write(spec, backend.replicaCount());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied = appliedCount(lsn);
         for (ReplicaNode r : backend.replicas()) {
@@ -416,7 +416,7 @@ public final class SessionConsistency {
                     + "has no count of transactions; bound the staleness in MS or SECONDS", "0A000");
         }
         if (candidate.getLevel() == ConsistencyLevel.QUORUM) {
-            int n = backend.replicas().size();
+            int n = backend.replicaCount();
             int w = Quorums.write(candidate, n);
             int r = Quorums.read(candidate, n);
             if (n > 0 && (w > n || r > n)) {
@@ -428,7 +428,7 @@ public final class SessionConsistency {
     }
 
     private SQLWarning quorumWarning(ConsistencySpec candidate) {
-        int n = backend.replicas().size();
+        int n = backend.replicaCount();
         if (candidate.getLevel() != ConsistencyLevel.QUORUM || n == 0) {
             return null;
         }

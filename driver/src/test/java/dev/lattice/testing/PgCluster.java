@@ -254,6 +254,32 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Rebuilds a stopped or killed node as a standby of another (a fresh base backup of it, as an
+     * operator does after a failover instead of pg_rewind), starts it and waits until it streams.
+     */
+    public void rejoinAsStandby(int node, int newPrimary) {
+        if (postmaster(node).isPresent()) {
+            throw new IllegalStateException("node " + node + " is running: stop or kill it first");
+        }
+        Path data = dataDir(node);
+        try (Stream<Path> files = Files.walk(data)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run(node, List.of(bin.resolve("pg_basebackup").toString(), "-d", primaryConninfo(node, newPrimary),
+                "-D", data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
+        append(data.resolve("postgresql.conf"), nodeSettings(node));
+        startNode(node);
+        try (Connection c = connect(node); Statement s = c.createStatement()) {
+            Await.until("node " + node + " to stream from node " + newPrimary, TIMEOUT,
+                    () -> streamsFrom(s, port(newPrimary)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("node " + node + " did not come back as a standby", e);
+        }
+    }
+
     /** Stops a standby's WAL receiver ({@code primary_conninfo = ''}): it stays readable and receives nothing new. */
     public void stopStreaming(int standby) {
         checkStandby(standby);

@@ -66,7 +66,7 @@ public final class LatticeProxy {
                 .append(" (PostgreSQL protocol v3").append(c.tls() ? ", TLS available" : "")
                 .append(", ").append(server.transport()).append(")\n");
         b.append("  cluster: ").append(c.clusterUrl()).append(" (primary + ")
-                .append(server.cluster().replicas().size()).append(" replicas)\n");
+                .append(server.cluster().backend().replicaCount()).append(" replicas)\n");
         b.append("  auth:    ").append(c.authMethod().configName());
         if (!c.usersConfigured()) {
             b.append(", no users configured: user '").append(ProxyConfig.DEFAULT_USER).append("' / password '")

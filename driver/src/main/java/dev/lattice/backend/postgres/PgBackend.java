@@ -54,9 +54,7 @@ public final class PgBackend implements ClusterBackend {
         for (Node member : members) {
             PgNode n = new PgNode(member, config.pollIntervalMillis(), this);
             polled.add(n);
-            if (polled.size() > 1) {
-                replicas.add(new Standby(n, this));
-            }
+            replicas.add(new Standby(n, this)); // any node serves reads while it is a standby, the configured primary too
         }
         this.nodes = List.copyOf(polled);
         this.standbys = List.copyOf(replicas);
@@ -102,7 +100,7 @@ public final class PgBackend implements ClusterBackend {
         }
         backend.nodes.forEach(PgNode::start);
         LOG.info("Lattice over PostgreSQL: primary {} on timeline {} and {} standby(s), at {}",
-                backend.primary.node().safeUrl(), backend.epoch, backend.standbys.size(),
+                backend.primary.node().safeUrl(), backend.epoch, backend.replicaCount(),
                 WalPosition.format(backend.committed));
         return backend;
     }
@@ -265,9 +263,20 @@ public final class PgBackend implements ClusterBackend {
         return p.node();
     }
 
+    /**
+     * Every configured node: whichever is a standby now serves reads as a replica (the configured
+     * primary too, once it has been rebuilt as a standby after a failover); the primary is not
+     * readable as one.
+     */
     @Override
     public List<Standby> replicas() {
         return standbys;
+    }
+
+    /** N: every node but the primary. */
+    @Override
+    public int replicaCount() {
+        return nodes.size() - 1;
     }
 
     @Override

@@ -32,16 +32,14 @@ final class StandbyAdmin {
             PgNode.Seen seen = n.seen();
             Standby standby = standbyOf(backend, n);
             boolean primary = backend.isPrimary(n);
-            long applied = primary ? committed : standby == null ? -1 : standby.applied();
-            // a configured primary that came back as a standby is not routed to: it has no Standby
-            String state = primary ? "ONLINE" : standby != null ? standby.stateName()
-                    : !seen.reachable() ? "UNREACHABLE" : seen.inRecovery() ? "NOT_ROUTED" : "FENCED";
+            long applied = primary ? committed : standby.applied();
+            String state = primary ? "ONLINE" : standby.stateName();
             boolean known = applied >= 0;
             rs.addRow(n.node().name(), primary ? "PRIMARY" : "REPLICA", n.node().safeUrl(), state,
                     known ? applied : null,
                     known ? Math.max(0, committed - applied) : null,
                     primary ? Long.valueOf(0) : known ? standby.lagMillis() : null,
-                    primary || standby == null ? null : standby.inSyncSet(),
+                    primary ? null : standby.inSyncSet(),
                     delayMillis(seen.delay()),
                     WalPosition.format(known ? applied : seen.position()),
                     seen.timeline() == 0 ? null : seen.timeline());

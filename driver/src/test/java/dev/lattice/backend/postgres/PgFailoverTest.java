@@ -1,6 +1,8 @@
 package dev.lattice.backend.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -363,6 +365,8 @@ class PgFailoverTest {
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t (id int PRIMARY KEY)");
                 s.execute("INSERT INTO t VALUES (1)");
+                pg.awaitReplayed(1, Duration.ofSeconds(30));
+                pg.awaitReplayed(2, Duration.ofSeconds(30));
                 s.execute("SET CONSISTENCY " + level);
                 pg.stopStreaming(1);
                 pg.stopStreaming(2);
@@ -429,6 +433,54 @@ class PgFailoverTest {
                 }
                 Await.until("the thawed standby to be ONLINE again", Duration.ofSeconds(30),
                         () -> "ONLINE".equals(state(s, "replica2")));
+            } finally {
+                ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
+            }
+        }
+    }
+
+    /**
+     * After a failover the old primary, rebuilt as a standby of the promoted node, is routed to like
+     * any standby: SHOW REPLICAS has it ONLINE as a replica, and QUORUM's default (w = r = 2 of the
+     * two standbys besides the primary) is met again, a commit without a warning and a read from
+     * replicas. Only configured replicas were routed before: the rebuilt node sat NOT_ROUTED, the
+     * promoted node still counted as one of N, and every QUORUM commit waited out its timeout.
+     */
+    @Test
+    void theOldPrimaryRebuiltAsAStandbyServesReadsAndQuorumsAgain() throws Exception {
+        try (PgCluster pg = PgCluster.start(2)) {
+            String url = pg.latticeUrl() + "&consistencyTimeout=5000&failureTimeout=5000";
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+                s.execute("INSERT INTO t VALUES (1)"); // at the default level: the standbys get it after the commit
+                pg.awaitReplayed(1, Duration.ofSeconds(30));
+                pg.awaitReplayed(2, Duration.ofSeconds(30));
+                pg.kill(0);
+                pg.promote(1);
+                pg.follow(2, 1);
+                pg.rejoinAsStandby(0, 1);
+                Await.until("the old primary to serve as a standby", Duration.ofSeconds(30),
+                        () -> "ONLINE".equals(state(s, "primary")) && "ONLINE".equals(state(s, "replica2")));
+                s.execute("SET CONSISTENCY QUORUM");
+                assertEquals(1, s.executeUpdate("INSERT INTO t VALUES (2)"));
+                assertNull(s.getWarnings(), "the write quorum of two standbys was met");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    int seen = rs.getInt(1);
+                    if (seen != 2) {
+                        StringBuilder nodes = new StringBuilder();
+                        for (int node = 0; node < 3; node++) {
+                            try (Connection n = pg.connect(node); Statement d = n.createStatement()) {
+                                nodes.append(" node ").append(node).append(' ').append(keys(d, "t"));
+                            }
+                        }
+                        fail("a QUORUM read after the QUORUM write saw " + seen + " rows; " + replicas(s) + nodes);
+                    }
+                }
+                assertNull(s.getWarnings(), "the read quorum of two standbys was met");
+                try (Connection rejoined = pg.connect(0); Statement d = rejoined.createStatement()) {
+                    assertEquals(Set.of("1", "2"), keys(d, "t"), "the rebuilt old primary has the QUORUM write");
+                }
             } finally {
                 ClusterRegistry.shutdown("POSTGRES:" + pg.primaryUrl());
             }
