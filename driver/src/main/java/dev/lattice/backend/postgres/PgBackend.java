@@ -361,6 +361,10 @@ public final class PgBackend implements ClusterBackend {
     private Standby standby(String name) throws SQLException {
         for (Standby s : standbys) {
             if (s.node().name().equalsIgnoreCase(name)) {
+                if (isPrimary(s.pgNode())) {
+                    throw new SQLException("PostgreSQL node " + s.node().name() + " is the primary now: ALTER REPLICA "
+                            + "changes a standby's replay", "55000");
+                }
                 return s;
             }
         }

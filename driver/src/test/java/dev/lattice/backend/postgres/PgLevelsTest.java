@@ -109,6 +109,14 @@ class PgLevelsTest {
         }
     }
 
+    /** Every node is listed as a possible replica; ALTER REPLICA of the one that is the primary is refused, naming why. */
+    @Test
+    void alterReplicaOfThePrimaryIsRefused() {
+        SQLException e = assertThrows(SQLException.class, () -> admin("ALTER REPLICA \"primary\" PAUSE"));
+        assertEquals("55000", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("is the primary now"), e.getMessage());
+    }
+
     @Test
     void readYourWritesHoldsWithAPausedStandbyWhereEventualReadsStale() throws Exception {
         try (Connection ryw = connect("READ_YOUR_WRITES"); Connection eventual = connect("EVENTUAL")) {
