@@ -114,6 +114,11 @@ public final class ReadFence {
         }
     }
 
+    /** The sequence number: odd while the schema is changing (diagnostics). */
+    long version() {
+        return version;
+    }
+
     /** How many reads were sent to another node (or run again) because of this node's schema changes or internal errors. */
     public long rerouted() {
         return rerouted.sum();

@@ -212,7 +212,8 @@ class ReplicaReadsDuringSchemaChangesTest {
                             // CAUSAL never goes back; EVENTUAL reads some prefix, and each has every original row.
                             long floor = eventual ? STABLE_ROWS : seen;
                             if (rows != 1 || count < floor) {
-                                run.anomalies.add(level + ": " + sql + " counted " + count + " rows, fewer than " + floor);
+                                run.anomalies.add(level + ": " + sql + " counted " + count + " rows, fewer than " + floor
+                                        + "; right after: " + nodesNow(c.unwrap(LatticeConnection.class).cluster()));
                             }
                             seen = Math.max(seen, count);
                         }
@@ -226,6 +227,35 @@ class ReplicaReadsDuringSchemaChangesTest {
                 run.anomalies.add(level + " reader could not connect: " + e);
             }
         }, "reader-" + level);
+    }
+
+    /**
+     * For a diagnosis: each node's read fence (odd while its schema changes), its state and how many
+     * rows of stable it holds now, read straight from its H2 database.
+     */
+    private static String nodesNow(Cluster cluster) {
+        StringBuilder b = new StringBuilder("primary fence ")
+                .append(cluster.h2().sequencer().primaryFence().version()).append(" rows ");
+        try {
+            b.append(stableRows(cluster.h2().primary()));
+        } catch (SQLException e) {
+            b.append('?');
+        }
+        for (Replica r : cluster.h2().replicas()) {
+            b.append("; ").append(r.node().name()).append(' ').append(r.applier().state()).append(" fence ")
+                    .append(r.applier().fence().version()).append(" rows ").append(stableRows(r.node()));
+        }
+        return b.toString();
+    }
+
+    private static String stableRows(dev.lattice.cluster.Node node) {
+        try (Connection c = node.connectDirect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM stable")) {
+            rs.next();
+            return Long.toString(rs.getLong(1));
+        } catch (SQLException e) {
+            return "? (" + e.getSQLState() + ")";
+        }
     }
 
     private static void sleep(long millis) {
