@@ -43,6 +43,12 @@ public final class Session implements SessionContext, AutoCloseable {
     private boolean readOnly;
     private boolean transactionReadOnly;
     private int pinnedNode = -1;
+    /**
+     * Per replica connection, the replica's read-fence stamp at its last autocommit read there (-1
+     * before the first): when the replica's schema has changed since, the connection's standing
+     * read transaction, begun before the change, ends before the next read.
+     */
+    private final long[] readStamps;
     private boolean closed;
     private int restoreIsolation = -1;
     private SQLWarning warnings;
@@ -53,6 +59,8 @@ public final class Session implements SessionContext, AutoCloseable {
         this.cluster = cluster;
         this.backend = cluster.backend();
         this.nodes = new NodeConnections(backend);
+        this.readStamps = new long[backend.replicas().size() + 1];
+        java.util.Arrays.fill(readStamps, -1);
         CausalPosition position = options.sharedScope() ? cluster.sharedPosition() : new CausalPosition();
         this.consistency = new SessionConsistency(cluster, nodes, position, options);
         this.locks = new SessionLocks(cluster.lockManager(), cluster.lockElision(), cluster.primaryKeys(),
@@ -319,7 +327,14 @@ public final class Session implements SessionContext, AutoCloseable {
         }
         T result;
         try {
-            result = work.run(nodes.get(index), index);
+            Connection c = nodes.get(index);
+            if (stamp != readStamps[index]) {
+                if (readStamps[index] >= 0 && !c.getAutoCommit()) {
+                    c.commit(); // a standing read transaction from before the replica's schema changed
+                }
+                readStamps[index] = stamp;
+            }
+            result = work.run(c, index);
         } catch (SQLException e) {
             if (NodeFailure.connectionLost(e)) {
                 nodes.drop(index);
