@@ -157,17 +157,15 @@ final class DirectApply implements TableApply {
             switch (change.op()) {
                 case INSERT -> table.addRow(session, row(change.newRow()));
                 case UPDATE -> {
-                    if (byKeyAlone && updatedByKey(change)) {
+                    Row updated = row(change.newRow());
+                    if (byKeyAlone && updatedByKey(change, updated)) {
                         return;
                     }
                     Row old = find(change.oldRow());
                     if (old == null) {
-                        if (TableShape.checksRows) {
-                            throw new ReplicaDiverged("the row of " + id + " an UPDATE changes is not on the replica");
-                        }
+                        rowLost();
                         return;
                     }
-                    Row updated = row(change.newRow());
                     // the row's key in H2's primary index: a changed key column moves the row, as in SQL
                     long key = mainColumn == SearchRow.ROWID_INDEX ? old.getKey() : updated.getValue(mainColumn).getLong();
                     if (key == old.getKey()) {
@@ -202,8 +200,7 @@ final class DirectApply implements TableApply {
      *
      * @return false when the key changes (the caller moves the row)
      */
-    private boolean updatedByKey(RowChange change) throws SQLException {
-        Row updated = row(change.newRow());
+    private boolean updatedByKey(RowChange change, Row updated) throws SQLException {
         long key = updated.getValue(mainColumn).getLong();
         Value oldKey = value(mainColumn, change.oldRow()[mainColumn]);
         if (oldKey.getLong() != key) {
@@ -218,11 +215,16 @@ final class DirectApply implements TableApply {
             if (e.getErrorCode() != ErrorCode.ROW_NOT_FOUND_IN_PRIMARY_INDEX) {
                 throw e;
             }
-            if (TableShape.checksRows) {
-                throw new ReplicaDiverged("the row of " + id + " an UPDATE changes is not on the replica");
-            }
+            rowLost();
         }
         return true;
+    }
+
+    /** The row an UPDATE changes is not on the replica: it diverged (unless tests switched the check off). */
+    private void rowLost() throws ReplicaDiverged {
+        if (TableShape.checksRows) {
+            throw new ReplicaDiverged("the row of " + id + " an UPDATE changes is not on the replica");
+        }
     }
 
     private Row find(Object[] captured) {
