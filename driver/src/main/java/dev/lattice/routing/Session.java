@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLWarning;
 import java.sql.Savepoint;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
@@ -60,7 +61,7 @@ public final class Session implements SessionContext, AutoCloseable {
         this.backend = cluster.backend();
         this.nodes = new NodeConnections(backend);
         this.readStamps = new long[backend.replicas().size() + 1];
-        java.util.Arrays.fill(readStamps, -1);
+        Arrays.fill(readStamps, -1);
         CausalPosition position = options.sharedScope() ? cluster.sharedPosition() : new CausalPosition();
         this.consistency = new SessionConsistency(cluster, nodes, position, options);
         this.locks = new SessionLocks(cluster.lockManager(), cluster.lockElision(), cluster.primaryKeys(),
