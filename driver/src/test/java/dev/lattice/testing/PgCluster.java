@@ -247,8 +247,7 @@ public final class PgCluster implements AutoCloseable {
         try (Connection c = connect(standby); Statement s = c.createStatement()) {
             s.execute("ALTER SYSTEM SET primary_conninfo = '" + primaryConninfo(standby, newPrimary) + "'");
             s.execute("SELECT pg_reload_conf()");
-            Await.until("node " + standby + " to stream from node " + newPrimary, TIMEOUT,
-                    () -> streamsFrom(s, port(newPrimary)));
+            awaitStreaming(s, standby, newPrimary);
         } catch (SQLException e) {
             throw new IllegalStateException("could not re-point node " + standby + " to node " + newPrimary, e);
         }
@@ -262,19 +261,14 @@ public final class PgCluster implements AutoCloseable {
         if (postmaster(node).isPresent()) {
             throw new IllegalStateException("node " + node + " is running: stop or kill it first");
         }
-        Path data = dataDir(node);
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        try {
+            deleteTree(dataDir(node));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        run(node, List.of(bin.resolve("pg_basebackup").toString(), "-d", primaryConninfo(node, newPrimary),
-                "-D", data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
-        append(data.resolve("postgresql.conf"), nodeSettings(node));
-        startNode(node);
+        createStandby(node, newPrimary);
         try (Connection c = connect(node); Statement s = c.createStatement()) {
-            Await.until("node " + node + " to stream from node " + newPrimary, TIMEOUT,
-                    () -> streamsFrom(s, port(newPrimary)));
+            awaitStreaming(s, node, newPrimary);
         } catch (SQLException e) {
             throw new IllegalStateException("node " + node + " did not come back as a standby", e);
         }
@@ -338,10 +332,16 @@ public final class PgCluster implements AutoCloseable {
                 }
             }
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        try {
+            deleteTree(root);
         } catch (IOException e) {
             System.err.println("PgCluster: could not delete " + root + ": " + e);
+        }
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        try (Stream<Path> files = Files.walk(top)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         }
     }
 
@@ -379,9 +379,10 @@ public final class PgCluster implements AutoCloseable {
         awaitAccepting(0);
     }
 
-    private void createStandby(int node) {
+    /** A base backup of node {@code from} as node {@code node}, started as its standby. */
+    private void createStandby(int node, int from) {
         Path data = dataDir(node);
-        run(node, List.of(bin.resolve("pg_basebackup").toString(), "-d", primaryConninfo(node, 0),
+        run(node, List.of(bin.resolve("pg_basebackup").toString(), "-d", primaryConninfo(node, from),
                 "-D", data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"));
         append(data.resolve("postgresql.conf"), nodeSettings(node));
         startNode(node);
@@ -391,7 +392,7 @@ public final class PgCluster implements AutoCloseable {
     private void createStandbys() {
         Executor threadEach = task -> new Thread(task, "pg-cluster-standby").start();
         CompletableFuture<?>[] standbys = IntStream.rangeClosed(1, standbys())
-                .mapToObj(node -> CompletableFuture.runAsync(() -> createStandby(node), threadEach))
+                .mapToObj(node -> CompletableFuture.runAsync(() -> createStandby(node, 0), threadEach))
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(standbys).join();
@@ -416,6 +417,10 @@ public final class PgCluster implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    private void awaitStreaming(Statement standby, int node, int from) {
+        Await.until("node " + node + " to stream from node " + from, TIMEOUT, () -> streamsFrom(standby, port(from)));
     }
 
     private static boolean streamsFrom(Statement s, int port) {
