@@ -264,14 +264,7 @@ class PgFailoverTest {
                     read.add(rs.getInt(1));
                 }
             }
-            List<Set<String>> onNode = new ArrayList<>();
-            for (int node = 0; node < 3; node++) {
-                try {
-                    onNode.add(keys(pg, node));
-                } catch (SQLException | RuntimeException e) {
-                    onNode.add(null); // down, or not started
-                }
-            }
+            List<Set<String>> onNode = keysOnEachNode(node -> keys(pg, node));
             for (int seq : acked) {
                 if (read.contains(seq)) {
                     continue;
@@ -288,6 +281,25 @@ class PgFailoverTest {
             b.append(" (could not tell: ").append(e.getMessage()).append(')');
         }
         return b.toString();
+    }
+
+    /** Reads a table's keys on one PostgreSQL node. */
+    @FunctionalInterface
+    private interface NodeKeys {
+        Set<String> on(int node) throws SQLException;
+    }
+
+    /** For a diagnosis: the keys on each of the three nodes (null: down, or not started). */
+    private static List<Set<String>> keysOnEachNode(NodeKeys keys) {
+        List<Set<String>> onNode = new ArrayList<>();
+        for (int node = 0; node < 3; node++) {
+            try {
+                onNode.add(keys.on(node));
+            } catch (SQLException | RuntimeException e) {
+                onNode.add(null);
+            }
+        }
+        return onNode;
     }
 
     private static Set<String> keys(PgCluster pg, int node) throws SQLException {
@@ -468,13 +480,12 @@ class PgFailoverTest {
                     rs.next();
                     int seen = rs.getInt(1);
                     if (seen != 2) {
-                        StringBuilder nodes = new StringBuilder();
-                        for (int node = 0; node < 3; node++) {
-                            try (Connection n = pg.connect(node); Statement d = n.createStatement()) {
-                                nodes.append(" node ").append(node).append(' ').append(keys(d, "t"));
-                            }
-                        }
-                        fail("a QUORUM read after the QUORUM write saw " + seen + " rows; " + replicas(s) + nodes);
+                        fail("a QUORUM read after the QUORUM write saw " + seen + " rows; " + replicas(s)
+                                + " keys on nodes 0, 1, 2: " + keysOnEachNode(node -> {
+                                    try (Connection n = pg.connect(node); Statement d = n.createStatement()) {
+                                        return keys(d, "t");
+                                    }
+                                }));
                     }
                 }
                 assertNull(s.getWarnings(), "the read quorum of two standbys was met");
