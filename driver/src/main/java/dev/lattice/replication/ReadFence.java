@@ -1,9 +1,11 @@
 package dev.lattice.replication;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.StampedLock;
 import org.h2.api.ErrorCode;
 
 /**
@@ -18,17 +20,26 @@ import org.h2.api.ErrorCode;
  * schema and even again once the replica is whole; a read takes the version before it runs and
  * its result stands only if the version is the same, even number after it. That costs a read two
  * volatile reads and no lock, and costs the applier nothing while it applies rows.
+ *
+ * <p>A read on the primary that DDL overlapped on every one of its first attempts is not given up
+ * on, nor answered with what it saw: it then runs pinned, which the next DDL waits for, as a
+ * PostgreSQL query holds off DROP TABLE with its table lock.
  */
 public final class ReadFence {
 
     /** Tests only: false shows what reads see without the fence. */
     static volatile boolean enabled = true;
 
-    private static final int MAX_ATTEMPTS = 10;
-    private static final int INTERNAL_ATTEMPTS = 3;
+    /** Attempts a primary read makes before it runs pinned. */
+    private static final int OPTIMISTIC_ATTEMPTS = 2;
     private static final long AWAIT_OPEN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private volatile long version;
+    /** Held for writing while the fence is closed; a pinned read holds it for reading. */
+    private final StampedLock pin = new StampedLock();
+    private long closedStamp;
+    /** The thread that closed the fence (it must not wait for itself in a pinned read), or null. */
+    private volatile Thread closer;
     private final LongAdder rerouted = new LongAdder();
 
     /** Before a read: a stamp to check afterwards, or -1 when the schema is changing now (read elsewhere). */
@@ -75,31 +86,51 @@ public final class ReadFence {
     /**
      * Runs a read on the primary so that DDL running there meanwhile cannot spoil it: a read that
      * overlapped a DDL statement (failed or not: H2 can also answer from an index still being
-     * built) is run again once the DDL is done, up to a few times. So is, up to twice, a read that
-     * failed with an exception from inside H2 (its general error, such as a concurrent modification
-     * of a view's cached query while another session changes the schema).
+     * built) is run again once the DDL is done; one that finds DDL running waits for it first. So is a read that failed with an exception from
+     * inside H2 (its general error, such as a view whose query another session's DROP VIEW took
+     * away). After {@value #OPTIMISTIC_ATTEMPTS} such attempts the read runs pinned: no DDL starts
+     * until it is done, so what it answers or throws is its own.
      */
     public <T> T whole(Read<T> read) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS && enabled; attempt++) {
+            awaitOpen();
             long stamp = version;
-            T result;
             try {
-                result = read.run();
+                T result = read.run();
+                if (clean(stamp)) {
+                    return result;
+                }
+                discard(result);
             } catch (SQLException e) {
-                boolean insideH2 = e.getErrorCode() == ErrorCode.GENERAL_ERROR_1 && attempt < INTERNAL_ATTEMPTS;
-                if (!enabled || (clean(stamp) && !insideH2) || attempt >= MAX_ATTEMPTS) {
+                if (clean(stamp) && e.getErrorCode() != ErrorCode.GENERAL_ERROR_1) {
                     throw e;
                 }
-                rerouted.increment();
-                awaitOpen();
-                continue;
-            }
-            if (!enabled || clean(stamp) || attempt >= MAX_ATTEMPTS) {
-                return result;
             }
             rerouted.increment();
-            discard(result);
-            awaitOpen();
+        }
+        return pinned(read);
+    }
+
+    /** Runs the read while no DDL can start (DDL already running finishes first). */
+    private <T> T pinned(Read<T> read) throws SQLException {
+        if (!enabled || closer == Thread.currentThread()) {
+            return read.run();
+        }
+        long stamp;
+        try {
+            stamp = pin.tryReadLock(AWAIT_OPEN_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLTransientException("Interrupted while waiting for DDL on the primary to finish", "HYT00", e);
+        }
+        if (stamp == 0) {
+            throw new SQLTransientException("Timeout after " + TimeUnit.NANOSECONDS.toMillis(AWAIT_OPEN_NANOS)
+                    + " ms waiting for DDL on the primary to finish", "HYT00");
+        }
+        try {
+            return read.run();
+        } finally {
+            pin.unlockRead(stamp);
         }
     }
 
@@ -108,6 +139,9 @@ public final class ReadFence {
     }
 
     private void awaitOpen() {
+        if (closer == Thread.currentThread()) {
+            return; // its own DDL: nothing to wait for
+        }
         long deadline = System.nanoTime() + AWAIT_OPEN_NANOS;
         while ((version & 1) != 0 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(this, 100_000);
@@ -148,17 +182,24 @@ public final class ReadFence {
                 };
     }
 
-    /** The applier is about to change the replica's schema: reads from now on go elsewhere. Idempotent. */
+    /**
+     * The schema is about to change: reads from now on go elsewhere (a replica's) or wait (the
+     * primary's); waits for a pinned read to finish first. Idempotent.
+     */
     void close() {
         if ((version & 1) == 0) {
+            closedStamp = pin.writeLock();
+            closer = Thread.currentThread();
             version++;
         }
     }
 
-    /** The replica's schema is whole again. Idempotent. */
+    /** The schema is whole again. Idempotent. */
     void open() {
         if ((version & 1) != 0) {
             version++;
+            closer = null;
+            pin.unlockWrite(closedStamp);
         }
     }
 }

@@ -4,13 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.lattice.testing.Await;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.StampedLock;
 import org.junit.jupiter.api.Test;
 
 /**
  * A primary read that fails with an exception from inside H2 (its general error, 50000) is run
  * again, up to three attempts; any other failure of a read no DDL overlapped is the statement's own.
+ * A read that DDL overlaps on every attempt is not answered with what it saw: its last attempt
+ * runs pinned, and the next DDL waits for it.
  */
 class ReadFenceTest {
 
@@ -51,5 +62,61 @@ class ReadFenceTest {
         }));
         assertSame(own, e);
         assertEquals(1, attempts.get());
+    }
+
+    @Test
+    void aReadThatDdlOverlapsEveryTimeRunsPinnedAndTheNextDdlWaitsForIt() throws Exception {
+        ReadFence fence = new ReadFence();
+        ExecutorService ddl = Executors.newSingleThreadExecutor();
+        try {
+            AtomicInteger attempts = new AtomicInteger();
+            AtomicReference<Future<?>> lastDdl = new AtomicReference<>();
+            String answer = fence.whole(() -> tryDdlDuringRead(fence, ddl, attempts, lastDdl));
+            assertEquals("alone", answer, "the answer kept is from an attempt no DDL overlapped");
+            assertEquals(3, attempts.get(), "two overlapped attempts, then the pinned one");
+            lastDdl.get().get(10, TimeUnit.SECONDS);
+            assertEquals(6, fence.version(), "the DDL that waited for the pinned read ran after it");
+        } finally {
+            ddl.shutdownNow();
+        }
+    }
+
+    @Test
+    void withoutTheFenceTheReadIsAnsweredWithWhatDdlOverlapped() throws Exception {
+        ReadFence fence = new ReadFence();
+        ExecutorService ddl = Executors.newSingleThreadExecutor();
+        ReadFence.enabled = false;
+        try {
+            AtomicInteger attempts = new AtomicInteger();
+            String answer = fence.whole(() -> tryDdlDuringRead(fence, ddl, attempts, new AtomicReference<>()));
+            assertEquals("overlapped", answer);
+            assertEquals(1, attempts.get());
+        } finally {
+            ReadFence.enabled = true;
+            ddl.shutdownNow();
+        }
+    }
+
+    /**
+     * A read that has DDL (a close and an open of the fence) run on another thread while it runs:
+     * "overlapped" when the DDL ran, "alone" when the DDL waits for this read to finish.
+     */
+    private static String tryDdlDuringRead(ReadFence fence, ExecutorService ddl, AtomicInteger attempts,
+                                           AtomicReference<Future<?>> submitted) {
+        attempts.incrementAndGet();
+        AtomicReference<Thread> closing = new AtomicReference<>();
+        Future<?> done = ddl.submit(() -> {
+            closing.set(Thread.currentThread());
+            fence.close();
+            fence.open();
+        });
+        submitted.set(done);
+        Await.until("the DDL to run or to wait for the read", Duration.ofSeconds(10),
+                () -> done.isDone() || waitsForTheFence(closing.get()));
+        return done.isDone() ? "overlapped" : "alone";
+    }
+
+    private static boolean waitsForTheFence(Thread t) {
+        return t != null && t.getState() == Thread.State.WAITING && LockSupport.getBlocker(t) instanceof StampedLock;
     }
 }
