@@ -40,16 +40,41 @@ public final class Await {
         });
     }
 
-    /** Until every replica has applied everything the primary has committed. */
+    /**
+     * Until every replica has applied everything the primary has committed. On a timeout the
+     * error tells each replica's state, applied LSN and last error, and where the appliers are.
+     */
     public static void caughtUp(Cluster cluster, Duration timeout) {
-        until("every replica to apply LSN " + cluster.committedLsn(), timeout, () -> {
-            long c = cluster.committedLsn();
-            for (Replica r : cluster.h2().replicas()) {
-                if (r.applied() < c) {
-                    return false;
+        try {
+            until("every replica to apply LSN " + cluster.committedLsn(), timeout, () -> {
+                long c = cluster.committedLsn();
+                for (Replica r : cluster.h2().replicas()) {
+                    if (r.applied() < c) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + replicasNow(cluster), e);
+        }
+    }
+
+    /** Each replica's state, applied LSN and last error, then the stacks of the non-daemon and Lattice threads. */
+    private static String replicasNow(Cluster cluster) {
+        StringBuilder b = new StringBuilder("committed ").append(cluster.committedLsn());
+        for (Replica r : cluster.h2().replicas()) {
+            b.append("; ").append(r.node().name()).append(' ').append(r.applier().state()).append(" applied ")
+                    .append(r.applied()).append(" last error ").append(r.applier().lastError());
+        }
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (!t.isDaemon() || t.getName().startsWith("lattice")) {
+                b.append("\n").append(t.getName()).append(' ').append(t.getState());
+                for (StackTraceElement frame : stack) {
+                    b.append("\n    at ").append(frame);
                 }
             }
-            return true;
         });
+        return b.toString();
     }
 }
