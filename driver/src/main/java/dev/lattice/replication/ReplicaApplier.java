@@ -429,6 +429,9 @@ public final class ReplicaApplier implements Runnable {
                 park = step();
             } catch (PrimaryUnavailable e) {
                 // the replica is whole and its applied LSN known: it serves reads while the primary is away
+                if (!e.getMessage().equals(lastError)) {
+                    LOG.warn(e.getMessage());
+                }
                 lastError = e.getMessage();
                 park = RETRY_PARK_NANOS;
             } catch (Throwable e) {
