@@ -10,9 +10,14 @@ import java.sql.Statement;
  * A replica's record of what it has applied, {@code LATTICE.APPLIED}: updated in the same H2
  * transaction as the changes it counts, so it never runs ahead of the data. A DDL statement
  * cannot share a transaction in H2, so it is bracketed by {@code DDL_LSN}: a replica that finds
- * it set on start does not know whether the DDL ran and is rebuilt.
+ * it set on start does not know whether the DDL ran and is rebuilt. A second row, the open mark,
+ * is there while an applier has the replica open: found on start, it says the last one ended
+ * without closing it.
  */
 final class AppliedLsn {
+
+    /** The ID of the open mark's row. */
+    private static final int OPEN_MARK = 2;
 
     private AppliedLsn() {
     }
@@ -96,6 +101,32 @@ final class AppliedLsn {
 
         void close() throws SQLException {
             sql.close();
+        }
+    }
+
+    /** Whether an applier had the replica open and ended without closing it (its open mark is there). */
+    static boolean leftOpen(Connection replica) throws SQLException {
+        if (!exists(replica)) {
+            return false;
+        }
+        try (Statement s = replica.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM LATTICE.APPLIED WHERE ID = " + OPEN_MARK)) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+
+    /** Sets the open mark, on a connection in autocommit. */
+    static void markOpen(Connection replica) throws SQLException {
+        try (Statement s = replica.createStatement()) {
+            s.execute("MERGE INTO LATTICE.APPLIED KEY(ID) VALUES (" + OPEN_MARK + ", 0, NULL)");
+        }
+    }
+
+    /** Removes the open mark once the applier is done with the replica, on a connection in autocommit. */
+    static void markClosed(Connection replica) throws SQLException {
+        try (Statement s = replica.createStatement()) {
+            s.executeUpdate("DELETE FROM LATTICE.APPLIED WHERE ID = " + OPEN_MARK);
         }
     }
 

@@ -20,6 +20,12 @@ public enum RebuildCause {
      * as {@code SET id = id + 1}, which conflicts in passing when applied row by row).
      */
     DIVERGED,
+    /**
+     * The replica was open, and behind the primary, when its Lattice process ended without closing
+     * it (a crash, a kill): an apply in flight then can leave entries in the H2 file that H2's
+     * recovery does not clean up, and applying the same rows again can then spin in H2 for ever.
+     */
+    LEFT_OPEN,
     /** Asked for (tests). */
     REQUESTED
 }

@@ -69,6 +69,8 @@ public final class ReplicaApplier implements Runnable {
     private volatile int waiters;
     private volatile long rebuilds;
     private volatile boolean rebuildRequested;
+    /** Whether this applier has connected once: only the first connect looks for an open mark left behind. */
+    private boolean connectedBefore;
     private boolean ddlFailed;
     private volatile boolean inSyncSet;
     private volatile long joinedAtLsn;
@@ -448,9 +450,24 @@ public final class ReplicaApplier implements Runnable {
         }
         applyLock.lock();
         try {
+            markClosed();
             disconnect();
         } finally {
             applyLock.unlock();
+        }
+    }
+
+    /** Stopping in order: the replica's open mark goes, so the next start trusts what it applied. */
+    private void markClosed() {
+        if (catalog == null || (fence.version() & 1) != 0) {
+            return; // not connected, or not whole (a DDL or a rebuild cut off): the mark stays, the next start rebuilds
+        }
+        try {
+            AppliedLsn.markClosed(catalog);
+        } catch (SQLException e) {
+            // such as H2's own shutdown hook closing the database first as the JVM exits
+            LOG.info("Replica {}: could not record that it was closed in order ({}); if it is behind, its next "
+                    + "start rebuilds it", replica.name(), e.getMessage());
         }
     }
 
@@ -708,6 +725,9 @@ public final class ReplicaApplier implements Runnable {
             connection = c;
             catalog = replica.connectDirect();
             long recorded = AppliedLsn.read(catalog);
+            // only a process's first connect: a later one follows this process's own failure or the replica's
+            boolean leftOpen = !connectedBefore && recorded >= 0 && recorded < log.committed()
+                    && AppliedLsn.leftOpen(catalog);
             if (recorded > rebuildAbove) {
                 LOG.info("Replica {} applied LSN {}, past LSN {} where the new primary's history begins: rebuilding "
                         + "from a snapshot", replica.name(), recorded, rebuildAbove);
@@ -718,6 +738,10 @@ public final class ReplicaApplier implements Runnable {
                 LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot ({})",
                         replica.name(), cause);
                 rebuild(cause);
+            } else if (leftOpen) {
+                LOG.info("Replica {} was left open at LSN {}, behind the primary's {}, by a Lattice process that ended "
+                        + "without closing it: rebuilding from a snapshot", replica.name(), recorded, log.committed());
+                rebuild(RebuildCause.LEFT_OPEN);
             } else {
                 setup.prepare(c);
                 appliedRecord = AppliedLsn.recorder(c, catalog);
@@ -725,6 +749,8 @@ public final class ReplicaApplier implements Runnable {
                 fence.open();
                 published(recorded);
             }
+            AppliedLsn.markOpen(catalog);
+            connectedBefore = true;
             lastError = null;
         } catch (SQLException | RuntimeException e) {
             disconnect();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.replication.RebuildCause;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.ChildJvm;
 import dev.lattice.testing.NodeChecksum;
@@ -15,10 +16,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A file cluster whose process is killed mid-write reopens with every acknowledged transaction, and replication resumes. */
+/**
+ * A file cluster whose process is killed mid-write reopens with every acknowledged transaction, and
+ * replication resumes. A replica the killed process left open behind the primary is rebuilt from a
+ * snapshot (H2 may keep part of the apply that was in flight); one closed in order is not.
+ */
 class FileClusterCrashTest {
 
     @TempDir
@@ -58,6 +64,38 @@ class FileClusterCrashTest {
             assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
         } finally {
             ClusterRegistry.shutdown("FILE:" + dir.toAbsolutePath().normalize());
+        }
+    }
+
+    @Test
+    void aReplicaLeftOpenBehindByAKilledProcessIsRebuiltAndOneClosedInOrderIsNot() throws Exception {
+        try (ChildJvm writer = ChildJvm.start(FileClusterWriterMain.class, dir.toString(), "pause")) {
+            writer.awaitLine("ACK 100", Duration.ofSeconds(120));
+            writer.kill();
+        }
+        String url = "jdbc:lattice:file:" + dir + "?replicas=1";
+        String key = "FILE:" + dir.toAbsolutePath().normalize();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            Await.caughtUp(cluster, Duration.ofSeconds(60));
+            Replica replica = cluster.h2().replicas().get(0);
+            assertEquals(Map.of(RebuildCause.LEFT_OPEN, 1L), replica.applier().rebuildsByCause(),
+                    "left open and behind by the killed process");
+            assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
+            s.execute("ALTER REPLICA replica1 PAUSE");
+            s.executeUpdate("INSERT INTO acked(id, note) SELECT X + 1000000, 'paused' FROM SYSTEM_RANGE(1, 20)");
+            assertTrue(replica.applied() < cluster.committedLsn(), "behind when closed");
+        } finally {
+            ClusterRegistry.shutdown(key);
+        }
+        try (Connection c = DriverManager.getConnection(url)) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            Await.caughtUp(cluster, Duration.ofSeconds(60));
+            Replica replica = cluster.h2().replicas().get(0);
+            assertEquals(Map.of(), replica.applier().rebuildsByCause(), "closed in order: it went on from its record");
+            assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
+        } finally {
+            ClusterRegistry.shutdown(key);
         }
     }
 }

@@ -4,8 +4,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
 
-/** A process that writes to a file cluster and prints "ACK n" after each acknowledged commit, until it is killed. */
+/**
+ * A process that writes to a file cluster and prints "ACK n" after each acknowledged commit, until
+ * it is killed. With a second argument "pause", its replica is paused first, once it has caught up,
+ * so that it is behind when the process dies.
+ */
 public final class FileClusterWriterMain {
 
     private FileClusterWriterMain() {
@@ -15,6 +22,11 @@ public final class FileClusterWriterMain {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:file:" + args[0] + "?replicas=1")) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS acked(id INT PRIMARY KEY, at TIMESTAMP DEFAULT NOW(), note VARCHAR(50))");
+                if (args.length > 1 && args[1].equals("pause")) {
+                    Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+                    Await.caughtUp(cluster, Duration.ofSeconds(60));
+                    s.execute("ALTER REPLICA replica1 PAUSE");
+                }
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO acked(id, note) VALUES (?, RANDOM_UUID())")) {
                 for (int i = 1; ; i++) {
