@@ -84,12 +84,12 @@ public final class ReadFence {
     }
 
     /**
-     * Runs a read on the primary so that DDL running there meanwhile cannot spoil it: a read that
-     * overlapped a DDL statement (failed or not: H2 can also answer from an index still being
-     * built) is run again once the DDL is done; one that finds DDL running waits for it first. So is a read that failed with an exception from
-     * inside H2 (its general error, such as a view whose query another session's DROP VIEW took
-     * away). After {@value #OPTIMISTIC_ATTEMPTS} such attempts the read runs pinned: no DDL starts
-     * until it is done, so what it answers or throws is its own.
+     * Runs a read on the primary so that DDL running there meanwhile cannot spoil it. A read that
+     * finds DDL running waits for it first. A read that overlapped a DDL statement (failed or not:
+     * H2 can also answer from an index still being built) is run again, and so is one that failed
+     * with an exception from inside H2 (its general error, such as a view whose query another
+     * session's DROP VIEW took away). After {@value #OPTIMISTIC_ATTEMPTS} such attempts the read
+     * runs pinned: no DDL starts until it is done, so what it answers or throws is its own.
      */
     public <T> T whole(Read<T> read) throws SQLException {
         for (int attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS && enabled; attempt++) {

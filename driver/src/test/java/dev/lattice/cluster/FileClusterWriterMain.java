@@ -1,12 +1,12 @@
 package dev.lattice.cluster;
 
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import dev.lattice.jdbc.LatticeConnection;
-import dev.lattice.testing.Await;
 
 /**
  * A process that writes to a file cluster and prints "ACK n" after each acknowledged commit, until
