@@ -35,7 +35,7 @@ public interface ClusterBackend extends AutoCloseable {
      */
     List<? extends ReplicaNode> replicas();
 
-    /** N, the number of replicas quorums count: the nodes besides the primary (fixed for the cluster's life). */
+    /** N, the number of replicas quorums count: the nodes besides the primary now. */
     default int replicaCount() {
         return replicas().size();
     }

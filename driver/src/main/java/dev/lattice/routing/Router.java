@@ -30,8 +30,6 @@ final class Router {
     private final ClusterBackend backend;
     private final PrimaryLink primaryLink;
     private final List<? extends ReplicaNode> replicas;
-    /** N, the replicas quorums count (the list may also hold the node that is the primary now). */
-    private final int replicaCount;
     private final ApplyProgress progress;
     private final RoutingStats stats;
     private final ReadCosts costs = new ReadCosts();
@@ -48,7 +46,6 @@ final class Router {
         this.backend = backend;
         this.primaryLink = primaryLink;
         this.replicas = backend.replicas();
-        this.replicaCount = backend.replicaCount();
         this.progress = backend.progress();
         this.stats = stats;
         this.own = replicas.isEmpty() ? 0 : Math.floorMod(SESSIONS.getAndIncrement(), replicas.size());
@@ -75,7 +72,7 @@ final class Router {
     /** The node index for a read: 0 for the primary, i for the i-th replica. */
     int route(ConsistencySpec spec, CausalPosition position, long timeoutMillis, Fallback fallback) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
-        if (replicaCount == 0 || level == ConsistencyLevel.SERIALIZABLE) {
+        if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
@@ -145,7 +142,7 @@ final class Router {
      */
     boolean servesNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
-        if (replicaCount == 0 || level == ConsistencyLevel.SERIALIZABLE) {
+        if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return true;
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
@@ -167,7 +164,7 @@ final class Router {
      */
     int routeNow(ConsistencySpec spec, CausalPosition position) throws SQLException {
         ConsistencyLevel level = spec.getLevel();
-        if (replicaCount == 0 || level == ConsistencyLevel.SERIALIZABLE) {
+        if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
         long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
@@ -360,7 +357,7 @@ final class Router {
     /** Asks r readable replicas, in turn, and takes the most advanced of them. */
     private int quorum(ConsistencySpec spec) {
         int n = replicas.size();
-        int wanted = Quorums.read(spec, replicaCount);
+        int wanted = Quorums.read(spec, backend.replicaCount());
         int asked = 0;
         int best = NONE_YET;
         long bestApplied = -1;
@@ -387,7 +384,7 @@ final class Router {
             case MONOTONIC_READS -> "needs applied LSN >= " + highestRead;
             case BOUNDED_STALENESS -> "needs lag <= " + spec.getBound() + " " + spec.getUnit();
             case STRONG -> "needs a replica of the synchronous set";
-            case QUORUM -> "needs " + Quorums.read(spec, replicaCount) + " readable replicas";
+            case QUORUM -> "needs " + Quorums.read(spec, backend.replicaCount()) + " readable replicas";
             default -> "needs a readable replica";
         };
     }

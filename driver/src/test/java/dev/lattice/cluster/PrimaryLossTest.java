@@ -214,6 +214,10 @@ class PrimaryLossTest {
             Await.until("a write acknowledged after PROMOTE", Duration.ofSeconds(30), () -> acked.size() > ackedBefore);
             long firstWrite = System.nanoTime() - promoteAt;
             Await.until("writers to go on", Duration.ofSeconds(30), () -> acked.size() > ackedBefore + 200);
+            // the promoted replica is the primary now, not one of QUORUM's N: one replica is left
+            SQLException two = assertThrows(SQLException.class, () -> s.execute("SET CONSISTENCY QUORUM WRITE 2"));
+            assertEquals("22023", two.getSQLState(), two.getMessage());
+            assertTrue(two.getMessage().contains("the cluster has 1"), two.getMessage());
             // the old primary comes back: it is fenced and gets nothing
             servers.set(0, server(ports[0], "primary"));
             Thread.sleep(500);

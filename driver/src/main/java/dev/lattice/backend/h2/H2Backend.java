@@ -14,6 +14,7 @@ import dev.lattice.replication.CommitSequencer;
 import dev.lattice.replication.DurableLog;
 import dev.lattice.replication.PrimaryDurability;
 import dev.lattice.replication.ReplicaApplier;
+import dev.lattice.replication.ReplicaState;
 import dev.lattice.replication.SchemaGate;
 import dev.lattice.replication.TransactionLog;
 import dev.lattice.replication.TriggerInstaller;
@@ -53,6 +54,7 @@ public final class H2Backend implements ClusterBackend {
     /** Every node is embedded; promotion only moves the primary among them. */
     private final boolean inProcess;
     private final ApplyProgress progress;
+    private volatile int replicaCount;
     /** forks.get(e - 1): the last LSN of epoch e that epoch e + 1 kept (where its primary was promoted). */
     private final List<Long> forks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long epoch = 1;
@@ -64,6 +66,7 @@ public final class H2Backend implements ClusterBackend {
         this.id = id;
         this.primary = primary;
         this.replicas = List.copyOf(replicas);
+        this.replicaCount = this.replicas.size();
         this.sequencer = sequencer;
         this.schemaGate = new SchemaGate(config.lockTimeoutMillis());
         this.housekeeping = housekeeping;
@@ -288,6 +291,19 @@ public final class H2Backend implements ClusterBackend {
         primary = newPrimary;
         health.replaced();
         epoch = forks.size() + 1;
+        int n = 0;
+        for (Replica r : replicas) {
+            if (r.applier().state() != ReplicaState.PRIMARY) {
+                n++;
+            }
+        }
+        replicaCount = n;
+    }
+
+    /** N: the replicas that are not the primary now (a promoted one is the primary, not one of QUORUM's N). */
+    @Override
+    public int replicaCount() {
+        return replicaCount;
     }
 
     /** The primary; 08006 at once while it is unreachable or fenced. */

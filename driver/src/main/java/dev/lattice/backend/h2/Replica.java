@@ -3,6 +3,7 @@ package dev.lattice.backend.h2;
 import dev.lattice.backend.ReplicaNode;
 import dev.lattice.cluster.Node;
 import dev.lattice.replication.ReplicaApplier;
+import dev.lattice.replication.ReplicaState;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -11,7 +12,8 @@ public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode 
 
     @Override
     public boolean readable() {
-        return applier.state().readable();
+        ReplicaState state = applier.state();
+        return state.readable() && state != ReplicaState.PRIMARY; // a promoted replica is the primary: not one of the replicas
     }
 
     @Override
