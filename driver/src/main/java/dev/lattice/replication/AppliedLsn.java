@@ -116,10 +116,15 @@ final class AppliedLsn {
         }
     }
 
-    /** Sets the open mark, on a connection in autocommit. */
+    /**
+     * Sets the open mark, on a connection in autocommit, and writes it to the replica's files at
+     * once: a replica writes its commits every 500 ms (H2's WRITE_DELAY), and a kill before that
+     * must not lose the mark while keeping applies made after it.
+     */
     static void markOpen(Connection replica) throws SQLException {
         try (Statement s = replica.createStatement()) {
             s.execute("MERGE INTO LATTICE.APPLIED KEY(ID) VALUES (" + OPEN_MARK + ", 0, NULL)");
+            s.execute("CHECKPOINT");
         }
     }
 
