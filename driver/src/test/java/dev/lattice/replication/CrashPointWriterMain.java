@@ -1,9 +1,14 @@
 package dev.lattice.replication;
 
+import dev.lattice.backend.h2.Replica;
+import dev.lattice.cluster.Cluster;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.time.Duration;
 
 /**
  * A process that writes to a file cluster, printing "ACK n" after each acknowledged insert, then
@@ -34,6 +39,16 @@ public final class CrashPointWriterMain {
                     System.out.println("ACK " + i);
                 }
                 System.out.flush();
+                // the replicas have applied, and written to their files, every commit before the
+                // armed step: a restart finds them caught up, so what it does about the killed step
+                // alone decides what they hold (a replica left behind would be rebuilt: LEFT_OPEN)
+                Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+                Await.caughtUp(cluster, Duration.ofSeconds(60));
+                for (Replica r : cluster.h2().replicas()) {
+                    try (Connection replica = r.node().connectDirect(); Statement checkpoint = replica.createStatement()) {
+                        checkpoint.execute("CHECKPOINT");
+                    }
+                }
                 CrashPoint.arm(step);
                 if (unseen) {
                     s.execute(DDL + "; UPDATE acked SET note = 'unseen' WHERE id = 1");
