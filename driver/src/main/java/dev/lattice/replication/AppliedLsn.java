@@ -104,11 +104,11 @@ final class AppliedLsn {
         }
     }
 
-    /** Whether an applier had the replica open and ended without closing it (its open mark is there). */
+    /**
+     * Whether an applier had the replica open and ended without closing it (its open mark is
+     * there). Only for a replica that has its record ({@link #read} found one).
+     */
     static boolean leftOpen(Connection replica) throws SQLException {
-        if (!exists(replica)) {
-            return false;
-        }
         try (Statement s = replica.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM LATTICE.APPLIED WHERE ID = " + OPEN_MARK)) {
             rs.next();
