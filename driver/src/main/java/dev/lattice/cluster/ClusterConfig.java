@@ -2,6 +2,7 @@ package dev.lattice.cluster;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -103,7 +104,11 @@ public final class ClusterConfig {
         }
         String dir = Path.of(location).toAbsolutePath().normalize().toString();
         // WRITE_DELAY=0: a commit reaches the file before it is acknowledged, so a killed process loses none.
-        return "jdbc:h2:file:" + dir + "/" + node + (node.equals("primary") ? ";WRITE_DELAY=0" : "") + h2Settings;
+        // DB_CLOSE_ON_EXIT=FALSE: H2's own exit hook would close the files under the appliers; Lattice's
+        // (ClusterRegistry) closes the cluster in order instead, so its replicas go on from their records.
+        String onExit = h2Settings.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") ? "" : ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + dir + "/" + node + (node.equals("primary") ? ";WRITE_DELAY=0" : "") + onExit
+                + h2Settings;
     }
 
     /**

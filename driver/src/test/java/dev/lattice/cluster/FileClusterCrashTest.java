@@ -16,6 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A file cluster whose process is killed mid-write reopens with every acknowledged transaction, and
  * replication resumes. A replica the killed process left open behind the primary is rebuilt from a
- * snapshot (H2 may keep part of the apply that was in flight); one closed in order is not.
+ * snapshot (H2 may keep part of the apply that was in flight); one closed in order is not, and a
+ * process stopped with SIGTERM closes its cluster in order.
  */
 class FileClusterCrashTest {
 
@@ -64,6 +67,53 @@ class FileClusterCrashTest {
             assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
         } finally {
             ClusterRegistry.shutdown("FILE:" + dir.toAbsolutePath().normalize());
+        }
+    }
+
+    @Test
+    void aProcessStoppedBySigtermClosesItsClusterInOrderSoABehindReplicaGoesOnFromItsRecord() throws Exception {
+        assertEquals(Map.of(), rebuildsAfterSigterm(), "closed in order by the exit hook: no rebuild");
+    }
+
+    @Test
+    void withoutTheExitHookAProcessStoppedBySigtermLeavesItsBehindReplicaToBeRebuilt() throws Exception {
+        assertEquals(Map.of(RebuildCause.LEFT_OPEN, 1L), rebuildsAfterSigterm("no-close-on-exit"),
+                "left open by the exit: rebuilt");
+    }
+
+    /**
+     * A child writes with its replica paused behind and is stopped with SIGTERM; reopened here, every
+     * acknowledged row is there and the replica matches the primary: what it took to get there.
+     */
+    private Map<RebuildCause, Long> rebuildsAfterSigterm(String... childOptions) throws Exception {
+        List<String> args = new ArrayList<>(List.of(dir.toString(), "pause"));
+        args.addAll(List.of(childOptions));
+        int lastAck;
+        try (ChildJvm writer = ChildJvm.start(FileClusterWriterMain.class, args.toArray(String[]::new))) {
+            writer.awaitLine("ACK 100", Duration.ofSeconds(120));
+            writer.terminate(Duration.ofSeconds(60));
+            lastAck = 100;
+            for (String line : writer.drain()) {
+                if (line.startsWith("ACK ")) {
+                    lastAck = Integer.parseInt(line.substring(4));
+                }
+            }
+        }
+        String key = "FILE:" + dir.toAbsolutePath().normalize();
+        try (Connection c = DriverManager.getConnection("jdbc:lattice:file:" + dir + "?replicas=1");
+             Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("SET CONSISTENCY LINEARIZABLE");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM acked WHERE id <= " + lastAck)) {
+                rs.next();
+                assertEquals(lastAck, rs.getInt(1), "every acknowledged row");
+            }
+            Await.caughtUp(cluster, Duration.ofSeconds(60));
+            Replica replica = cluster.h2().replicas().get(0);
+            assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
+            return replica.applier().rebuildsByCause();
+        } finally {
+            ClusterRegistry.shutdown(key);
         }
     }
 

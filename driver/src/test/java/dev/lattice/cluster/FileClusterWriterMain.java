@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * A process that writes to a file cluster and prints "ACK n" after each acknowledged commit, until
  * it is killed. With a second argument "pause", its replica is paused first, once it has caught up,
- * so that it is behind when the process dies.
+ * so that it is behind when the process dies. A third argument "no-close-on-exit" leaves the
+ * cluster open when the JVM exits, as before Lattice closed it from a shutdown hook.
  */
 public final class FileClusterWriterMain {
 
@@ -19,6 +20,9 @@ public final class FileClusterWriterMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 2 && args[2].equals("no-close-on-exit")) {
+            ClusterRegistry.closeOnExit = false;
+        }
         try (Connection c = DriverManager.getConnection("jdbc:lattice:file:" + args[0] + "?replicas=1")) {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS acked(id INT PRIMARY KEY, at TIMESTAMP DEFAULT NOW(), note VARCHAR(50))");

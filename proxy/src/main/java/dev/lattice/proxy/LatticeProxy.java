@@ -1,5 +1,6 @@
 package dev.lattice.proxy;
 
+import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.proxy.config.ConfigException;
 import dev.lattice.proxy.config.ConfigLoader;
 import dev.lattice.proxy.config.ProxyConfig;
@@ -49,6 +50,8 @@ public final class LatticeProxy {
                 m.close();
             }
             server.close();
+            // after the clients' sessions: the cluster closes in order, so its replicas go on from their records
+            ClusterRegistry.shutdownAll();
             stopped.countDown();
         }, "lattice-proxy-shutdown"));
         stopped.await();

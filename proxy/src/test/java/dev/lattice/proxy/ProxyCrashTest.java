@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The standalone proxy over a {@code file:} cluster is SIGKILLed while pgjdbc clients write through
  * it. Started again on the same directory, it has every acknowledged write, takes writes, and its
- * replicas converge on the primary's rows.
+ * replicas converge on the primary's rows. Stopped with SIGTERM, it closes the cluster in order.
  */
 class ProxyCrashTest {
 
@@ -85,6 +85,34 @@ class ProxyCrashTest {
             }
             System.out.printf("proxy killed after %d acknowledged writes (%d rows on disk); none lost%n",
                     acked.size(), present.size());
+        }
+    }
+
+    @Test
+    void aProxyStoppedBySigtermClosesItsClusterInOrderSoItsReplicasGoOnFromTheirRecords() throws Exception {
+        String clusterUrl = "jdbc:lattice:file:" + dir + "?replicas=2";
+        int port = FreePort.find();
+        try (ChildJvm proxy = ChildJvm.start(LatticeProxy.class, "--port", String.valueOf(port), "--cluster", clusterUrl)) {
+            proxy.awaitLine("Lattice proxy listening", Duration.ofSeconds(120));
+            String url = "jdbc:postgresql://127.0.0.1:" + port + "/lattice";
+            try (Connection c = java.sql.DriverManager.getConnection(url, "lattice", "lattice");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE stopped(id INT PRIMARY KEY)");
+                s.execute("ALTER REPLICA replica1 PAUSE");
+                s.executeUpdate("INSERT INTO stopped SELECT * FROM generate_series(1, 100)");
+            }
+            proxy.terminate(Duration.ofSeconds(60));
+        }
+        try (RunningProxy again = RunningProxy.start("unused", Map.of("cluster", Map.of("url", clusterUrl)))) {
+            Cluster cluster = again.server.cluster();
+            Await.caughtUp(cluster, Duration.ofSeconds(60));
+            TreeMap<String, String> primary = NodeChecksum.of(cluster.primary().url());
+            assertEquals("100", primary.get("public.stopped").split(":")[0], primary::toString);
+            for (Replica r : cluster.h2().replicas()) {
+                assertEquals(Map.of(), r.applier().rebuildsByCause(), r.node().name() + " was rebuilt: the proxy "
+                        + "left it open");
+                assertEquals(primary, NodeChecksum.of(r.node().url()), r.node().name() + " did not converge");
+            }
         }
     }
 
