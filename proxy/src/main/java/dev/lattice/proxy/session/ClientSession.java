@@ -173,7 +173,7 @@ public final class ClientSession implements AutoCloseable {
             if (m instanceof FrontendMessage.Query q && q.sql().length() <= AT_ONCE_TEXT) {
                 List<String> parts = SqlSplitter.split(q.sql());
                 if (parts.size() == 1) {
-                    PreparedQuery first = PreparedQuery.of(session, parts.get(0), null, rewriter);
+                    PreparedQuery first = PreparedQuery.simple(session, parts.get(0), rewriter);
                     judged = first.parameterCount() == 0 && runsAtOnce(first) ? first : null;
                 }
                 return judged != null;
@@ -360,7 +360,7 @@ public final class ClientSession implements AutoCloseable {
         boolean failed = false;
         for (String part : parts) {
             try {
-                PreparedQuery q = first != null ? first : PreparedQuery.of(session, part, null, rewriter);
+                PreparedQuery q = first != null ? first : PreparedQuery.simple(session, part, rewriter);
                 if (q.parameterCount() > 0) {
                     throw new SQLException("there is no parameter $1", "42P02");
                 }
@@ -692,6 +692,11 @@ public final class ClientSession implements AutoCloseable {
             try {
                 for (int i = 0; i < q.markerParameters.length; i++) {
                     NodeParameters.set(ps, i + 1, parameters[q.markerParameters[i]]);
+                }
+                if (q.literalValues != null) {
+                    for (int i = 0; i < q.literalValues.length; i++) {
+                        ps.setObject(i + 1, q.literalValues[i]);
+                    }
                 }
                 running.start(ps);
                 if (cancelPending) {

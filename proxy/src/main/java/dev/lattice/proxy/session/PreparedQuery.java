@@ -4,6 +4,7 @@ import dev.lattice.proxy.pgsql.PgMaintenance;
 import dev.lattice.proxy.pgsql.PgRewriter;
 import dev.lattice.proxy.pgsql.PgTruncate;
 import dev.lattice.routing.Session;
+import dev.lattice.sql.analysis.LiteralParameters;
 import dev.lattice.sql.analysis.ParameterMarker;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementKind;
@@ -24,6 +25,11 @@ final class PreparedQuery {
     final String h2Sql;
     /** For each {@code ?} of {@link #h2Sql} in order, the 0-based parameter it takes. */
     final int[] markerParameters;
+    /**
+     * A simple query whose literals are all key values: the values its {@code ?}s take, {@link #h2Sql}
+     * being the text of its whole shape (H2 then parses it once for all); else null.
+     */
+    final Object[] literalValues;
     final int[] declaredTypes;
     /** Whether it is a SHOW, whose CommandComplete tag is "SHOW" rather than "SELECT n". */
     final boolean show;
@@ -58,6 +64,7 @@ final class PreparedQuery {
         this.show = first.length > 0 && first[0].equals("SHOW");
         this.copy = first.length > 0 && first[0].equals("COPY") ? CopyRelay.direction(sql) : null;
         this.declaredTypes = declaredTypes == null ? new int[0] : declaredTypes;
+        this.literalValues = null;
         if (analysis == null) {
             this.h2Sql = sql;
             this.markerParameters = new int[0];
@@ -76,6 +83,34 @@ final class PreparedQuery {
             this.h2Sql = h2.toString();
             this.markerParameters = params;
         }
+    }
+
+    /** {@code q}, a simple query, with its literals as the parameters of its shape's text. */
+    private PreparedQuery(PreparedQuery q, LiteralParameters literals) {
+        this.sql = q.sql;
+        this.analysis = q.analysis;
+        this.setting = q.setting;
+        this.empty = q.empty;
+        this.h2Sql = literals.sql();
+        this.markerParameters = q.markerParameters;
+        this.literalValues = literals.values().toArray();
+        this.declaredTypes = q.declaredTypes;
+        this.show = q.show;
+        this.copy = q.copy;
+        this.rowsVerb = q.rowsVerb;
+        this.tag = q.tag;
+    }
+
+    /**
+     * A statement of a simple Query message: as {@link #of}, and when every literal in it is a key
+     * value of a shape seen before, run as its shape's text with the literals bound, so that H2
+     * parses the shape once rather than each text (see {@link LiteralParameters}).
+     */
+    static PreparedQuery simple(Session session, String sql, PgRewriter rewriter) throws SQLException {
+        PreparedQuery q = of(session, sql, null, rewriter);
+        LiteralParameters literals = q.analysis == null ? null : q.analysis.literalParameters();
+        boolean plain = !q.setting && q.copy == null && q.parts == null && q.markerParameters.length == 0;
+        return literals != null && plain ? new PreparedQuery(q, literals) : q;
     }
 
     /**

@@ -163,6 +163,22 @@ final class LiteralShapes {
       return kinds[i] == STRING ? text : number(text);
     }
 
+    /** The Java value literal {@code i} takes as a parameter: typed as the parser types the literal. */
+    Object parameterValue(int i) {
+      return kinds[i] == INT ? Integer.valueOf(((Long) value(i)).intValue()) : value(i);
+    }
+
+    /** This text with a {@code ?} for each literal. */
+    String parameterized() {
+      StringBuilder out = new StringBuilder(sql.length());
+      int copied = 0;
+      for (SqlToken t : literals) {
+        out.append(sql, copied, t.start).append('?');
+        copied = t.end;
+      }
+      return out.append(sql, copied, sql.length()).toString();
+    }
+
     /** This text with literal {@code i} replaced by {@code values[i]}, of the same kind. */
     String with(Object[] values) {
       StringBuilder out = new StringBuilder(sql.length() + 32 * values.length);
@@ -207,7 +223,7 @@ final class LiteralShapes {
 
   /** A shape's template and where each of its literal key values comes from. */
   private static final class Shape {
-    private static final Shape NOT_REUSABLE = new Shape(null, null, null, null);
+    private static final Shape NOT_REUSABLE = new Shape(null, null, null, null, null);
 
     /** The analysis of the shape's first text, or {@code null} when the shape is not reusable. */
     final StatementAnalysis template;
@@ -217,12 +233,18 @@ final class LiteralShapes {
     private final int[] used;
     /** The text of the template while it waits for its probe; {@code null} once probed. */
     final Text first;
+    /**
+     * The shape's texts with a {@code ?} for each literal, when every literal feeds a key value
+     * (the rest of the text is the same in all of them); else null.
+     */
+    private final String parameterized;
 
-    private Shape(StatementAnalysis template, int[][] slots, int[] used, Text first) {
+    private Shape(StatementAnalysis template, int[][] slots, int[] used, Text first, String parameterized) {
       this.template = template;
       this.slots = slots;
       this.used = used;
       this.first = first;
+      this.parameterized = parameterized;
     }
 
     /**
@@ -264,8 +286,8 @@ final class LiteralShapes {
           used.add(slot);
         }
       }
-      return new Shape(analysis, slots,
-          used.stream().mapToInt(Integer::intValue).sorted().toArray(), text);
+      return new Shape(analysis, slots, used.stream().mapToInt(Integer::intValue).sorted().toArray(), text,
+          used.size() == text.size() ? text.parameterized() : null);
     }
 
     /**
@@ -273,7 +295,7 @@ final class LiteralShapes {
      * derives it; then the shape is reusable, else {@link #NOT_REUSABLE}.
      */
     Shape probe(Classifier classifier) {
-      Shape probed = new Shape(template, slots, used, null);
+      Shape probed = new Shape(template, slots, used, null, parameterized);
       String probe = first.with(first.probe());
       try {
         StatementAnalysis expected = classifier.classify(probe);
@@ -309,7 +331,15 @@ final class LiteralShapes {
         }
         replaced.add(new KeyPredicate(predicate.table(), predicate.column(), keyValues));
       }
-      return template.withLiterals(text.sql, replaced);
+      LiteralParameters parameters = null;
+      if (parameterized != null) {
+        List<Object> bound = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) {
+          bound.add(text.parameterValue(i));
+        }
+        parameters = new LiteralParameters(parameterized, bound);
+      }
+      return template.withLiterals(text.sql, replaced, parameters);
     }
   }
 

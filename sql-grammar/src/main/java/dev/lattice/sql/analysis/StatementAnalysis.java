@@ -45,9 +45,11 @@ public final class StatementAnalysis {
   private final SqlNode command;
   private final boolean mustRunOnPrimary;
   private final boolean isWrite;
+  private final LiteralParameters literalParameters;
 
   private StatementAnalysis(Builder b) {
     this.sql = b.sql;
+    this.literalParameters = null;
     this.kind = b.kind;
     this.parsed = b.parsed;
     this.readTables = frozen(b.readTables);
@@ -79,8 +81,9 @@ public final class StatementAnalysis {
 
   /** {@code template} for another text of its shape: see {@link #withLiterals}. */
   private StatementAnalysis(StatementAnalysis template, String sql,
-      List<KeyPredicate> keyPredicates) {
+      List<KeyPredicate> keyPredicates, LiteralParameters literalParameters) {
     this.sql = sql;
+    this.literalParameters = literalParameters;
     this.kind = template.kind;
     this.parsed = template.parsed;
     this.readTables = template.readTables;
@@ -108,8 +111,17 @@ public final class StatementAnalysis {
    * of that text's literals; every other property is shared (see the class comment for when that
    * is right).
    */
-  StatementAnalysis withLiterals(String sql, List<KeyPredicate> keyPredicates) {
-    return new StatementAnalysis(this, sql, keyPredicates);
+  StatementAnalysis withLiterals(String sql, List<KeyPredicate> keyPredicates,
+      LiteralParameters literalParameters) {
+    return new StatementAnalysis(this, sql, keyPredicates, literalParameters);
+  }
+
+  /**
+   * This text with its literals as parameters, when every literal in it is a key value of a
+   * statement shape seen before (see {@link LiteralShapes}); otherwise null.
+   */
+  public LiteralParameters literalParameters() {
+    return literalParameters;
   }
 
   /**

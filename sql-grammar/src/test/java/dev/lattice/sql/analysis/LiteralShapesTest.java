@@ -163,6 +163,41 @@ class LiteralShapesTest {
   }
 
   @Test
+  void aTextWhoseEveryLiteralIsAKeyValueComesWithItsLiteralsAsParameters() throws SQLException {
+    StatementAnalyzer analyzer = new StatementAnalyzer();
+    assertNull(analyzer.analyze("SELECT f1 FROM usertable WHERE id = 1").literalParameters(),
+        "the first text of a shape is parsed as it is");
+    assertEquals(new LiteralParameters("SELECT f1 FROM usertable WHERE id = ?", List.of(2)),
+        analyzer.analyze("SELECT f1 FROM usertable WHERE id = 2").literalParameters());
+    analyzer.analyze("DELETE FROM t WHERE id IN (1, 3000000000, 'x''y')");
+    assertEquals(new LiteralParameters("DELETE FROM t WHERE id IN (?, ?, ?)",
+            List.of(7, 3000000001L, "it's")),
+        analyzer.analyze("DELETE FROM t WHERE id IN (7, 3000000001, 'it''s')").literalParameters());
+    analyzer.analyze("UPDATE t SET id = 5 WHERE id = 6");
+    assertEquals(new LiteralParameters("UPDATE t SET id = ? WHERE id = ?", List.of(8, 9)),
+        analyzer.analyze("UPDATE t SET id = 8 WHERE id = 9").literalParameters(),
+        "SET id = 8 names the row's new key");
+  }
+
+  @Test
+  void aTextWithALiteralThatIsNoKeyValueKeepsItsLiterals() throws SQLException {
+    String[][] pairs = {
+        {"SELECT * FROM t WHERE id = 1 LIMIT 10", "SELECT * FROM t WHERE id = 2 LIMIT 10"},
+        {"SELECT * FROM t WHERE id = 1 ORDER BY 1", "SELECT * FROM t WHERE id = 2 ORDER BY 1"},
+        {"UPDATE t SET v = v + 1 WHERE id = 1", "UPDATE t SET v = v + 1 WHERE id = 2"},
+        {"UPDATE t SET v = 5 WHERE id = 1", "UPDATE t SET v = 6 WHERE id = 2"},
+        {"SELECT 5, f1 FROM usertable WHERE id = 1", "SELECT 5, f1 FROM usertable WHERE id = 2"},
+    };
+    for (String[] pair : pairs) {
+      StatementAnalyzer analyzer = new StatementAnalyzer();
+      analyzer.analyze(pair[0]);
+      StatementAnalysis second = analyzer.analyze(pair[1]);
+      assertEquals(1, analyzer.cachedShapes(), pair[1]);
+      assertNull(second.literalParameters(), pair[1]);
+    }
+  }
+
+  @Test
   void aShapeWhoseKeyValueIsComputedFromALiteralIsParsedEveryTime() throws SQLException {
     StatementAnalyzer analyzer = new StatementAnalyzer();
     // -0 is 0, the value of the literal 0: only the probe tells that the key is its negation.
