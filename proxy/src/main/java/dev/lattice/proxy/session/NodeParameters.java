@@ -60,6 +60,10 @@ final class NodeParameters {
     }
 
     static void set(PreparedStatement ps, int index, Object value) throws SQLException {
+        if (value instanceof Integer i) {
+            ps.setInt(index, i); // as setObject would, without its search for the value's class
+            return;
+        }
         if (!(value instanceof ServerText t)) {
             ps.setObject(index, value);
             return;

@@ -66,11 +66,10 @@ public enum PgType {
     /** The PostgreSQL type of a JDBC type, with H2's type name to tell UUID and JSON apart. */
     public static PgType ofJdbc(int jdbcType, String typeName) {
         // H2 reports UUID as BINARY and JSON as VARBINARY/OTHER: its type name tells them apart.
-        String name = typeName == null ? "" : typeName.toUpperCase(java.util.Locale.ROOT);
-        if (name.equals("UUID")) {
+        if ("UUID".equalsIgnoreCase(typeName)) {
             return UUID;
         }
-        if (name.equals("JSON")) {
+        if ("JSON".equalsIgnoreCase(typeName)) {
             return JSON;
         }
         switch (jdbcType) {
