@@ -32,7 +32,8 @@ public final class ReadFence {
 
     /** Attempts a primary read makes before it runs pinned. */
     private static final int OPTIMISTIC_ATTEMPTS = 2;
-    private static final long AWAIT_OPEN_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long a primary read waits for running DDL (tests shorten it). */
+    static volatile long awaitOpenNanos = TimeUnit.SECONDS.toNanos(10);
 
     private volatile long version;
     /** Held for writing while the fence is closed; a pinned read holds it for reading. */
@@ -118,13 +119,13 @@ public final class ReadFence {
         }
         long stamp;
         try {
-            stamp = pin.tryReadLock(AWAIT_OPEN_NANOS, TimeUnit.NANOSECONDS);
+            stamp = pin.tryReadLock(awaitOpenNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLTransientException("Interrupted while waiting for DDL on the primary to finish", "HYT00", e);
         }
         if (stamp == 0) {
-            throw new SQLTransientException("Timeout after " + TimeUnit.NANOSECONDS.toMillis(AWAIT_OPEN_NANOS)
+            throw new SQLTransientException("Timeout after " + TimeUnit.NANOSECONDS.toMillis(awaitOpenNanos)
                     + " ms waiting for DDL on the primary to finish", "HYT00");
         }
         try {
@@ -142,7 +143,7 @@ public final class ReadFence {
         if (closer == Thread.currentThread()) {
             return; // its own DDL: nothing to wait for
         }
-        long deadline = System.nanoTime() + AWAIT_OPEN_NANOS;
+        long deadline = System.nanoTime() + awaitOpenNanos;
         while ((version & 1) != 0 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(this, 100_000);
         }

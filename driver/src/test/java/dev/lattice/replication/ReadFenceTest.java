@@ -82,6 +82,29 @@ class ReadFenceTest {
     }
 
     @Test
+    void aReadThatWaitsForDdlLongerThanTheTimeoutFailsWithHyt00AndIsNotAnsweredMeanwhile() throws Exception {
+        ReadFence fence = new ReadFence();
+        long saved = ReadFence.awaitOpenNanos;
+        ReadFence.awaitOpenNanos = TimeUnit.MILLISECONDS.toNanos(200);
+        ExecutorService ddl = Executors.newSingleThreadExecutor();
+        try {
+            ddl.submit(fence::close).get(10, TimeUnit.SECONDS); // a DDL that does not end
+            AtomicInteger attempts = new AtomicInteger();
+            SQLException e = assertThrows(SQLException.class, () -> fence.whole(() -> {
+                attempts.incrementAndGet();
+                return "overlapped";
+            }));
+            assertEquals("HYT00", e.getSQLState(), e.getMessage());
+            assertEquals(2, attempts.get(), "the optimistic attempts ran; their answers were thrown away");
+            ddl.submit(fence::open).get(10, TimeUnit.SECONDS);
+            assertEquals("alone", fence.whole(() -> "alone"), "once the DDL ended, the read is answered");
+        } finally {
+            ReadFence.awaitOpenNanos = saved;
+            ddl.shutdownNow();
+        }
+    }
+
+    @Test
     void withoutTheFenceTheReadIsAnsweredWithWhatDdlOverlapped() throws Exception {
         ReadFence fence = new ReadFence();
         ExecutorService ddl = Executors.newSingleThreadExecutor();
