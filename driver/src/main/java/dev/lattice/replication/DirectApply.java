@@ -2,6 +2,7 @@ package dev.lattice.replication;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Set;
 import org.h2.api.ErrorCode;
 import org.h2.engine.Session;
@@ -21,7 +22,11 @@ import org.h2.schema.Schema;
 import org.h2.table.Column;
 import org.h2.table.IndexColumn;
 import org.h2.table.Table;
+import org.h2.value.ExtTypeInfoRow;
+import org.h2.value.TypeInfo;
 import org.h2.value.Value;
+import org.h2.value.ValueArray;
+import org.h2.value.ValueRow;
 import org.h2.value.ValueToObjectConverter;
 
 /**
@@ -29,17 +34,27 @@ import org.h2.value.ValueToObjectConverter;
  * by its primary key (in a table without one, by all its values, as SQL's IS NOT DISTINCT FROM
  * would: through an index where the table has one) and written through the table's indexes in
  * the applier's open transaction, as H2's own UPDATE, INSERT and DELETE do after parsing and
- * planning, at about half their cost. Only for tables whose every column holds a plain value (no
- * LOB, JSON, array or computed column); the rest are applied with SQL. Triggers and foreign keys
- * are not run here: the log already holds every row change they made on the primary.
+ * planning, at about half their cost. A computed column takes the value the primary computed, and
+ * LOBs are compared by content. Not for a table with a GEOMETRY or JAVA_OBJECT column, or a LOB inside
+ * an array or row: those are applied with SQL. Triggers and foreign keys are not run here: the
+ * log already holds every row change they made on the primary (run again, a trigger would make its
+ * changes twice on the replica).
  */
 final class DirectApply implements TableApply {
 
-    /** Column types whose captured Java values convert to H2's value exactly as a JDBC parameter would. */
-    private static final Set<Integer> PLAIN = Set.of(Value.CHAR, Value.VARCHAR, Value.VARCHAR_IGNORECASE,
+    /**
+     * Column types whose captured Java values convert to H2's value exactly as a JDBC parameter of
+     * the SQL apply would (a LOB is captured as its bytes or text, JSON as its text's bytes, an
+     * array as an Object[]).
+     */
+    private static final Set<Integer> DIRECT = Set.of(Value.CHAR, Value.VARCHAR, Value.VARCHAR_IGNORECASE,
             Value.BINARY, Value.VARBINARY, Value.BOOLEAN, Value.TINYINT, Value.SMALLINT, Value.INTEGER,
             Value.BIGINT, Value.NUMERIC, Value.REAL, Value.DOUBLE, Value.DECFLOAT, Value.DATE, Value.TIME,
-            Value.TIME_TZ, Value.TIMESTAMP, Value.TIMESTAMP_TZ, Value.UUID);
+            Value.TIME_TZ, Value.TIMESTAMP, Value.TIMESTAMP_TZ, Value.UUID, Value.ENUM, Value.CLOB, Value.BLOB,
+            Value.JSON, Value.ARRAY, Value.ROW, Value.INTERVAL_YEAR, Value.INTERVAL_MONTH, Value.INTERVAL_DAY,
+            Value.INTERVAL_HOUR, Value.INTERVAL_MINUTE, Value.INTERVAL_SECOND, Value.INTERVAL_YEAR_TO_MONTH,
+            Value.INTERVAL_DAY_TO_HOUR, Value.INTERVAL_DAY_TO_MINUTE, Value.INTERVAL_DAY_TO_SECOND,
+            Value.INTERVAL_HOUR_TO_MINUTE, Value.INTERVAL_HOUR_TO_SECOND, Value.INTERVAL_MINUTE_TO_SECOND);
 
     /** Tests only: false applies every table with SQL, as before this class. */
     static volatile boolean enabled = true;
@@ -71,7 +86,9 @@ final class DirectApply implements TableApply {
         this.keyed = keyed;
         this.key = key;
         this.mainColumn = table.getMainIndexColumn();
-        this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table);
+        // a LOB the row held must be found to be released: the row is read first
+        this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table)
+                && !((MVTable) table).getContainsLargeObject();
     }
 
     /** Whether every index of the table is its primary index (the rows, or the key that delegates to them). */
@@ -99,7 +116,8 @@ final class DirectApply implements TableApply {
             return null;
         }
         for (Column column : table.getColumns()) {
-            if (column.isGenerated() || !PLAIN.contains(column.getType().getValueType())) {
+            int type = column.getType().getValueType();
+            if (!DIRECT.contains(type) || (type == Value.ARRAY || type == Value.ROW) && !directParts(column.getType())) {
                 return null;
             }
         }
@@ -117,6 +135,29 @@ final class DirectApply implements TableApply {
             key[i] = keyColumns[i].column.getColumnId();
         }
         return new DirectApply(local, id, table, primaryKey, true, key);
+    }
+
+    /**
+     * Whether an array's elements or a row's fields (and theirs, nested) are all of direct types
+     * other than LOBs: a LOB inside them is captured as a handle to the primary's, not as its content.
+     */
+    private static boolean directParts(TypeInfo composite) {
+        if (composite.getValueType() == Value.ARRAY) {
+            return composite.getExtTypeInfo() instanceof TypeInfo element && directParts(element);
+        }
+        if (composite.getValueType() == Value.ROW) {
+            if (!(composite.getExtTypeInfo() instanceof ExtTypeInfoRow row)) {
+                return false;
+            }
+            for (Map.Entry<String, TypeInfo> field : row.getFields()) {
+                if (!directParts(field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int type = composite.getValueType();
+        return DIRECT.contains(type) && type != Value.CLOB && type != Value.BLOB;
     }
 
     /** For a table without a primary key: one of its B-tree indexes (a unique one first), else its scan. */
@@ -266,10 +307,36 @@ final class DirectApply implements TableApply {
         return table.createRow(values, SearchRow.MEMORY_CALCULATE);
     }
 
-    /** As a JDBC parameter and the assignment to the column would convert it. */
     private Value value(int position, Object captured) {
         Column column = columns[position];
+        return converted(captured, column.getType(), column);
+    }
+
+    /**
+     * As a JDBC parameter and the assignment to the column would convert it; an array's elements and
+     * a row's fields (captured as an Object[] both) each by its own type, as the primary held them.
+     */
+    private Value converted(Object captured, TypeInfo type, Column column) {
+        if (captured instanceof Object[] parts) {
+            if (type.getValueType() == Value.ROW && type.getExtTypeInfo() instanceof ExtTypeInfoRow row
+                    && row.getFields().size() == parts.length) {
+                Value[] fields = new Value[parts.length];
+                int i = 0;
+                for (Map.Entry<String, TypeInfo> field : row.getFields()) {
+                    fields[i] = converted(parts[i], field.getValue(), null);
+                    i++;
+                }
+                return ValueRow.get(type, fields);
+            }
+            if (type.getValueType() == Value.ARRAY && type.getExtTypeInfo() instanceof TypeInfo element) {
+                Value[] elements = new Value[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    elements[i] = converted(parts[i], element, null);
+                }
+                return ValueArray.get(element, elements, session).convertForAssignTo(type, session, column);
+            }
+        }
         return ValueToObjectConverter.objectToValue(session, captured, Value.UNKNOWN)
-                .convertForAssignTo(column.getType(), session, column);
+                .convertForAssignTo(type, session, column);
     }
 }

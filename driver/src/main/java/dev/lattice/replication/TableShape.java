@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A replica table's columns as the applier needs them: which positions of a captured row it
@@ -52,7 +53,6 @@ final class TableShape implements TableApply {
         List<String> names = new ArrayList<>();
         List<String> placeholders = new ArrayList<>();
         List<Integer> writtenList = new ArrayList<>();
-        List<Integer> comparable = new ArrayList<>();
         boolean identityAlways = false;
         try (PreparedStatement ps = catalog.prepareStatement(COLUMNS)) {
             ps.setString(1, table.schema());
@@ -64,9 +64,6 @@ final class TableShape implements TableApply {
                     placeholders.add("JSON".equals(type) ? "? FORMAT JSON" : "?");
                     if (!"ALWAYS".equals(rs.getString(3))) {
                         writtenList.add(position);
-                    }
-                    if (!type.contains("LARGE OBJECT") && !"JSON".equals(type)) {
-                        comparable.add(position);
                     }
                     identityAlways |= "ALWAYS".equals(rs.getString(4));
                 }
@@ -87,7 +84,8 @@ final class TableShape implements TableApply {
         }
         int[] written = toArray(writtenList);
         boolean hasKey = !keyList.isEmpty();
-        int[] key = toArray(hasKey ? keyList : comparable);
+        // without a primary key a row is found by all its values: H2 compares LOBs and JSON too
+        int[] key = hasKey ? toArray(keyList) : IntStream.range(0, names.size()).toArray();
 
         StringBuilder insert = new StringBuilder("INSERT INTO ").append(table.quoted()).append(" (");
         StringBuilder values = new StringBuilder();
@@ -104,7 +102,7 @@ final class TableShape implements TableApply {
         StringBuilder where = new StringBuilder(" WHERE ");
         for (int i = 0; i < key.length; i++) {
             where.append(i == 0 ? "" : " AND ").append(TableId.quote(names.get(key[i])))
-                    .append(hasKey ? " = ?" : " IS NOT DISTINCT FROM ?");
+                    .append(hasKey ? " = " : " IS NOT DISTINCT FROM ").append(placeholders.get(key[i]));
         }
         String limit = hasKey ? "" : " FETCH FIRST ROW ONLY";
         return new TableShape(table, hasKey, written, key,

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Row changes applied below SQL ({@link DirectApply}) leave each replica exactly as the primary:
- * every plain column type, composite and changed primary keys, unique indexes swapped inside one
- * transaction, tables without a primary key (duplicate rows, NULLs, with and without an index), and
- * tables that still need SQL beside them.
+ * every plain column type, LOBs, JSON, arrays, rows, enums, intervals and computed columns,
+ * composite and changed primary keys, unique indexes swapped inside one transaction, tables
+ * without a primary key (duplicate rows, NULLs, with and without an index), and a table that still
+ * needs SQL beside them; the users' triggers do not run again there.
  */
 class DirectApplyTest {
 
@@ -55,9 +56,16 @@ class DirectApplyTest {
             s.execute("CREATE TABLE tagged(v INT, w VARCHAR(10))");
             s.execute("CREATE INDEX tagged_v ON tagged(v)");
             s.execute("CREATE TABLE single(v INT UNIQUE, w VARCHAR(10))");
-            // beside them, tables the applier still installs with SQL
             s.execute("CREATE TABLE doc(id INT PRIMARY KEY, body JSON, note CLOB)");
             s.execute("CREATE TABLE computed(id INT PRIMARY KEY, v INT, twice INT GENERATED ALWAYS AS (v * 2))");
+            s.execute("CREATE TABLE rich(id INT PRIMARY KEY, tags VARCHAR(10) ARRAY, grid INT ARRAY ARRAY, "
+                    + "docs JSON ARRAY, mood ENUM('sad', 'ok', 'happy'), span INTERVAL DAY TO SECOND, "
+                    + "period INTERVAL YEAR TO MONTH, data BLOB, born TIMESTAMP DEFAULT NOW())");
+            s.execute("CREATE TABLE loose_doc(body JSON, note CLOB)");
+            s.execute("CREATE TABLE shaped(id INT PRIMARY KEY, r ROW(a INT, b VARCHAR(5)), "
+                    + "rs ROW(n INT, tags VARCHAR(5) ARRAY) ARRAY)");
+            // beside them, a table the applier still installs with SQL
+            s.execute("CREATE TABLE place(id INT PRIMARY KEY, g GEOMETRY)");
 
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO typed VALUES (?, 1, 2, 3, TRUE, "
                     + "12345.6789, 1.5E300, 2.5, 0.25, ?, 'ab', 'MiXeD', X'00ff10', X'0a0b', DATE '2026-12-06', "
@@ -108,6 +116,25 @@ class DirectApplyTest {
             s.executeUpdate("DELETE FROM single WHERE v = 2");
             s.executeUpdate("INSERT INTO computed(id, v) VALUES (1, 4), (2, 5)");
             s.executeUpdate("UPDATE computed SET v = 6 WHERE id = 2");
+            s.executeUpdate("INSERT INTO doc VALUES (2, JSON '[1, \"two\", null, {\"x\": true}]', REPEAT('long ', 20000))");
+            s.executeUpdate("UPDATE doc SET note = REPEAT('longer ', 30000) WHERE id = 2");
+            s.executeUpdate("UPDATE doc SET note = NULL, body = NULL WHERE id = 1");
+            s.executeUpdate("DELETE FROM doc WHERE id = 1");
+            s.executeUpdate("INSERT INTO rich(id, tags, grid, docs, mood, span, period, data) VALUES "
+                    + "(1, ARRAY['a', 'b', NULL], ARRAY[ARRAY[1, 2], ARRAY[3]], ARRAY[JSON '{\"k\": 1}', JSON '2'], 'ok', "
+                    + "INTERVAL '1 02:03:04.5' DAY TO SECOND, INTERVAL '2-11' YEAR TO MONTH, X'cafebabe'), "
+                    + "(2, ARRAY[], NULL, NULL, 'sad', NULL, NULL, CAST(REPEAT('ab', 100000) AS BINARY VARYING(200000)))");
+            s.executeUpdate("UPDATE rich SET tags = ARRAY['c'], mood = 'happy', span = -span, data = X'00' WHERE id = 1");
+            s.executeUpdate("UPDATE rich SET data = NULL WHERE id = 2");
+            s.executeUpdate("INSERT INTO loose_doc VALUES (JSON '{\"a\": 1}', 'x'), (JSON '{\"a\": 1}', 'y'), "
+                    + "(JSON '{\"a\": 2}', 'y')");
+            s.executeUpdate("DELETE FROM loose_doc WHERE note = 'y' AND body = JSON '{\"a\": 1}'");
+            s.executeUpdate("UPDATE loose_doc SET note = 'z' WHERE body = JSON '{\"a\": 2}'");
+            s.executeUpdate("INSERT INTO shaped VALUES (1, ROW(1, 'a'), ARRAY[ROW(1, ARRAY['x', 'y']), ROW(2, NULL)]), "
+                    + "(2, NULL, ARRAY[])");
+            s.executeUpdate("UPDATE shaped SET r = ROW(2, 'b'), rs = ARRAY[ROW(3, ARRAY[])] WHERE id = 1");
+            s.executeUpdate("INSERT INTO place VALUES (1, 'POINT (1 2)'), (2, 'LINESTRING (0 0, 1 1)')");
+            s.executeUpdate("UPDATE place SET g = 'POINT (3 4)' WHERE id = 1");
 
             Await.caughtUp(cluster, Duration.ofSeconds(10));
             NodeChecksum.assertReplicasMatchPrimary(cluster, "");
@@ -117,10 +144,11 @@ class DirectApplyTest {
                 assertEquals(found, lookups(r.node().url()), "the replica's indexes find each row where the primary's do");
                 assertEquals(0, r.applier().rebuilds(RebuildCause.DIVERGED), "applied without a rebuild");
                 try (Connection replica = DriverManager.getConnection(r.node().url(), "sa", "")) {
-                    for (String table : new String[] {"TYPED", "PAIR", "CODE", "LOOSE", "TAGGED", "SINGLE"}) {
+                    for (String table : new String[] {"TYPED", "PAIR", "CODE", "LOOSE", "TAGGED", "SINGLE", "DOC",
+                            "COMPUTED", "RICH", "LOOSE_DOC", "SHAPED"}) {
                         assertNotNull(DirectApply.of(replica, new TableId("PUBLIC", table)), table + " is applied below SQL");
                     }
-                    for (String table : new String[] {"DOC", "COMPUTED"}) {
+                    for (String table : new String[] {"PLACE"}) {
                         assertNull(DirectApply.of(replica, new TableId("PUBLIC", table)), table + " is applied with SQL");
                     }
                 }
@@ -173,6 +201,23 @@ class DirectApplyTest {
     }
 
     @Test
+    void withSqlATableWithoutPrimaryKeyHasItsRowsFoundByTheirJsonAndLobValuesToo() throws Exception {
+        DirectApply.enabled = false; // as for a replica in another process
+        String url = "jdbc:lattice:mem:sql-loose-" + System.nanoTime() + "?replicas=1";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("CREATE TABLE loose_doc(body JSON, note CLOB)");
+            s.executeUpdate("INSERT INTO loose_doc VALUES (JSON '{\"a\": 1}', 'x'), (JSON '{\"a\": 1}', 'y'), "
+                    + "(JSON '{\"a\": 2}', 'y')");
+            s.executeUpdate("DELETE FROM loose_doc WHERE note = 'y' AND body = JSON '{\"a\": 1}'");
+            s.executeUpdate("UPDATE loose_doc SET note = 'z' WHERE body = JSON '{\"a\": 2}'");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
+            assertEquals(0, cluster.h2().replicas().get(0).applier().rebuilds(RebuildCause.DIVERGED));
+        }
+    }
+
+    @Test
     void aReplicaDoesNotRunTheUsersTriggersAgainWithDirectApplyButDidWithSql() throws Exception {
         assertEquals(1, replicaAuditRowsPerInsert(true), "direct apply: the audit row the primary's trigger made");
         assertNotEquals(1, replicaAuditRowsPerInsert(false), "SQL apply runs the trigger again on the replica");
@@ -185,11 +230,12 @@ class DirectApplyTest {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
             s.execute("CREATE TABLE audit(item INT, what VARCHAR(10))");
-            s.execute("CREATE TABLE item(id INT PRIMARY KEY, name VARCHAR(10))");
+            // JSON and a LOB: such a table was applied with SQL, and its trigger ran again, before DirectApply took them
+            s.execute("CREATE TABLE item(id INT PRIMARY KEY, name VARCHAR(10), doc JSON, note CLOB)");
             s.execute("CREATE TRIGGER item_audit AFTER INSERT ON item FOR EACH ROW CALL \""
                     + AuditTrigger.class.getName() + "\"");
             Await.caughtUp(cluster, Duration.ofSeconds(10)); // the replica applies the insert, not a snapshot with it
-            s.executeUpdate("INSERT INTO item VALUES (1, 'a')");
+            s.executeUpdate("INSERT INTO item VALUES (1, 'a', JSON '{\"n\": 1}', 'note')");
             Await.caughtUp(cluster, Duration.ofSeconds(10));
             try (Connection replica = DriverManager.getConnection(cluster.h2().replicas().get(0).node().url(), "sa", "");
                  Statement r = replica.createStatement();

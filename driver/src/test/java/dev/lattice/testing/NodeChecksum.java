@@ -16,7 +16,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -116,10 +115,23 @@ public final class NodeChecksum {
             return cl.getSubString(1, (int) cl.length());
         }
         if (v instanceof Object[] a) {
-            return Arrays.deepToString(a);
+            StringBuilder out = new StringBuilder("[");
+            for (Object element : a) {
+                out.append(render(element)).append(',');
+            }
+            return out.append(']').toString();
         }
         if (v instanceof java.sql.Array a) {
-            return Arrays.deepToString((Object[]) a.getArray()); // its toString names the object, not the values
+            return render(a.getArray()); // its toString names the object, not the values
+        }
+        if (v instanceof ResultSet row) { // a ROW value: one row of its fields
+            StringBuilder out = new StringBuilder("ROW(");
+            while (row.next()) {
+                for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
+                    out.append(render(row.getObject(i))).append(',');
+                }
+            }
+            return out.append(')').toString();
         }
         return v.getClass().getSimpleName() + "=" + v;
     }
