@@ -42,10 +42,9 @@ class ProxyCrashTest {
     void aKilledProxyLosesNoAcknowledgedWriteAndItsReplicasConverge() throws Exception {
         String clusterUrl = "jdbc:lattice:file:" + dir + "?replicas=2";
         int port = FreePort.find();
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/lattice";
         ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
-        try (ChildJvm proxy = ChildJvm.start(LatticeProxy.class, "--port", String.valueOf(port), "--cluster", clusterUrl)) {
-            proxy.awaitLine("Lattice proxy listening", Duration.ofSeconds(120));
-            String url = "jdbc:postgresql://127.0.0.1:" + port + "/lattice";
+        try (ChildJvm proxy = proxyProcess(port, clusterUrl)) {
             try (Connection c = java.sql.DriverManager.getConnection(url, "lattice", "lattice");
                  Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE acked(id BIGINT PRIMARY KEY, writer INT, note TEXT)");
@@ -92,11 +91,9 @@ class ProxyCrashTest {
     void aProxyStoppedBySigtermClosesItsClusterInOrderSoItsReplicasGoOnFromTheirRecords() throws Exception {
         String clusterUrl = "jdbc:lattice:file:" + dir + "?replicas=2";
         int port = FreePort.find();
-        try (ChildJvm proxy = ChildJvm.start(LatticeProxy.class, "--port", String.valueOf(port), "--cluster", clusterUrl)) {
-            proxy.awaitLine("Lattice proxy listening", Duration.ofSeconds(120));
-            String url = "jdbc:postgresql://127.0.0.1:" + port + "/lattice";
-            try (Connection c = java.sql.DriverManager.getConnection(url, "lattice", "lattice");
-                 Statement s = c.createStatement()) {
+        try (ChildJvm proxy = proxyProcess(port, clusterUrl)) {
+            try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/lattice",
+                    "lattice", "lattice"); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE stopped(id INT PRIMARY KEY)");
                 s.execute("ALTER REPLICA replica1 PAUSE");
                 s.executeUpdate("INSERT INTO stopped SELECT * FROM generate_series(1, 100)");
@@ -114,6 +111,18 @@ class ProxyCrashTest {
                 assertEquals(primary, NodeChecksum.of(r.node().url()), r.node().name() + " did not converge");
             }
         }
+    }
+
+    /** The standalone proxy in a child JVM over the cluster, listening on the port. */
+    private static ChildJvm proxyProcess(int port, String clusterUrl) throws Exception {
+        ChildJvm proxy = ChildJvm.start(LatticeProxy.class, "--port", String.valueOf(port), "--cluster", clusterUrl);
+        try {
+            proxy.awaitLine("Lattice proxy listening", Duration.ofSeconds(120));
+        } catch (Throwable e) {
+            proxy.close();
+            throw e;
+        }
+        return proxy;
     }
 
     /** Inserts rows with keys of its own until the proxy goes away, recording each acknowledged key. */
