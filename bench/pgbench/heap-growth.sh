@@ -23,7 +23,9 @@ psql -q -h 127.0.0.1 -p "$PORT" -U lattice lattice -c "CREATE TABLE usertable(id
   -c "INSERT INTO usertable SELECT x, x FROM SYSTEM_RANGE(1, 10000) r(x)"
 printf '\\set id random(1, 10000)\nSELECT f1 FROM usertable WHERE id = :id;\n' > "$WORK/select.sql"
 printf '\\set id random(1, 10000)\n\\set v random(1, 1000000)\nUPDATE usertable SET f1 = :v WHERE id = :id;\n' > "$WORK/update.sql"
-used() { jcmd "$PROXY" GC.run >/dev/null; sleep 1; jcmd "$PROXY" GC.heap_info | grep -oE 'used [0-9]+K' | head -1; }
+# The class histogram is taken right after its own full GC, under the load: its total is the live heap
+# (GC.run then GC.heap_info a second later also counted what the load allocated in between).
+used() { jcmd "$PROXY" GC.class_histogram | awk '/^Total/ {printf "used %dK\n", $3 / 1024}'; }
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$PROXY/status"; }
 echo "before the run: live heap $(used), RSS $(rss)"
 pgbench -n -M "$MODE" -c 8 -j 2 -T $((MINUTES * 60)) -P "$STEP" -f "$WORK/select.sql" -f "$WORK/update.sql" \
