@@ -36,6 +36,9 @@ class LiteralParametersTest {
             s.execute("CREATE TABLE named(code VARCHAR(20) PRIMARY KEY, n BIGINT NOT NULL)");
             s.execute("INSERT INTO kv SELECT x, 'name ' || x FROM system_range(1, 300) r(x)");
             s.execute("INSERT INTO named VALUES ('a', 1), ('it''s', 2), ('b', 3000000000)");
+            s.execute("CREATE TABLE stamped(id UUID PRIMARY KEY, born DATE NOT NULL)");
+            s.execute("INSERT INTO stamped SELECT CAST('00000000-0000-0000-0000-00000000000' || x AS UUID), "
+                    + "DATEADD(DAY, x, DATE '2024-01-01') FROM system_range(1, 5) r(x)");
         }
     }
 
@@ -71,6 +74,10 @@ class LiteralParametersTest {
                 assertEquals(List.of("name 4", "name 5"),
                         RunningProxy.rows(c, "SELECT name FROM kv WHERE id IN (4, 5, 999) ORDER BY id"));
                 assertEquals(List.of(), RunningProxy.rows(c, "SELECT name FROM kv WHERE id = 99999999999"));
+                assertEquals(List.of("2024-01-0" + (2 + round)), RunningProxy.rows(c,
+                        "SELECT born FROM stamped WHERE id = '00000000-0000-0000-0000-00000000000" + (1 + round) + "'"));
+                assertEquals(List.of("00000000-0000-0000-0000-00000000000" + (1 + round)), RunningProxy.rows(c,
+                        "SELECT id FROM stamped WHERE born = '2024-01-0" + (2 + round) + "'"));
                 assertEquals(1, s.executeUpdate("INSERT INTO kv(id, name) SELECT " + (1000 + round) + ", 'x'"));
                 assertEquals(1, s.executeUpdate("DELETE FROM kv WHERE id = " + (1000 + round)));
             }

@@ -102,12 +102,16 @@ final class PreparedQuery {
     }
 
     /**
-     * A statement of a simple Query message: as {@link #of}, and when every literal in it is a key
-     * value of a shape seen before, run as its shape's text with the literals bound, so that H2
-     * parses the shape once rather than each text (see {@link LiteralParameters}).
+     * A statement of a simple Query message: as {@link #of}, and over H2, when every literal in it is
+     * a key value of a shape seen before, run as its shape's text with the literals bound, so that H2
+     * parses the shape once rather than each text (see {@link LiteralParameters}). Not in front of
+     * PostgreSQL: it types a string literal by its context, a bound string as varchar.
      */
     static PreparedQuery simple(Session session, String sql, PgRewriter rewriter) throws SQLException {
         PreparedQuery q = of(session, sql, null, rewriter);
+        if (session.cluster().config().postgres()) {
+            return q;
+        }
         LiteralParameters literals = q.analysis == null ? null : q.analysis.literalParameters();
         boolean plain = !q.setting && q.copy == null && q.parts == null && q.markerParameters.length == 0;
         return literals != null && plain ? new PreparedQuery(q, literals) : q;
