@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaApplier implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
+    /** How long row applies under way may install no row before the replica is reported STALLED (tests shorten it). */
+    static volatile long stallNanos = TimeUnit.SECONDS.toNanos(30);
+    /** Tests only: while set, each row apply waits for it to open, as an apply stuck inside H2 would. */
+    static volatile CountDownLatch rowGate;
     private static final int BATCH = 256;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How long after applying an applier looks once more for new commits before it parks until woken. */
@@ -78,6 +83,15 @@ public final class ReplicaApplier implements Runnable {
     private volatile boolean promoted;
     /** On (re)connecting, a replica that has applied beyond this LSN is rebuilt (it is past the new primary's history). */
     private volatile long rebuildAbove = Long.MAX_VALUE;
+    /** When the row applies under way began ({@code System.nanoTime()}), or 0 when none is. */
+    private volatile long applyingSince;
+    /** The thread applying them: the applier's, or a session's applying in its place. */
+    private volatile Thread applyingThread;
+    /** Rows installed so far, by whoever holds the apply lock: the stall watchdog's sign of progress. */
+    private volatile long rowsApplied;
+    private long rowsAtCheck;
+    private long progressAt;
+    private volatile boolean stalled;
     private long sequencesSyncedAt = -1;
     private long sequencesSyncedMillis;
     /** The primary's counters as last copied; null when the replica's may have changed since (DDL, rebuild). */
@@ -405,6 +419,7 @@ public final class ReplicaApplier implements Runnable {
             rollbackQuietly(); // the applier meets the same failure and handles it
             return false;
         } finally {
+            applyingSince = 0;
             applyLock.unlock();
         }
     }
@@ -618,6 +633,7 @@ public final class ReplicaApplier implements Runnable {
                 commitApplied(last);
             }
         } catch (SQLException e) {
+            applyingSince = 0;
             connection.rollback();
             if (diverged(e)) {
                 LOG.warn("Replica {} cannot apply LSN {} ({}): rebuilding from a snapshot", replica.name(), last + 1,
@@ -640,8 +656,21 @@ public final class ReplicaApplier implements Runnable {
 
     /** A transaction's row changes, in the replica's open transaction. */
     private void applyRows(LoggedTransaction tx) throws SQLException {
+        if (applyingSince == 0) {
+            applyingThread = Thread.currentThread();
+            applyingSince = System.nanoTime();
+        }
         for (RowChange change : tx.changes()) {
+            CountDownLatch gate = rowGate;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             shape(change.table()).apply(change);
+            rowsApplied++; // only the holder of the apply lock writes it
         }
     }
 
@@ -665,7 +694,51 @@ public final class ReplicaApplier implements Runnable {
         appliedRecord.record(lsn);
         applying = lsn;
         connection.commit();
+        applyingSince = 0;
         published(lsn);
+    }
+
+    /**
+     * The stall watchdog, called every second: row applies under way that have installed no row for
+     * {@link #stallNanos} (a thread stuck inside H2, as after a crash once) make the replica STALLED
+     * in SHOW REPLICAS and a warning with the applying thread's stack; it ends when a row goes in.
+     * Routing is unchanged: the replica's applied LSN is still exact.
+     */
+    public synchronized void watchForStall() {
+        long now = System.nanoTime();
+        long rows = rowsApplied;
+        long since = applyingSince;
+        if (since == 0 || rows != rowsAtCheck) {
+            rowsAtCheck = rows;
+            progressAt = now;
+            if (stalled) {
+                stalled = false;
+                LOG.info("Replica {} is applying rows again", replica.name());
+            }
+            return;
+        }
+        if (!stalled && now - Math.max(progressAt, since) >= stallNanos) {
+            stalled = true;
+            Thread t = applyingThread;
+            StringBuilder stack = new StringBuilder();
+            for (StackTraceElement e : t == null ? new StackTraceElement[0] : t.getStackTrace()) {
+                stack.append("\n\tat ").append(e);
+            }
+            LOG.warn("Replica {} has installed no row for {} ms while applying after LSN {}: its applier may be "
+                    + "stuck inside H2 (SHOW REPLICAS says STALLED; a rebuild or a restart of the cluster ends it). "
+                    + "Applying thread {}:{}", replica.name(), TimeUnit.NANOSECONDS.toMillis(now - Math.max(progressAt, since)),
+                    applied, t == null ? "?" : t.getName(), stack);
+        }
+    }
+
+    /** Whether row applies are under way (tests). */
+    boolean applyingRows() {
+        return applyingSince != 0;
+    }
+
+    /** The state SHOW REPLICAS reports: {@link ReplicaState#STALLED} while the watchdog sees no progress. */
+    public ReplicaState reportedState() {
+        return stalled ? ReplicaState.STALLED : state;
     }
 
     /**

@@ -13,10 +13,15 @@ public enum ReplicaState {
     /** Stopped with the cluster. */
     STOPPED,
     /** Promoted to primary by ALTER CLUSTER PROMOTE: it has every commit. */
-    PRIMARY;
+    PRIMARY,
+    /**
+     * Applying, but no row has gone in for a while (its applier may be stuck inside H2): serves reads
+     * up to its applied LSN, which is exact, as when ONLINE.
+     */
+    STALLED;
 
     /** Whether the replica's applied LSN is known, so it may serve reads. */
     public boolean readable() {
-        return this == ONLINE || this == PAUSED || this == PRIMARY;
+        return this == ONLINE || this == PAUSED || this == PRIMARY || this == STALLED;
     }
 }

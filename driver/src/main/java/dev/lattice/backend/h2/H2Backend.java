@@ -131,6 +131,8 @@ public final class H2Backend implements ClusterBackend {
         if (durable != null) {
             housekeeping.scheduleWithFixedDelay(backend::truncateLog, 1, 1, TimeUnit.SECONDS);
         }
+        housekeeping.scheduleWithFixedDelay(() -> appliers.forEach(ReplicaApplier::watchForStall), 1, 1,
+                TimeUnit.SECONDS);
         if (!primary.embedded()) {
             housekeeping.scheduleWithFixedDelay(backend::probePrimary, 200, 200, TimeUnit.MILLISECONDS);
         }

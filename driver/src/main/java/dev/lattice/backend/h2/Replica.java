@@ -89,6 +89,6 @@ public record Replica(Node node, ReplicaApplier applier) implements ReplicaNode 
 
     @Override
     public String stateName() {
-        return applier.state().name();
+        return applier.reportedState().name();
     }
 }

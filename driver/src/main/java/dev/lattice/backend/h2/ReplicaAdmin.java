@@ -38,7 +38,7 @@ final class ReplicaAdmin {
             ReplicaApplier a = r.applier();
             long applied = a.applied();
             boolean known = a.state().readable() && applied >= 0;
-            rs.addRow(r.node().name(), r.node().role().name(), r.node().url(), a.state().name(),
+            rs.addRow(r.node().name(), r.node().role().name(), r.node().url(), a.reportedState().name(),
                     applied < 0 ? null : applied,
                     known ? Math.max(0, committed - applied) : null,
                     known ? a.lagMillis() : null,

@@ -1,0 +1,81 @@
+package dev.lattice.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.ClusterRegistry;
+import dev.lattice.jdbc.LatticeConnection;
+import dev.lattice.testing.Await;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An applier whose apply installs no row for a while (as one stuck inside H2 after a crash did,
+ * in silence) is reported STALLED in SHOW REPLICAS, and ONLINE again once rows go in.
+ */
+class StallWatchdogTest {
+
+    @AfterEach
+    void reset() {
+        ReplicaApplier.stallNanos = TimeUnit.SECONDS.toNanos(30);
+        ReplicaApplier.rowGate = null;
+    }
+
+    @Test
+    void anApplyThatInstallsNoRowIsReportedStalledUntilRowsGoInAgain() throws Exception {
+        assertEquals("STALLED", stateWhileAnApplyIsHeld(0));
+    }
+
+    @Test
+    void withoutTheWatchdogAStuckApplyIsReportedOnline() throws Exception {
+        assertEquals("ONLINE", stateWhileAnApplyIsHeld(Long.MAX_VALUE));
+    }
+
+    /** SHOW REPLICAS' state of a replica whose applier waits inside a row apply, after two watchdog ticks. */
+    private static String stateWhileAnApplyIsHeld(long stallNanos) throws Exception {
+        ReplicaApplier.stallNanos = stallNanos;
+        String url = "jdbc:lattice:mem:stall-" + System.nanoTime() + "?replicas=1";
+        CountDownLatch gate = new CountDownLatch(1);
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
+            ReplicaApplier.rowGate = gate;
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            Await.until("the applier to wait inside its row apply", Duration.ofSeconds(10), applier::applyingRows);
+            applier.watchForStall();
+            applier.watchForStall();
+            String held = state(s);
+            ReplicaApplier.rowGate = null;
+            gate.countDown();
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            applier.watchForStall();
+            assertEquals("ONLINE", state(s), "rows went in again");
+            return held;
+        } finally {
+            ReplicaApplier.rowGate = null;
+            gate.countDown();
+            ClusterRegistry.shutdown("MEM:" + url.substring("jdbc:lattice:mem:".length(), url.indexOf("?")));
+        }
+    }
+
+    private static String state(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
+            while (rs.next()) {
+                if (rs.getString("name").equals("replica1")) {
+                    return rs.getString("state");
+                }
+            }
+        }
+        throw new AssertionError("no replica1 in SHOW REPLICAS");
+    }
+}
