@@ -633,7 +633,6 @@ public final class ReplicaApplier implements Runnable {
                 commitApplied(last);
             }
         } catch (SQLException e) {
-            applyingSince = 0;
             connection.rollback();
             if (diverged(e)) {
                 LOG.warn("Replica {} cannot apply LSN {} ({}): rebuilding from a snapshot", replica.name(), last + 1,
@@ -643,6 +642,8 @@ public final class ReplicaApplier implements Runnable {
             }
             throw new SQLException("Replica " + replica.name() + " failed to apply LSN " + (last + 1) + ": "
                     + e.getMessage(), e.getSQLState(), e);
+        } finally {
+            applyingSince = 0;
         }
     }
 
@@ -708,7 +709,7 @@ public final class ReplicaApplier implements Runnable {
         long now = System.nanoTime();
         long rows = rowsApplied;
         long since = applyingSince;
-        if (since == 0 || rows != rowsAtCheck) {
+        if (since == 0 || rows != rowsAtCheck || state != ReplicaState.ONLINE) {
             rowsAtCheck = rows;
             progressAt = now;
             if (stalled) {
@@ -725,7 +726,7 @@ public final class ReplicaApplier implements Runnable {
                 stack.append("\n\tat ").append(e);
             }
             LOG.warn("Replica {} has installed no row for {} ms while applying after LSN {}: its applier may be "
-                    + "stuck inside H2 (SHOW REPLICAS says STALLED; a rebuild or a restart of the cluster ends it). "
+                    + "stuck inside H2 (SHOW REPLICAS says STALLED; restarting the process ends it). "
                     + "Applying thread {}:{}", replica.name(), TimeUnit.NANOSECONDS.toMillis(now - Math.max(progressAt, since)),
                     applied, t == null ? "?" : t.getName(), stack);
         }
@@ -738,7 +739,8 @@ public final class ReplicaApplier implements Runnable {
 
     /** The state SHOW REPLICAS reports: {@link ReplicaState#STALLED} while the watchdog sees no progress. */
     public ReplicaState reportedState() {
-        return stalled ? ReplicaState.STALLED : state;
+        ReplicaState now = state;
+        return stalled && now == ReplicaState.ONLINE ? ReplicaState.STALLED : now;
     }
 
     /**
