@@ -30,6 +30,8 @@ public final class ReplicaApplier implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaApplier.class);
     /** How long row applies under way may install no row before the replica is reported STALLED (tests shorten it). */
     static volatile long stallNanos = TimeUnit.SECONDS.toNanos(30);
+    /** How long stopping waits for the applier's thread, then for an apply under way (tests shorten it). */
+    static volatile long stopWaitNanos = TimeUnit.SECONDS.toNanos(5);
     /** Tests only: while set, each row apply waits for it to open, as an apply stuck inside H2 would. */
     static volatile CountDownLatch rowGate;
     private static final int BATCH = 256;
@@ -135,15 +137,21 @@ public final class ReplicaApplier implements Runnable {
         stopped = true;
         nudge();
         Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (t != null && t != Thread.currentThread()) {
+                t.join(TimeUnit.NANOSECONDS.toMillis(stopWaitNanos));
             }
+            // a session applying in the applier's place finishes first; one stuck inside H2 is given up on
+            if (applyLock.tryLock(stopWaitNanos, TimeUnit.NANOSECONDS)) {
+                applyLock.unlock();
+            } else {
+                LOG.warn("Replica {}: an apply under way did not end within {} ms; closing without it (its open "
+                        + "mark stays, so the next start rebuilds the replica if it is behind)", replica.name(),
+                        TimeUnit.NANOSECONDS.toMillis(stopWaitNanos));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        applyLock.lock(); // a session applying in the applier's place finishes first
-        applyLock.unlock();
         state = ReplicaState.STOPPED;
     }
 

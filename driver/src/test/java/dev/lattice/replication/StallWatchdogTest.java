@@ -13,20 +13,50 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * An applier whose apply installs no row for a while (as one stuck inside H2 after a crash did,
- * in silence) is reported STALLED in SHOW REPLICAS, and ONLINE again once rows go in.
+ * in silence) is reported STALLED in SHOW REPLICAS, and ONLINE again once rows go in; a cluster
+ * with such an apply still closes.
  */
 class StallWatchdogTest {
 
     @AfterEach
     void reset() {
         ReplicaApplier.stallNanos = TimeUnit.SECONDS.toNanos(30);
+        ReplicaApplier.stopWaitNanos = TimeUnit.SECONDS.toNanos(5);
         ReplicaApplier.rowGate = null;
+    }
+
+    @Test
+    void aClusterWhoseApplyIsStuckStillCloses() throws Exception {
+        ReplicaApplier.stopWaitNanos = TimeUnit.MILLISECONDS.toNanos(200);
+        String url = "jdbc:lattice:mem:stuck-close-" + System.nanoTime() + "?replicas=1";
+        String key = "MEM:" + url.substring("jdbc:lattice:mem:".length(), url.indexOf("?"));
+        CountDownLatch gate = new CountDownLatch(1);
+        ExecutorService closer = Executors.newSingleThreadExecutor();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
+            ReplicaApplier.rowGate = gate;
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            Await.until("the applier to wait inside its row apply", Duration.ofSeconds(10), applier::applyingRows);
+            // as the JVM's exit hook does: before, stopping waited for the stuck apply's lock for ever
+            closer.submit(() -> ClusterRegistry.shutdown(key)).get(60, TimeUnit.SECONDS);
+            assertEquals("STOPPED", applier.reportedState().name());
+        } finally {
+            ReplicaApplier.rowGate = null;
+            gate.countDown();
+            closer.shutdownNow();
+            ClusterRegistry.shutdown(key);
+        }
     }
 
     @Test
