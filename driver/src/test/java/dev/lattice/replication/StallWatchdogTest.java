@@ -41,13 +41,7 @@ class StallWatchdogTest {
         CountDownLatch gate = new CountDownLatch(1);
         ExecutorService closer = Executors.newSingleThreadExecutor();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
-            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
-            Await.caughtUp(cluster, Duration.ofSeconds(10));
-            ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
-            ReplicaApplier.rowGate = gate;
-            s.executeUpdate("INSERT INTO t VALUES (1)");
-            Await.until("the applier to wait inside its row apply", Duration.ofSeconds(10), applier::applyingRows);
+            ReplicaApplier applier = holdAnApply(c, gate);
             // as the JVM's exit hook does: before, stopping waited for the stuck apply's lock for ever
             closer.submit(() -> ClusterRegistry.shutdown(key)).get(60, TimeUnit.SECONDS);
             assertEquals("STOPPED", applier.reportedState().name());
@@ -76,12 +70,7 @@ class StallWatchdogTest {
         CountDownLatch gate = new CountDownLatch(1);
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
-            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
-            Await.caughtUp(cluster, Duration.ofSeconds(10));
-            ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
-            ReplicaApplier.rowGate = gate;
-            s.executeUpdate("INSERT INTO t VALUES (1)");
-            Await.until("the applier to wait inside its row apply", Duration.ofSeconds(10), applier::applyingRows);
+            ReplicaApplier applier = holdAnApply(c, gate);
             applier.watchForStall();
             applier.watchForStall();
             String held = state(s);
@@ -95,6 +84,20 @@ class StallWatchdogTest {
             ReplicaApplier.rowGate = null;
             gate.countDown();
             ClusterRegistry.shutdown("MEM:" + url.substring("jdbc:lattice:mem:".length(), url.indexOf("?")));
+        }
+    }
+
+    /** Creates a table, then inserts a row that the replica's applier waits inside applying until the gate opens. */
+    private static ReplicaApplier holdAnApply(Connection c, CountDownLatch gate) throws Exception {
+        Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY)");
+            Await.caughtUp(cluster, Duration.ofSeconds(10));
+            ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
+            ReplicaApplier.rowGate = gate;
+            s.executeUpdate("INSERT INTO t VALUES (1)");
+            Await.until("the applier to wait inside its row apply", Duration.ofSeconds(10), applier::applyingRows);
+            return applier;
         }
     }
 
