@@ -106,9 +106,22 @@ public final class ClusterConfig {
         // WRITE_DELAY=0: a commit reaches the file before it is acknowledged, so a killed process loses none.
         // DB_CLOSE_ON_EXIT=FALSE: H2's own exit hook would close the files under the appliers; Lattice's
         // (ClusterRegistry) closes the cluster in order instead, so its replicas go on from their records.
-        String onExit = h2Settings.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT") ? "" : ";DB_CLOSE_ON_EXIT=FALSE";
+        String onExit = urlSetting(h2Settings, "DB_CLOSE_ON_EXIT") != null ? "" : ";DB_CLOSE_ON_EXIT=FALSE";
         return "jdbc:h2:file:" + dir + "/" + node + (node.equals("primary") ? ";WRITE_DELAY=0" : "") + onExit
                 + h2Settings;
+    }
+
+    /** The value of an H2 setting given in a URL or in its settings ({@code ;NAME=value}, any case), or null. */
+    public static String urlSetting(String url, String name) {
+        String[] parts = url.split(";");
+        String found = null;
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0 && parts[i].substring(0, eq).trim().toUpperCase(Locale.ROOT).equals(name)) {
+                found = parts[i].substring(eq + 1);
+            }
+        }
+        return found;
     }
 
     /**

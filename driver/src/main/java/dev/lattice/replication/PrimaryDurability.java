@@ -1,10 +1,10 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.ClusterConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +49,7 @@ public final class PrimaryDurability {
         if (!enforced) {
             return url;
         }
-        String inUrl = urlSetting(url, SETTING);
+        String inUrl = ClusterConfig.urlSetting(url, SETTING);
         if (inUrl != null && !inUrl.trim().equals("0")) {
             throw refused(url, SETTING + "=" + inUrl + " in its URL",
                     "Remove " + SETTING + " from the primary's URL or set it to 0.");
@@ -126,19 +126,6 @@ public final class PrimaryDurability {
         }
         if (!c.getAutoCommit()) {
             c.commit();
-        }
-        return found;
-    }
-
-    /** The value of an H2 setting given in the URL ({@code ;NAME=value}, any case), or null. */
-    static String urlSetting(String url, String name) {
-        String[] parts = url.split(";");
-        String found = null;
-        for (int i = 1; i < parts.length; i++) {
-            int eq = parts[i].indexOf('=');
-            if (eq > 0 && parts[i].substring(0, eq).trim().toUpperCase(Locale.ROOT).equals(name)) {
-                found = parts[i].substring(eq + 1);
-            }
         }
         return found;
     }

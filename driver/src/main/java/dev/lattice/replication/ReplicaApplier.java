@@ -488,7 +488,7 @@ public final class ReplicaApplier implements Runnable {
         try {
             AppliedLsn.markClosed(catalog);
         } catch (SQLException e) {
-            // such as H2's own shutdown hook closing the database first as the JVM exits
+            // such as a database closed under it (a node whose URL sets DB_CLOSE_ON_EXIT, as the JVM exits)
             LOG.info("Replica {}: could not record that it was closed in order ({}); if it is behind, its next "
                     + "start rebuilds it", replica.name(), e.getMessage());
         }
