@@ -163,9 +163,9 @@ final class LiteralShapes {
       return kinds[i] == STRING ? text : number(text);
     }
 
-    /** The Java value literal {@code i} takes as a parameter: typed as the parser types the literal. */
-    Object parameterValue(int i) {
-      return kinds[i] == INT ? Integer.valueOf(((Long) value(i)).intValue()) : value(i);
+    /** Literal {@code i}'s value (from {@link #value}) as a parameter: typed as the parser types the literal. */
+    Object parameterValue(int i, Object value) {
+      return kinds[i] == INT ? Integer.valueOf(((Long) value).intValue()) : value;
     }
 
     /** This text with a {@code ?} for each literal. */
@@ -335,7 +335,7 @@ final class LiteralShapes {
       if (parameterized != null) {
         List<Object> bound = new ArrayList<>(values.length);
         for (int i = 0; i < values.length; i++) {
-          bound.add(text.parameterValue(i));
+          bound.add(text.parameterValue(i, values[i])); // every literal is a used one here
         }
         parameters = new LiteralParameters(parameterized, bound);
       }
