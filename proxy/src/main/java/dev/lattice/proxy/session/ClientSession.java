@@ -695,7 +695,7 @@ public final class ClientSession implements AutoCloseable {
                 }
                 if (q.literalValues != null) {
                     for (int i = 0; i < q.literalValues.length; i++) {
-                        ps.setObject(i + 1, q.literalValues[i]);
+                        NodeParameters.set(ps, i + 1, q.literalValues[i]);
                     }
                 }
                 running.start(ps);

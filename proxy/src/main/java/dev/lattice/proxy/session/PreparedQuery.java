@@ -54,6 +54,12 @@ final class PreparedQuery {
 
     private PreparedQuery(String sql, StatementAnalysis analysis, boolean setting, int[] declaredTypes,
                           String rowsVerb, String tag) {
+        this(sql, analysis, setting, declaredTypes, rowsVerb, tag, null);
+    }
+
+    /** @param literals the literals to bind in place of the text's, or null to run the text as it is */
+    private PreparedQuery(String sql, StatementAnalysis analysis, boolean setting, int[] declaredTypes,
+                          String rowsVerb, String tag, LiteralParameters literals) {
         this.sql = sql;
         this.rowsVerb = rowsVerb;
         this.tag = tag;
@@ -64,8 +70,11 @@ final class PreparedQuery {
         this.show = first.length > 0 && first[0].equals("SHOW");
         this.copy = first.length > 0 && first[0].equals("COPY") ? CopyRelay.direction(sql) : null;
         this.declaredTypes = declaredTypes == null ? new int[0] : declaredTypes;
-        this.literalValues = null;
-        if (analysis == null) {
+        this.literalValues = literals == null ? null : literals.values().toArray();
+        if (literals != null) {
+            this.h2Sql = literals.sql(); // a text with literals has no parameter markers
+            this.markerParameters = new int[0];
+        } else if (analysis == null) {
             this.h2Sql = sql;
             this.markerParameters = new int[0];
         } else {
@@ -85,22 +94,6 @@ final class PreparedQuery {
         }
     }
 
-    /** {@code q}, a simple query, with its literals as the parameters of its shape's text. */
-    private PreparedQuery(PreparedQuery q, LiteralParameters literals) {
-        this.sql = q.sql;
-        this.analysis = q.analysis;
-        this.setting = q.setting;
-        this.empty = q.empty;
-        this.h2Sql = literals.sql();
-        this.markerParameters = q.markerParameters;
-        this.literalValues = literals.values().toArray();
-        this.declaredTypes = q.declaredTypes;
-        this.show = q.show;
-        this.copy = q.copy;
-        this.rowsVerb = q.rowsVerb;
-        this.tag = q.tag;
-    }
-
     /**
      * A statement of a simple Query message: as {@link #of}, and over H2, when every literal in it is
      * a key value of a shape seen before, run as its shape's text with the literals bound, so that H2
@@ -108,13 +101,7 @@ final class PreparedQuery {
      * PostgreSQL: it types a string literal by its context, a bound string as varchar.
      */
     static PreparedQuery simple(Session session, String sql, PgRewriter rewriter) throws SQLException {
-        PreparedQuery q = of(session, sql, null, rewriter);
-        if (session.cluster().config().postgres()) {
-            return q;
-        }
-        LiteralParameters literals = q.analysis == null ? null : q.analysis.literalParameters();
-        boolean plain = !q.setting && q.copy == null && q.parts == null && q.markerParameters.length == 0;
-        return literals != null && plain ? new PreparedQuery(q, literals) : q;
+        return of(session, sql, null, rewriter, true);
     }
 
     /**
@@ -123,6 +110,11 @@ final class PreparedQuery {
      */
     static PreparedQuery of(Session session, String sql, int[] declaredTypes, PgRewriter rewriter)
             throws SQLException {
+        return of(session, sql, declaredTypes, rewriter, false);
+    }
+
+    private static PreparedQuery of(Session session, String sql, int[] declaredTypes, PgRewriter rewriter,
+                                    boolean bindLiterals) throws SQLException {
         if (sql.isBlank()) {
             return new PreparedQuery(sql, null, false, declaredTypes, null, null);
         }
@@ -151,7 +143,9 @@ final class PreparedQuery {
                 return all;
             }
             PgRewriter.Rewritten r = rewriter.rewrite(sql);
-            return new PreparedQuery(r.sql(), session.analyze(r.sql()), false, declaredTypes, r.rowsVerb(), r.tag());
+            StatementAnalysis analysis = session.analyze(r.sql());
+            return new PreparedQuery(r.sql(), analysis, false, declaredTypes, r.rowsVerb(), r.tag(),
+                    bindLiterals ? analysis.literalParameters() : null);
         }
         return new PreparedQuery(sql, session.analyze(sql), false, declaredTypes, null, null);
     }
