@@ -65,6 +65,7 @@ public final class H2Backend implements ClusterBackend {
         this.config = config;
         this.id = id;
         this.primary = primary;
+        health.watch(primary);
         this.replicas = List.copyOf(replicas);
         this.replicaCount = this.replicas.size();
         this.sequencer = sequencer;
@@ -291,7 +292,7 @@ public final class H2Backend implements ClusterBackend {
         formerPrimaries.add(primary);
         forks.add(forkLsn);
         primary = newPrimary;
-        health.replaced();
+        health.replaced(newPrimary);
         epoch = forks.size() + 1;
         int n = 0;
         for (Replica r : replicas) {

@@ -29,6 +29,8 @@ public final class PrimaryHealth {
     private static final int REACH_TIMEOUT_MILLIS = 500;
 
     private volatile State state = State.ONLINE;
+    /** The primary this health is of: an error or probe result about another node says nothing of it. */
+    private volatile Node watched;
     private volatile String cause;
     private volatile long sinceMillis;
     private Connection probe; // used by the housekeeping thread only
@@ -61,9 +63,14 @@ public final class PrimaryHealth {
         return e;
     }
 
-    /** Marks the primary unreachable (the first cause is kept). */
-    void lost(String why) {
-        if (state == State.ONLINE) {
+    /** The primary the cluster starts with. */
+    void watch(Node primary) {
+        watched = primary;
+    }
+
+    /** Marks the primary unreachable (the first cause is kept), if node is still the primary. */
+    private void lost(Node node, String why) {
+        if (node == watched && state == State.ONLINE) {
             cause = why;
             sinceMillis = System.currentTimeMillis();
             state = State.UNREACHABLE;
@@ -80,7 +87,8 @@ public final class PrimaryHealth {
     }
 
     /** A promoted replica is the primary now: it is reachable, and the probe starts afresh on it. */
-    synchronized void replaced() {
+    synchronized void replaced(Node newPrimary) {
+        watched = newPrimary;
         closeProbe();
         cause = null;
         state = State.ONLINE;
@@ -98,9 +106,13 @@ public final class PrimaryHealth {
     /**
      * After a session's error on the primary: whether it was the primary that failed rather than
      * the statement. A connection-class error is confirmed by connecting afresh (a refused
-     * connection on loopback fails at once).
+     * connection on loopback fails at once). An error on a node that a promotion has replaced since
+     * is the statement's alone: the promoted primary is not marked for it.
      */
     boolean confirmLost(Node primary, SQLException e) {
+        if (primary != watched) {
+            return false;
+        }
         if (!usable()) {
             return true;
         }
@@ -108,14 +120,14 @@ public final class PrimaryHealth {
             return false;
         }
         if (primary.refusesConnections(REACH_TIMEOUT_MILLIS)) {
-            lost("its server refuses connections (" + e.getMessage() + ")");
+            lost(primary, "its server refuses connections (" + e.getMessage() + ")");
             return true;
         }
         try (Connection c = primary.connectDirect()) {
             return false;
         } catch (SQLException again) {
-            lost(String.valueOf(again.getMessage()));
-            return true;
+            lost(primary, String.valueOf(again.getMessage()));
+            return primary == watched;
         }
     }
 
@@ -126,7 +138,7 @@ public final class PrimaryHealth {
      */
     synchronized void probe(Node primary, Consumer<Connection> onBack) {
         State s = state;
-        if (s == State.FENCED || s == State.DIVERGENT) {
+        if (s == State.FENCED || s == State.DIVERGENT || primary != watched) {
             closeProbe();
             return;
         }
@@ -137,20 +149,18 @@ public final class PrimaryHealth {
                 st.execute("CALL 1");
                 return;
             } catch (SQLException gone) {
-                if (state == State.ONLINE) {
-                    lost(String.valueOf(gone.getMessage()));
-                }
+                lost(primary, String.valueOf(gone.getMessage()));
             }
         }
         closeProbe();
         if (primary.refusesConnections(REACH_TIMEOUT_MILLIS)) {
-            lost("its server refuses connections");
+            lost(primary, "its server refuses connections");
             return;
         }
         try {
             probe = primary.connectDirect();
         } catch (SQLException e) {
-            lost(String.valueOf(e.getMessage()));
+            lost(primary, String.valueOf(e.getMessage()));
             return;
         }
         if (state == State.UNREACHABLE) {
