@@ -33,7 +33,8 @@ public enum LatticeProperty {
     PRIMARY("primary", null, "nodes: only. JDBC URL of the primary: an H2 database (embedded in this JVM) or a "
             + "PostgreSQL primary (jdbc:postgresql://host:port/db).", null),
     REPLICA("replica", null, "nodes: only, repeatable. JDBC URL of a replica: an H2 database (embedded or a "
-            + "jdbc:h2:tcp: server) or a PostgreSQL hot standby of the primary.", null),
+            + "jdbc:h2:tcp: server; put the Lattice driver jar on such a server's classpath, see Replication below) "
+            + "or a PostgreSQL hot standby of the primary.", null),
     POLL_INTERVAL("pollInterval", "5", "PostgreSQL nodes: milliseconds between polls of each node's WAL position "
             + "(a read that waits polls at once).", null),
     NODE_POOL_SIZE("nodePoolSize", "50", "Remote nodes: the most pooled connections to one node; each session "

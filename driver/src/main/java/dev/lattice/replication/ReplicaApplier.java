@@ -4,6 +4,7 @@ import dev.lattice.backend.ApplyProgress;
 import dev.lattice.cluster.Node;
 import dev.lattice.cluster.NodeSetup;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumMap;
@@ -109,6 +110,9 @@ public final class ReplicaApplier implements Runnable {
      */
     private Connection catalog;
     private AppliedLsn.Recorder appliedRecord;
+    /** For a replica that is an H2 server with the Lattice classes: the call that applies a transaction there. */
+    private PreparedStatement serverApply;
+    private boolean serverApplyReported;
     private Connection primaryReader;
     private String currentSchema;
     private final NodeSetup setup;
@@ -669,6 +673,11 @@ public final class ReplicaApplier implements Runnable {
             applyingThread = Thread.currentThread();
             applyingSince = System.nanoTime();
         }
+        if (serverApply != null) {
+            ServerSideApply.call(serverApply, tx);
+            rowsApplied += tx.changes().size();
+            return;
+        }
         for (RowChange change : tx.changes()) {
             CountDownLatch gate = rowGate;
             if (gate != null) {
@@ -696,7 +705,7 @@ public final class ReplicaApplier implements Runnable {
     /** A change that does not fit the replica's rows: no retry can apply it, a snapshot can. */
     private static boolean diverged(SQLException e) {
         String state = e.getSQLState();
-        return e instanceof ReplicaDiverged || state != null && state.startsWith("23");
+        return ReplicaDiverged.STATE.equals(state) || state != null && state.startsWith("23");
     }
 
     private void commitApplied(long lsn) throws SQLException {
@@ -788,6 +797,24 @@ public final class ReplicaApplier implements Runnable {
         progress.signal();
     }
 
+    /**
+     * After connecting and after a rebuild (which drops the alias with everything else): a replica
+     * in another process gets its transactions applied by its own server where it can.
+     */
+    private void prepareServerApply() {
+        try {
+            serverApply = ServerSideApply.prepare(connection);
+        } catch (SQLException e) {
+            serverApply = null;
+            if (!serverApplyReported) {
+                serverApplyReported = true;
+                LOG.warn("Replica {} is applied statement by statement, and cannot apply a table with triggers: its "
+                        + "server could not create {} ({}). Put the Lattice driver jar on the server's classpath.",
+                        replica.name(), ServerSideApply.ALIAS, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            }
+        }
+    }
+
     private TableApply shape(TableId table) throws SQLException {
         TableApply shape = shapes.get(table);
         if (shape == null || !shape.current()) {
@@ -827,6 +854,7 @@ public final class ReplicaApplier implements Runnable {
                 rebuild(RebuildCause.LEFT_OPEN);
             } else {
                 setup.prepare(c);
+                prepareServerApply();
                 appliedRecord = AppliedLsn.recorder(c, catalog);
                 currentSchema = null;
                 fence.open();
@@ -860,6 +888,7 @@ public final class ReplicaApplier implements Runnable {
         fence.close();
         snapshot.restoreInto(connection);
         setup.prepare(connection);
+        prepareServerApply();
         if (appliedRecord != null) {
             appliedRecord.close();
         }
@@ -915,6 +944,7 @@ public final class ReplicaApplier implements Runnable {
         catalog = null;
         primaryReader = null;
         appliedRecord = null;
+        serverApply = null;
     }
 
     private static void closeQuietly(Connection c) {

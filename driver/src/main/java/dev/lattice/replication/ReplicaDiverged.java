@@ -8,7 +8,10 @@ import java.sql.SQLException;
  */
 final class ReplicaDiverged extends SQLException {
 
+    /** Its SQLState, which is all that is left of it when a replica's server threw it. */
+    static final String STATE = "XX001";
+
     ReplicaDiverged(String message) {
-        super("Replica diverged: " + message, "XX001");
+        super("Replica diverged: " + message, STATE);
     }
 }

@@ -23,6 +23,13 @@ final class TableShape implements TableApply {
             + "AND K.CONSTRAINT_NAME = C.CONSTRAINT_NAME WHERE C.TABLE_SCHEMA = ? AND C.TABLE_NAME = ? "
             + "AND C.CONSTRAINT_TYPE = 'PRIMARY KEY' ORDER BY K.ORDINAL_POSITION";
 
+    private static final String TRIGGERS = "SELECT DISTINCT TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS "
+            + "WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ? AND EVENT_MANIPULATION <> 'SELECT' "
+            + "AND JAVA_CLASS IS DISTINCT FROM '" + TriggerInstaller.TRIGGER_CLASS + "' ORDER BY TRIGGER_NAME";
+
+    /** Tests only: false applies a table with triggers with SQL all the same, as before the check. */
+    static volatile boolean refusesTriggers = true;
+
     /** Tests only: false applies an UPDATE that finds no row in silence, as before the check. */
     static volatile boolean checksRows = true;
 
@@ -72,6 +79,9 @@ final class TableShape implements TableApply {
         if (names.isEmpty()) {
             throw new SQLException("Replica has no table " + table + " to apply a change to", "42S02");
         }
+        if (refusesTriggers) {
+            refuseTriggers(catalog, table);
+        }
         List<Integer> keyList = new ArrayList<>();
         try (PreparedStatement ps = catalog.prepareStatement(PRIMARY_KEY)) {
             ps.setString(1, table.schema());
@@ -109,6 +119,29 @@ final class TableShape implements TableApply {
                 replica.prepareStatement(insert.toString()),
                 replica.prepareStatement("UPDATE " + table.quoted() + " SET " + set + where + limit),
                 replica.prepareStatement("DELETE FROM " + table.quoted() + where + limit));
+    }
+
+    /**
+     * A table with triggers of its own cannot be applied with SQL: they would run again on the
+     * replica and make their changes a second time there, beside the ones the log brings from the
+     * primary. The replica stops applying (FAILED in SHOW REPLICAS) rather than diverge.
+     */
+    private static void refuseTriggers(Connection catalog, TableId table) throws SQLException {
+        List<String> triggers = new ArrayList<>();
+        try (PreparedStatement ps = catalog.prepareStatement(TRIGGERS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    triggers.add(rs.getString(1));
+                }
+            }
+        }
+        if (!triggers.isEmpty()) {
+            throw new SQLException("Replica cannot apply " + table + " with SQL: its triggers " + triggers + " would run "
+                    + "again there and repeat what they did on the primary. A replica in another process applies it "
+                    + "below SQL when its H2 server has the Lattice driver jar on its classpath", "0A000");
+        }
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A second JVM on this machine, with the test classpath, whose output lines can be read and which can be killed. */
+/** A second JVM on this machine, with the test classpath (or one given), whose output lines can be read and which can be killed. */
 public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
@@ -34,11 +34,16 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return startWithClasspath(System.getProperty("java.class.path"), main, args);
+    }
+
+    /** A child JVM whose classpath is only what is given, such as a server without Lattice's classes. */
+    public static ChildJvm startWithClasspath(String classpath, Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Xmx256m");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(main.getName());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
