@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -110,8 +111,10 @@ public final class ReplicaApplier implements Runnable {
      */
     private Connection catalog;
     private AppliedLsn.Recorder appliedRecord;
-    /** For a replica that is an H2 server with the Lattice classes: the call that applies a transaction there. */
+    /** For a replica that is an H2 server with the Lattice classes: the call that applies transactions there. */
     private PreparedStatement serverApply;
+    /** Transactions for serverApply, sent in one call before the commit that records them. */
+    private final List<LoggedTransaction> serverPending = new ArrayList<>();
     private boolean serverApplyReported;
     private Connection primaryReader;
     private String currentSchema;
@@ -645,15 +648,19 @@ public final class ReplicaApplier implements Runnable {
                 commitApplied(last);
             }
         } catch (SQLException e) {
+            // a replica's server names the LSN in its message
+            String what = serverPending.isEmpty() ? "LSN " + (last + 1) : serverPending.size() == 1 ? "LSN " + last
+                    : "LSNs " + serverPending.get(0).lsn() + "-" + last;
+            serverPending.clear();
             connection.rollback();
             if (diverged(e)) {
-                LOG.warn("Replica {} cannot apply LSN {} ({}): rebuilding from a snapshot", replica.name(), last + 1,
+                LOG.warn("Replica {} cannot apply {} ({}): rebuilding from a snapshot", replica.name(), what,
                         e.getMessage());
                 rebuild(RebuildCause.DIVERGED);
                 return;
             }
-            throw new SQLException("Replica " + replica.name() + " failed to apply LSN " + (last + 1) + ": "
-                    + e.getMessage(), e.getSQLState(), e);
+            throw new SQLException("Replica " + replica.name() + " failed to apply " + what + ": " + e.getMessage(),
+                    e.getSQLState(), e);
         } finally {
             applyingSince = 0;
         }
@@ -674,8 +681,7 @@ public final class ReplicaApplier implements Runnable {
             applyingSince = System.nanoTime();
         }
         if (serverApply != null) {
-            ServerSideApply.call(serverApply, tx);
-            rowsApplied += tx.changes().size();
+            serverPending.add(tx);
             return;
         }
         for (RowChange change : tx.changes()) {
@@ -693,6 +699,7 @@ public final class ReplicaApplier implements Runnable {
     }
 
     private void rollbackQuietly() {
+        serverPending.clear();
         try {
             if (connection != null) {
                 connection.rollback();
@@ -709,6 +716,13 @@ public final class ReplicaApplier implements Runnable {
     }
 
     private void commitApplied(long lsn) throws SQLException {
+        if (!serverPending.isEmpty()) {
+            ServerSideApply.call(serverApply, serverPending);
+            for (LoggedTransaction tx : serverPending) {
+                rowsApplied += tx.changes().size();
+            }
+            serverPending.clear();
+        }
         appliedRecord.record(lsn);
         applying = lsn;
         connection.commit();
@@ -945,6 +959,7 @@ public final class ReplicaApplier implements Runnable {
         primaryReader = null;
         appliedRecord = null;
         serverApply = null;
+        serverPending.clear();
     }
 
     private static void closeQuietly(Connection c) {

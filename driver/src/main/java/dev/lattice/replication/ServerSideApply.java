@@ -1,10 +1,17 @@
 package dev.lattice.replication;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -12,8 +19,8 @@ import org.h2.jdbc.JdbcConnection;
 /**
  * Applies a logged transaction's row changes inside the JVM of a replica that is an H2 server, as
  * the applier does for an embedded replica: below SQL where {@link DirectApply} can, so the table's
- * own triggers do not run a second time there, and in one call per transaction instead of one
- * statement per row. The applier calls it through the alias {@code LATTICE.APPLY_ROWS}, which it
+ * own triggers do not run a second time there, and in one call per applied batch of transactions
+ * instead of one statement per row. The applier calls it through the alias {@code LATTICE.APPLY_ROWS}, which it
  * can create only where the server has the Lattice driver jar on its classpath.
  */
 public final class ServerSideApply {
@@ -40,34 +47,61 @@ public final class ServerSideApply {
         return replica.prepareStatement("CALL " + ALIAS + "(?)");
     }
 
-    /** Sends the transaction's row changes to the replica's server, in the replica's open transaction. */
-    static void call(PreparedStatement apply, LoggedTransaction tx) throws SQLException {
-        apply.setBytes(1, LogCodec.encode(tx));
+    /**
+     * Sends the transactions' row changes to the replica's server in one call, in the replica's open
+     * transaction: their count, then each one's LSN, and its length and bytes as {@link LogCodec}
+     * encodes it.
+     */
+    static void call(PreparedStatement apply, List<LoggedTransaction> txs) throws SQLException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * txs.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(txs.size());
+            for (LoggedTransaction tx : txs) {
+                byte[] payload = LogCodec.encode(tx);
+                out.writeLong(tx.lsn());
+                out.writeInt(payload.length);
+                out.write(payload);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        apply.setBytes(1, bytes.toByteArray());
         apply.execute();
     }
 
     /**
-     * The alias's body, run by the replica's server in the applier's session: the changes as
-     * {@link LogCodec} encoded them, in order.
+     * The alias's body, run by the replica's server in the applier's session: the transactions
+     * {@link #call} sent, in order.
      *
      * @return how many row changes it applied
      */
     public static int applyRows(Connection session, byte[] payload) throws SQLException {
-        LoggedTransaction tx = LogCodec.decode(0, 0, payload);
         Map<TableId, TableApply> tables = new HashMap<>();
-        try {
-            for (RowChange change : tx.changes()) {
-                TableApply table = tables.get(change.table());
-                if (table == null) {
-                    DirectApply direct = DirectApply.of(session, change.table());
-                    table = direct != null ? direct : TableShape.load(session, session, change.table());
-                    tables.put(change.table(), table);
+        int rows = 0;
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            for (int n = in.readInt(); n > 0; n--) {
+                long lsn = in.readLong();
+                try {
+                    for (RowChange change : LogCodec.decode(lsn, 0, in.readNBytes(in.readInt())).changes()) {
+                        TableApply table = tables.get(change.table());
+                        if (table == null) {
+                            DirectApply direct = DirectApply.of(session, change.table());
+                            table = direct != null ? direct : TableShape.load(session, session, change.table());
+                            tables.put(change.table(), table);
+                        }
+                        table.apply(change);
+                        rows++;
+                    }
+                } catch (SQLException e) {
+                    // its SQLState tells the applier what to do (XX001: rebuild the replica)
+                    throw new SQLException("LSN " + lsn + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
                 }
-                table.apply(change);
             }
+        } catch (IOException e) {
+            throw new SQLException("Cannot read the transactions sent to " + ALIAS + ": " + e, "XX000", e);
         } finally {
             tables.values().forEach(TableApply::close);
         }
-        return tx.changes().size();
+        return rows;
     }
 }
