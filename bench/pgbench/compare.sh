@@ -12,7 +12,9 @@
 #   LATTICE_JAR=proxy/target/lattice-proxy.jar
 #   OTHER_JARS="before=path …"  more proxy builds, each measured in the same run under its name (before/after)
 #   LATTICE_JAVA_OPTS   extra JVM options for the proxies (e.g. a JFR recording); JAVA_OPTS_<name> for one of them
-#   WARMUP_SECONDS=2    unmeasured warm-up per target, script and mode, before the first round
+#   WARMUP_SECONDS=5    unmeasured warm-up per target, script and mode, before the first round (a fresh
+#                       proxy's JIT takes about 5 s of load to reach its steady speed: 23k, 48k, 60k,
+#                       89k, then 160k tps in the first seconds of select -M prepared, 2 clients)
 #   KEEP=1              keep the work folder (pgbench logs, proxy logs)
 # Round r runs the targets in turn, the order reversed every other round, so that no target always runs
 # first or after the same neighbour. On a shared machine compare only ratios from one run.
@@ -101,7 +103,7 @@ for t in "${TARGETS[@]}"; do
   read -r name port user pass db <<< "$t"
   for script in $SCRIPTS; do
     for mode in $MODES; do
-      PGPASSWORD=$pass pgbench -n -f "$WORK/$script.sql" -c 2 -j 2 -T "${WARMUP_SECONDS:-2}" -M "$mode" \
+      PGPASSWORD=$pass pgbench -n -f "$WORK/$script.sql" -c 2 -j 2 -T "${WARMUP_SECONDS:-5}" -M "$mode" \
         -h 127.0.0.1 -p "$port" -U "$user" "$db" >/dev/null 2>&1 || echo "warm-up $name $script $mode failed"
     done
   done
