@@ -50,13 +50,16 @@ public enum PgType {
 
     /** The type of this OID, or null for one the proxy does not know (treated as text). */
     public static PgType byOid(int oid) {
-        for (PgType t : values()) {
+        for (PgType t : ALL) {
             if (t.oid == oid) {
                 return t;
             }
         }
         return null;
     }
+
+    /** values() copies the array at every call; a Bind looks a type up for each of its parameters. */
+    private static final PgType[] ALL = values();
 
     /** The PostgreSQL type of column {@code i} (1-based) of an H2 result. */
     public static PgType of(ResultSetMetaData meta, int i) throws SQLException {
