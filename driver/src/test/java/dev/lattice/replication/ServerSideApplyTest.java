@@ -73,6 +73,33 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void aServerAppliesWithSqlATableDirectApplyCannotWrite() throws Exception {
+        try (ChildJvm server = server(System.getProperty("java.class.path"))) {
+            String url = cluster();
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+                s.execute("CREATE TABLE blob_bag(id INT PRIMARY KEY, bag JAVA_OBJECT, note VARCHAR(10))");
+                Await.caughtUp(cluster, Duration.ofSeconds(30));
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO blob_bag VALUES (?, ?, ?)")) {
+                    for (int i = 1; i <= 3; i++) {
+                        ps.setInt(1, i);
+                        ps.setObject(2, new java.util.ArrayList<>(java.util.List.of("item", i)));
+                        ps.setString(3, "n" + i);
+                        ps.executeUpdate();
+                    }
+                }
+                s.executeUpdate("UPDATE blob_bag SET note = 'changed' WHERE id = 2");
+                s.executeUpdate("DELETE FROM blob_bag WHERE id = 3");
+                Await.caughtUp(cluster, Duration.ofSeconds(30));
+                NodeChecksum.assertReplicasMatchPrimary(cluster, "after writes to a JAVA_OBJECT table");
+                assertEquals(2, count(replica(cluster), "SELECT COUNT(*) FROM blob_bag"));
+            } finally {
+                ClusterRegistry.shutdown(registryKey(url));
+            }
+        }
+    }
+
+    @Test
     void aServerWithoutThemStopsAtATableWithTriggersWhereSqlWouldRunThemAgain() throws Exception {
         try (ChildJvm server = server(plainClasspath())) {
             String url = cluster();
