@@ -10,6 +10,7 @@ import dev.lattice.testing.Await;
 import dev.lattice.testing.ChildJvm;
 import dev.lattice.testing.FreePort;
 import dev.lattice.testing.H2ServerMain;
+import dev.lattice.testing.ShowReplicas;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -228,13 +229,8 @@ class PrimaryLossTest {
                 s.executeUpdate("INSERT INTO t(w) VALUES (-2)");
                 assertEquals(oldRows, count(raw), "the fenced old primary got a write");
             }
-            try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
-                boolean fenced = false;
-                while (rs.next()) {
-                    fenced |= "FORMER_PRIMARY".equals(rs.getString("ROLE")) && "FENCED".equals(rs.getString("STATE"));
-                }
-                assertTrue(fenced, "SHOW REPLICAS shows the old primary fenced");
-            }
+            assertTrue(ShowReplicas.rows(s).stream().anyMatch(node -> "FORMER_PRIMARY".equals(node.get("ROLE"))
+                    && "FENCED".equals(node.get("STATE"))), "SHOW REPLICAS shows the old primary fenced");
             Set<Long> distinct = new HashSet<>(acked);
             assertEquals(acked.size(), distinct.size(), "identity values were reused");
             int lostWrites;
@@ -278,12 +274,7 @@ class PrimaryLossTest {
     }
 
     private static String primaryState(Statement s) {
-        try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
-            rs.next();
-            return rs.getString("STATE");
-        } catch (SQLException e) {
-            return e.getMessage();
-        }
+        return ShowReplicas.state(s, "primary");
     }
 
     private static int count(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.ShowReplicas;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -87,7 +88,7 @@ class ReplicaAdminTest {
 
     private static String state(Connection c, String name) {
         try (Statement s = c.createStatement()) {
-            return (String) showReplicas(s).get(name)[3];
+            return ShowReplicas.state(s, name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -6,9 +6,9 @@ import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.ShowReplicas;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -102,13 +102,6 @@ class StallWatchdogTest {
     }
 
     private static String state(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
-            while (rs.next()) {
-                if (rs.getString("name").equals("replica1")) {
-                    return rs.getString("state");
-                }
-            }
-        }
-        throw new AssertionError("no replica1 in SHOW REPLICAS");
+        return (String) ShowReplicas.row(s, "replica1").get("STATE");
     }
 }

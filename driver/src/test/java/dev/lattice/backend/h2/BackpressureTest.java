@@ -7,15 +7,16 @@ import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.replication.ReplicaState;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.ShowReplicas;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -103,13 +104,9 @@ class BackpressureTest {
             for (Thread t : writers) {
                 t.join(30_000);
             }
-            long throttled;
-            long waited;
-            try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
-                rs.next();
-                throttled = rs.getLong("THROTTLED_COMMITS");
-                waited = rs.getLong("THROTTLE_WAIT_MS");
-            }
+            Map<String, Object> primary = ShowReplicas.row(s, "primary");
+            long throttled = ((Number) primary.get("THROTTLED_COMMITS")).longValue();
+            long waited = ((Number) primary.get("THROTTLE_WAIT_MS")).longValue();
             s.execute("ALTER REPLICA replica1 SET DELAY 0");
             s.execute("ALTER REPLICA replica1 RESUME");
             return new Run(commits.get(), maxLag, throttled, waited);

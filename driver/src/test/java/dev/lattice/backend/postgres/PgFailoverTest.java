@@ -11,6 +11,7 @@ import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
 import dev.lattice.testing.PgCluster;
+import dev.lattice.testing.ShowReplicas;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -239,16 +240,7 @@ class PgFailoverTest {
     }
 
     private static String state(Statement s, String name) {
-        try (ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
-            while (rs.next()) {
-                if (rs.getString("NAME").equals(name)) {
-                    return rs.getString("STATE");
-                }
-            }
-            return null;
-        } catch (SQLException e) {
-            return null;
-        }
+        return ShowReplicas.state(s, name);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.lattice.backend.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.jdbc.LatticeConnection;
 import dev.lattice.testing.Await;
+import dev.lattice.testing.ShowReplicas;
 import dev.lattice.testing.ShowStats;
 import dev.lattice.testing.PgCluster;
 import java.sql.Connection;
@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -324,16 +325,7 @@ class PgLevelsTest {
                 seen.add(read(eventual, t));
             }
             assertTrue(seen.stream().anyMatch(v -> v < written), "EVENTUAL reads the delayed standby: " + seen);
-            try (ResultSet rs = w.createStatement().executeQuery("SHOW REPLICAS")) {
-                boolean found = false;
-                while (rs.next()) {
-                    if (rs.getString("NAME").equals("replica1")) {
-                        assertEquals(60000, rs.getLong("DELAY_MS"));
-                        found = true;
-                    }
-                }
-                assertTrue(found);
-            }
+            assertEquals(60000L, ((Number) ShowReplicas.row(w, "replica1").get("DELAY_MS")).longValue());
         }
     }
 
@@ -357,19 +349,13 @@ class PgLevelsTest {
                 write(strong, t, v);
                 assertEquals(v, read(other, t), "another STRONG session sees every acknowledged write");
             }
-            try (ResultSet rs = strong.createStatement().executeQuery("SHOW REPLICAS")) {
-                while (rs.next()) {
-                    if (rs.getString("NAME").equals("replica2")) {
-                        assertFalse(rs.getBoolean("IN_SYNC_SET"), "the paused standby left the synchronous set");
-                        assertEquals("PAUSED", rs.getString("STATE"));
-                    }
-                    if (rs.getString("NAME").equals("replica1")) {
-                        assertTrue(rs.getBoolean("IN_SYNC_SET"));
-                        assertNotNull(rs.getString("APPLIED_WAL"));
-                        assertEquals(1, rs.getLong("TIMELINE"));
-                    }
-                }
-            }
+            Map<String, Object> paused = ShowReplicas.row(strong, "replica2");
+            assertEquals(Boolean.FALSE, paused.get("IN_SYNC_SET"), "the paused standby left the synchronous set");
+            assertEquals("PAUSED", paused.get("STATE"));
+            Map<String, Object> synced = ShowReplicas.row(strong, "replica1");
+            assertEquals(Boolean.TRUE, synced.get("IN_SYNC_SET"));
+            assertNotNull(synced.get("APPLIED_WAL"));
+            assertEquals(1L, ((Number) synced.get("TIMELINE")).longValue());
             List<Integer> seen = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 seen.add(read(eventual, t));
