@@ -43,7 +43,7 @@ class ServerSideApplyTest {
 
     @Test
     void aServerWithLatticesClassesAppliesTransactionsWithoutRunningTriggersAgain() throws Exception {
-        try (ChildJvm server = server(System.getProperty("java.class.path"))) {
+        try (ChildJvm server = server(latticeClasspath())) {
             String url = cluster();
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
@@ -74,7 +74,7 @@ class ServerSideApplyTest {
 
     @Test
     void aServerAppliesWithSqlATableDirectApplyCannotWrite() throws Exception {
-        try (ChildJvm server = server(System.getProperty("java.class.path"))) {
+        try (ChildJvm server = server(latticeClasspath())) {
             String url = cluster();
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
@@ -168,6 +168,11 @@ class ServerSideApplyTest {
             throw e;
         }
         return server;
+    }
+
+    /** H2, the test classes and the driver's classes, and nothing else: what a user's replica server needs. */
+    private static String latticeClasspath() throws URISyntaxException {
+        return plainClasspath() + File.pathSeparator + location(ServerSideApply.class);
     }
 
     /** H2 and the test classes (the server's main and the trigger), without the driver's classes. */
