@@ -1,5 +1,6 @@
 package dev.lattice.jdbc;
 
+import dev.lattice.cluster.NodeValues;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -94,18 +95,10 @@ final class Parameters {
             if (value == UNSET) {
                 continue;
             }
-            // the commonest classes by their own setters, tested first: H2's setObject looks for a
-            // converter, and an interface test (Binder) is slow for Long and String (JDK-8180450)
-            if (value instanceof Integer number) {
-                ps.setInt(i + 1, number);
-            } else if (value instanceof Long number) {
-                ps.setLong(i + 1, number);
-            } else if (value instanceof String text) {
-                ps.setString(i + 1, text);
-            } else if (value instanceof Binder binder) {
+            if (value instanceof Binder binder) {
                 binder.bind(ps, i + 1);
             } else {
-                ps.setObject(i + 1, value);
+                NodeValues.set(ps, i + 1, value);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.NodeValues;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -185,17 +186,7 @@ final class TableShape implements TableApply {
     private static int bind(PreparedStatement ps, int first, int[] positions, Object[] row) throws SQLException {
         int index = first;
         for (int position : positions) {
-            Object value = row[position];
-            // the commonest classes by their own setters: H2 then skips its search for a converter
-            if (value instanceof String text) {
-                ps.setString(index++, text);
-            } else if (value instanceof Long number) {
-                ps.setLong(index++, number);
-            } else if (value instanceof Integer number) {
-                ps.setInt(index++, number);
-            } else {
-                ps.setObject(index++, value);
-            }
+            NodeValues.set(ps, index++, row[position]);
         }
         return index;
     }

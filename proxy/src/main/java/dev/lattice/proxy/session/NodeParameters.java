@@ -1,5 +1,6 @@
 package dev.lattice.proxy.session;
 
+import dev.lattice.cluster.NodeValues;
 import dev.lattice.proxy.types.ArrayBinary;
 import dev.lattice.proxy.types.PgType;
 import dev.lattice.proxy.types.ServerValues;
@@ -60,12 +61,8 @@ final class NodeParameters {
     }
 
     static void set(PreparedStatement ps, int index, Object value) throws SQLException {
-        if (value instanceof Integer i) {
-            ps.setInt(index, i); // as setObject would, without its search for the value's class
-            return;
-        }
         if (!(value instanceof ServerText t)) {
-            ps.setObject(index, value);
+            NodeValues.set(ps, index, value);
             return;
         }
         if (t.oid() == 0 || t.oid() == PgType.UNKNOWN.oid()) {
