@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 
 /**
  * The standard workloads. Keys are uniform over the loaded rows (YCSB's default is zipfian; uniform
- * keeps row-lock contention out of the comparison). Every statement is a PreparedStatement.
+ * keeps row-lock contention out of the comparison). Every statement is a PreparedStatement, but in
+ * text-select: point reads through a plain Statement, the key written into each text.
  */
 public final class Workloads {
 
@@ -27,6 +28,7 @@ public final class Workloads {
 
     static {
         add(new Simple("point-select", false, 100));
+        add(new TextSelect());
         add(new Simple("point-update", true, 0));
         add(new Simple("mix-95/5", true, 95));
         add(new Simple("mix-50/50", true, 50));
@@ -110,6 +112,44 @@ public final class Workloads {
                 @Override
                 public void close() throws SQLException {
                     closeAll(c, select, update);
+                }
+            };
+        }
+    }
+
+    /** Point reads by primary key through a plain Statement, the key as a literal in each text (as ORMs' inlined queries do). */
+    static final class TextSelect implements Workload {
+        private static final String PREFIX = SELECT.substring(0, SELECT.length() - 1);
+
+        @Override
+        public String name() {
+            return "text-select";
+        }
+
+        @Override
+        public boolean writes() {
+            return false;
+        }
+
+        @Override
+        public Client client(Connection c, SplittableRandom random, int rows) throws SQLException {
+            Statement statement = c.createStatement();
+            return new Client() {
+                @Override
+                public void run() throws SQLException {
+                    int key = random.nextInt(rows);
+                    try (ResultSet rs = statement.executeQuery(PREFIX + key)) {
+                        if (!rs.next()) {
+                            throw new SQLException("row " + key + " not found");
+                        }
+                        rs.getString(1);
+                        rs.getLong(2);
+                    }
+                }
+
+                @Override
+                public void close() throws SQLException {
+                    closeAll(c, statement);
                 }
             };
         }

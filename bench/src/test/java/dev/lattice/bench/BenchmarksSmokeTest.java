@@ -23,7 +23,7 @@ class BenchmarksSmokeTest {
     @Test
     void aTinyRunPrintsAWellFormedTableAndWritesItsFiles(@TempDir Path dir) throws Exception {
         BenchOptions options = BenchOptions.parse("--configs", "lattice-0r,2r-eventual",
-                        "--workloads", "point-select,insert", "--threads", "1,2", "--rows", "100",
+                        "--workloads", "point-select,text-select,insert", "--threads", "1,2", "--rows", "100",
                         "--global-warmup-ms", "0", "--warmup-ms", "5", "--measure-ms", "30", "--rounds", "2",
                         "--lag-rates", "500", "--share-delays", "0", "--out", dir.toString())
                 .with(b -> {
@@ -36,7 +36,7 @@ class BenchmarksSmokeTest {
 
         assertTrue(text.contains("Machine: " + Machine.cores() + " core"), text);
         List<String[]> rows = tableRows(text, "== Throughput and latency");
-        assertEquals(2 * 2 * 3, rows.size(), text);
+        assertEquals(3 * 2 * 3, rows.size(), text);
         double total = 0;
         for (String[] row : rows) {
             assertEquals(10, row.length, String.join("|", row));
@@ -51,7 +51,7 @@ class BenchmarksSmokeTest {
         }
         assertTrue(total > 0, text);
         List<String[]> matrix = tableRows(text, "== Ratio to raw H2");
-        assertEquals(2 * 2, matrix.size(), text);
+        assertEquals(3 * 2, matrix.size(), text);
         assertEquals(3 + 2, matrix.get(0).length, text);
         assertFalse(tableRows(text, "== Targets").isEmpty(), text);
         assertFalse(tableRows(text, "== Statement analysis").isEmpty(), text);
@@ -62,7 +62,7 @@ class BenchmarksSmokeTest {
         Path csv = dir.resolve("smoke-quick-throughput.csv");
         assertTrue(files.contains(csv));
         List<String> lines = Files.readAllLines(csv);
-        assertEquals(1 + 12, lines.size());
+        assertEquals(1 + 18, lines.size());
         int columns = lines.get(0).split(",").length;
         for (String line : lines) {
             assertEquals(columns, line.split(",").length, line);

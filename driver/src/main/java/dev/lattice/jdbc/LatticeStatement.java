@@ -3,9 +3,11 @@ package dev.lattice.jdbc;
 import dev.lattice.routing.CommandResult;
 import dev.lattice.routing.Commands;
 import dev.lattice.routing.RunningStatement;
+import dev.lattice.sql.analysis.LiteralParameters;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -24,6 +26,7 @@ public class LatticeStatement implements Statement {
     final LatticeConnection connection;
     final StatementOptions options;
     private final Statement[] perNode;
+    private final BoundLiterals bound;
     private final List<String> batch = new ArrayList<>();
 
     Statement current;
@@ -47,6 +50,7 @@ public class LatticeStatement implements Statement {
         this.connection = connection;
         this.options = options;
         this.perNode = new Statement[connection.cluster().replicas().size() + 1];
+        this.bound = new BoundLiterals(perNode.length);
     }
 
     /** The H2 statement for this node, created with this statement's settings on first use. */
@@ -91,6 +95,7 @@ public class LatticeStatement implements Statement {
                 configure(s);
             }
         }
+        bound.reconfigure(this);
         reconfigureNodes();
     }
 
@@ -104,11 +109,22 @@ public class LatticeStatement implements Statement {
         StatementAnalysis analysis = connection.analyze(sql);
         switch (analysis.kind()) {
             case QUERY, DML, DDL, OTHER -> {
+                LiteralParameters literals = keyIndexes == null && keyNames == null && autoKeys == NO_GENERATED_KEYS
+                        && escapeProcessing && !connection.cluster().config().postgres()
+                        ? analysis.literalParameters() : null;
                 return connection.session().execute(analysis, sql, (node, index) -> {
-                    Statement s = on(index, node);
-                    current = s;
+                    PreparedStatement shape = literals == null ? null : bound.on(index, node, literals, this);
+                    Statement s = shape != null ? shape : on(index, node);
+                    becomeCurrent(s);
                     running.start(s);
                     try {
+                        if (shape != null) {
+                            return switch (mode) {
+                                case QUERY -> shape.executeQuery();
+                                case UPDATE -> shape.executeLargeUpdate();
+                                default -> shape.execute();
+                            };
+                        }
                         return switch (mode) {
                             case QUERY -> s.executeQuery(sql);
                             case UPDATE -> keyNames != null ? s.executeLargeUpdate(sql, keyNames)
@@ -125,6 +141,26 @@ public class LatticeStatement implements Statement {
             }
             default -> {
                 return commandOutcome(Commands.execute(connection.session(), analysis, sql), mode);
+            }
+        }
+    }
+
+    /**
+     * Makes s the statement whose results this one answers with. Executing closes the results of the
+     * one before, as it would if both were one statement (they differ when the node or the way the
+     * text runs does).
+     */
+    private void becomeCurrent(Statement s) {
+        Statement before = current;
+        current = s;
+        if (before != null && before != s) {
+            try {
+                ResultSet open = before.getResultSet();
+                if (open != null) {
+                    open.close();
+                }
+            } catch (SQLException ignored) {
+                // its connection is gone, and the result with it
             }
         }
     }
@@ -364,6 +400,8 @@ public class LatticeStatement implements Statement {
                 perNode[i] = null;
             }
         }
+        SQLException boundFailure = bound.close();
+        failure = failure == null ? boundFailure : failure;
         current = null;
         if (failure != null) {
             throw failure;
