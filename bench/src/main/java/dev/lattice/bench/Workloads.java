@@ -95,13 +95,7 @@ public final class Workloads {
                     int key = random.nextInt(rows);
                     if (readPercent == 100 || readPercent > 0 && random.nextInt(100) < readPercent) {
                         select.setInt(1, key);
-                        try (ResultSet rs = select.executeQuery()) {
-                            if (!rs.next()) {
-                                throw new SQLException("row " + key + " not found");
-                            }
-                            rs.getString(1);
-                            rs.getLong(2);
-                        }
+                        readRow(select.executeQuery(), key);
                     } else {
                         update.setLong(1, random.nextLong());
                         update.setInt(2, key);
@@ -138,13 +132,7 @@ public final class Workloads {
                 @Override
                 public void run() throws SQLException {
                     int key = random.nextInt(rows);
-                    try (ResultSet rs = statement.executeQuery(PREFIX + key)) {
-                        if (!rs.next()) {
-                            throw new SQLException("row " + key + " not found");
-                        }
-                        rs.getString(1);
-                        rs.getLong(2);
-                    }
+                    readRow(statement.executeQuery(PREFIX + key), key);
                 }
 
                 @Override
@@ -255,6 +243,17 @@ public final class Workloads {
             try (Statement s = c.createStatement()) {
                 s.execute("TRUNCATE TABLE ledger_entry");
             }
+        }
+    }
+
+    /** Reads a point select's one row of usertable, and closes its result. */
+    static void readRow(ResultSet result, int key) throws SQLException {
+        try (ResultSet rs = result) {
+            if (!rs.next()) {
+                throw new SQLException("row " + key + " not found");
+            }
+            rs.getString(1);
+            rs.getLong(2);
         }
     }
 

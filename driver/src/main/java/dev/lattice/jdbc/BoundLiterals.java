@@ -5,6 +5,7 @@ import dev.lattice.sql.analysis.LiteralParameters;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Arrays;
 import org.h2.engine.Mode.ModeEnum;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -77,18 +78,7 @@ final class BoundLiterals {
 
     /** Closes what it prepared; the first failure, or null. */
     SQLException close() {
-        SQLException failure = null;
-        for (int i = 0; i < perNode.length; i++) {
-            if (perNode[i] != null) {
-                try {
-                    perNode[i].close();
-                } catch (SQLException e) {
-                    failure = failure == null ? e : failure;
-                }
-                perNode[i] = null;
-                shapes[i] = null;
-            }
-        }
-        return failure;
+        Arrays.fill(shapes, null);
+        return LatticeStatement.closeAll(perNode);
     }
 }

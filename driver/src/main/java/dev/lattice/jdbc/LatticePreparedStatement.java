@@ -176,17 +176,7 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
 
     @Override
     public void close() throws SQLException {
-        SQLException failure = null;
-        for (int i = 0; i < preparedPerNode.length; i++) {
-            if (preparedPerNode[i] != null) {
-                try {
-                    preparedPerNode[i].close();
-                } catch (SQLException e) {
-                    failure = e;
-                }
-                preparedPerNode[i] = null;
-            }
-        }
+        SQLException failure = closeAll(preparedPerNode);
         super.close();
         if (failure != null) {
             throw failure;

@@ -389,6 +389,17 @@ public class LatticeStatement implements Statement {
         }
         closed = true;
         clearResults();
+        SQLException failure = closeAll(perNode);
+        SQLException boundFailure = bound.close();
+        failure = failure == null ? boundFailure : failure;
+        current = null;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Closes each node statement there is and empties its place; the first failure, or null. */
+    static SQLException closeAll(Statement[] perNode) {
         SQLException failure = null;
         for (int i = 0; i < perNode.length; i++) {
             if (perNode[i] != null) {
@@ -400,12 +411,7 @@ public class LatticeStatement implements Statement {
                 perNode[i] = null;
             }
         }
-        SQLException boundFailure = bound.close();
-        failure = failure == null ? boundFailure : failure;
-        current = null;
-        if (failure != null) {
-            throw failure;
-        }
+        return failure;
     }
 
     @Override

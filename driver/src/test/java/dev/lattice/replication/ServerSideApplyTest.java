@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import org.h2.api.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,7 +134,7 @@ class ServerSideApplyTest {
     private static void writeAuditedItems(Cluster cluster, Statement s) throws SQLException {
         s.execute("CREATE TABLE audit(item INT, what VARCHAR(10))");
         s.execute("CREATE TABLE item(id INT PRIMARY KEY, name VARCHAR(10))");
-        s.execute("CREATE TRIGGER item_audit AFTER INSERT ON item FOR EACH ROW CALL \"" + AuditTrigger.class.getName() + "\"");
+        s.execute("CREATE TRIGGER item_audit AFTER INSERT ON item FOR EACH ROW CALL \"" + DirectApplyTest.AuditTrigger.class.getName() + "\"");
         Await.until("the replica to have the schema", Duration.ofSeconds(30),
                 () -> cluster.h2().replicas().get(0).applied() >= cluster.committedLsn());
         s.executeUpdate("INSERT INTO item VALUES (1, 'a')");
@@ -193,17 +192,6 @@ class ServerSideApplyTest {
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /** Writes an audit row for each inserted item. */
-    public static final class AuditTrigger implements Trigger {
-        @Override
-        public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO audit VALUES (?, 'insert')")) {
-                ps.setObject(1, newRow[0]);
-                ps.executeUpdate();
-            }
         }
     }
 }
