@@ -26,6 +26,8 @@ import org.h2.jdbc.JdbcConnection;
 public final class ServerSideApply {
 
     static final String ALIAS = "LATTICE.APPLY_ROWS";
+    /** The form of a call's bytes: a server with another Lattice jar refuses them instead of misreading them. */
+    private static final int FORMAT = 1;
 
     private ServerSideApply() {
     }
@@ -49,12 +51,13 @@ public final class ServerSideApply {
 
     /**
      * Sends the transactions' row changes to the replica's server in one call, in the replica's open
-     * transaction: their count, then each one's LSN, and its length and bytes as {@link LogCodec}
-     * encodes it.
+     * transaction: the call's format, their count, then each one's LSN, and its length and bytes as
+     * {@link LogCodec} encodes it.
      */
     static void call(PreparedStatement apply, List<LoggedTransaction> txs) throws SQLException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * txs.size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(FORMAT);
             out.writeInt(txs.size());
             for (LoggedTransaction tx : txs) {
                 byte[] payload = LogCodec.encode(tx);
@@ -79,6 +82,11 @@ public final class ServerSideApply {
         Map<TableId, TableApply> tables = new HashMap<>();
         int rows = 0;
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new SQLException(ALIAS + " got transactions in form " + format + " from the applier, and reads only "
+                        + "form " + FORMAT + ": the replica server's Lattice jar is not the applier's version", "XX000");
+            }
             for (int n = in.readInt(); n > 0; n--) {
                 long lsn = in.readLong();
                 try {

@@ -1,6 +1,7 @@
 package dev.lattice.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
@@ -13,6 +14,7 @@ import dev.lattice.testing.H2ServerMain;
 import dev.lattice.testing.NodeChecksum;
 import java.io.File;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -127,6 +129,17 @@ class ServerSideApplyTest {
             } finally {
                 ClusterRegistry.shutdown(registryKey(unchecked));
             }
+        }
+    }
+
+    @Test
+    void aServerRefusesTransactionsInAFormItDoesNotRead() throws Exception {
+        ByteBuffer other = ByteBuffer.allocate(8).putInt(2).putInt(0);
+        try (Connection server = DriverManager.getConnection("jdbc:h2:mem:ssa-format")) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> ServerSideApply.applyRows(server, other.array()));
+            assertEquals("XX000", e.getSQLState());
+            assertTrue(e.getMessage().contains("not the applier's version"), e.getMessage());
         }
     }
 
