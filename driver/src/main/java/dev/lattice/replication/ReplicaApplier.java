@@ -845,7 +845,7 @@ public final class ReplicaApplier implements Runnable {
             if (!serverApplyReported) {
                 serverApplyReported = true;
                 LOG.warn("Replica {} is applied statement by statement, and cannot apply a table with triggers: its "
-                        + "server could not create {} ({}). Put the Lattice driver jar on the server's classpath.",
+                        + "server could not create or call {} ({}). Put this Lattice driver jar on the server's classpath.",
                         replica.name(), ServerSideApply.ALIAS, String.valueOf(e.getMessage()).split("; SQL statement:")[0]);
             }
         }

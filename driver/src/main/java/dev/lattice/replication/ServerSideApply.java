@@ -28,16 +28,21 @@ public final class ServerSideApply {
     static final String ALIAS = "LATTICE.APPLY_ROWS";
     /** The form of a call's bytes: a server with another Lattice jar refuses them instead of misreading them. */
     private static final int FORMAT = 1;
+    /** Tests only: the form this applier sends, to play an applier of another version. */
+    static volatile int sentFormat = FORMAT;
+    /** Tests only: false skips the trial call, as before (a server of another version then fails every batch). */
+    static volatile boolean tries = true;
 
     private ServerSideApply() {
     }
 
     /**
      * The call that applies a transaction on this replica, or null for an embedded replica, which
-     * the applier writes below SQL itself.
+     * the applier writes below SQL itself. The call is tried once with no transaction in it, so a
+     * server whose Lattice jar reads another form is found here, before any transaction depends on it.
      *
-     * @throws SQLException where the server cannot create the alias: it lacks the Lattice classes, or
-     *     the replica's user may not create it
+     * @throws SQLException where the server cannot create the alias (it lacks the Lattice classes, or
+     *     the replica's user may not create it) or cannot read this applier's calls (another version)
      */
     static PreparedStatement prepare(Connection replica) throws SQLException {
         if (replica.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal) {
@@ -46,7 +51,16 @@ public final class ServerSideApply {
         try (Statement s = replica.createStatement()) {
             s.execute("CREATE ALIAS IF NOT EXISTS " + ALIAS + " FOR '" + ServerSideApply.class.getName() + ".applyRows'");
         }
-        return replica.prepareStatement("CALL " + ALIAS + "(?)");
+        PreparedStatement apply = replica.prepareStatement("CALL " + ALIAS + "(?)");
+        try {
+            if (tries) {
+                call(apply, List.of());
+            }
+        } catch (SQLException e) {
+            apply.close();
+            throw e;
+        }
+        return apply;
     }
 
     /**
@@ -57,7 +71,7 @@ public final class ServerSideApply {
     static void call(PreparedStatement apply, List<LoggedTransaction> txs) throws SQLException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * txs.size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(FORMAT);
+            out.writeInt(sentFormat);
             out.writeInt(txs.size());
             for (LoggedTransaction tx : txs) {
                 byte[] payload = LogCodec.encode(tx);

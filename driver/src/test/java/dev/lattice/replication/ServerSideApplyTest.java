@@ -40,6 +40,8 @@ class ServerSideApplyTest {
     @AfterEach
     void restore() {
         TableShape.refusesTriggers = true;
+        ServerSideApply.sentFormat = 1;
+        ServerSideApply.tries = true;
     }
 
     @Test
@@ -141,6 +143,57 @@ class ServerSideApplyTest {
             assertEquals("XX000", e.getSQLState());
             assertTrue(e.getMessage().contains("not the applier's version"), e.getMessage());
         }
+    }
+
+    /**
+     * The server's Lattice jar reads another form of call than this applier's (a server not upgraded
+     * with the application): the trial call finds it when the applier connects, and the replica is
+     * applied with SQL, as without the jar. Without the trial, every batch's call failed and the
+     * replica stopped FAILED.
+     */
+    @Test
+    void aServerWithAnotherVersionsClassesIsAppliedWithSql() throws Exception {
+        ServerSideApply.sentFormat = 2; // this applier plays another version than the server's classes
+        try (ChildJvm server = server(latticeClasspath())) {
+            String url = cluster();
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+                writePlainItems(cluster, s);
+                Await.caughtUp(cluster, Duration.ofSeconds(30));
+                NodeChecksum.assertReplicasMatchPrimary(cluster, "applied with SQL");
+
+                writeAuditedItems(cluster, s); // with SQL, a table with triggers is refused, as without the jar
+                ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
+                Await.until("the replica to refuse the audited table", Duration.ofSeconds(30),
+                        () -> applier.state() == ReplicaState.FAILED && String.valueOf(applier.lastError()).contains("triggers"));
+            } finally {
+                ClusterRegistry.shutdown(registryKey(url));
+            }
+
+            ServerSideApply.tries = false; // what the trial prevents
+            String untried = cluster();
+            try (Connection c = DriverManager.getConnection(untried); Statement s = c.createStatement()) {
+                Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+                writePlainItems(cluster, s);
+                ReplicaApplier applier = cluster.h2().replicas().get(0).applier();
+                Await.until("the replica to fail on the server's refusal", Duration.ofSeconds(30),
+                        () -> applier.state() == ReplicaState.FAILED
+                                && String.valueOf(applier.lastError()).contains("not the applier's version"));
+                assertTrue(applier.applied() < cluster.committedLsn(), "the plain rows never reach the replica");
+
+            } finally {
+                ClusterRegistry.shutdown(registryKey(untried));
+            }
+        }
+    }
+
+    /** Two inserts and an update, once the replica has the table (no snapshot brings rows). */
+    private static void writePlainItems(Cluster cluster, Statement s) throws SQLException {
+        s.execute("CREATE TABLE plain(id INT PRIMARY KEY, v VARCHAR(10))");
+        Await.until("the replica to have the table", Duration.ofSeconds(30),
+                () -> cluster.h2().replicas().get(0).applied() >= cluster.committedLsn());
+        s.executeUpdate("INSERT INTO plain VALUES (1, 'a'), (2, 'b')");
+        s.executeUpdate("UPDATE plain SET v = 'z' WHERE id = 2");
     }
 
     /** Three audited inserts, an update and a delete, once the replica has the schema (no snapshot brings rows). */
