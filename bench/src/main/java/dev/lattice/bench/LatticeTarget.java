@@ -4,6 +4,8 @@ import dev.lattice.cluster.Cluster;
 import dev.lattice.cluster.ClusterRegistry;
 import dev.lattice.backend.h2.Replica;
 import dev.lattice.jdbc.LatticeConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -13,14 +15,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * An in-memory Lattice cluster of its own ({@code jdbc:lattice:mem:<cluster>?replicas=n}), whose
- * sessions start at one consistency level. Each target names a distinct cluster, since a cluster
+ * An in-memory Lattice cluster of its own ({@code jdbc:lattice:mem:<cluster>?replicas=n}, or with
+ * its replicas on an H2 server in another process), whose sessions start at one consistency level. Each target names a distinct cluster, since a cluster
  * is shared JVM-wide by name.
  */
 public final class LatticeTarget implements Target {
 
     private final String name;
     private final String url;
+    /** The replicas' server of a {@link #withRemoteReplicas} target, else null. */
+    private final ReplicaServer server;
     private Connection admin;
 
     /**
@@ -35,6 +39,33 @@ public final class LatticeTarget implements Target {
             u.append("&consistency=").append(URLEncoder.encode(consistency, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         this.url = u.append(extra).toString();
+        this.server = null;
+    }
+
+    private LatticeTarget(String name, String url, ReplicaServer server) {
+        this.name = name;
+        this.url = url;
+        this.server = server;
+    }
+
+    /**
+     * A cluster whose primary is embedded here and whose replicas are in-memory databases of an H2
+     * server in a child JVM ({@code jdbc:lattice:nodes?...}), at one consistency level.
+     */
+    static LatticeTarget withRemoteReplicas(String name, String cluster, int replicas, String consistency) {
+        ReplicaServer server;
+        try {
+            server = ReplicaServer.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder u = new StringBuilder("jdbc:lattice:nodes?primary=jdbc:h2:mem:").append(cluster)
+                .append(";DB_CLOSE_DELAY=-1");
+        for (int i = 1; i <= replicas; i++) {
+            u.append("&replica=").append(server.url(cluster + "-r" + i));
+        }
+        u.append("&consistency=").append(URLEncoder.encode(consistency, StandardCharsets.UTF_8).replace("+", "%20"));
+        return new LatticeTarget(name, u.toString(), server);
     }
 
     @Override
@@ -90,6 +121,9 @@ public final class LatticeTarget implements Target {
             ClusterRegistry.shutdown(key);
         } catch (SQLException ignored) {
             // never started
+        }
+        if (server != null) {
+            server.close();
         }
     }
 }

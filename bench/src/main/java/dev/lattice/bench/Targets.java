@@ -25,6 +25,8 @@ public final class Targets {
         level("2r-quorum", "QUORUM");
         level("2r-linearizable", "LINEARIZABLE");
         level("2r-serializable", "SERIALIZABLE");
+        remote("2r-remote-eventual", "EVENTUAL");
+        remote("2r-remote-causal", "CAUSAL");
     }
 
     private Targets() {
@@ -32,6 +34,11 @@ public final class Targets {
 
     private static void level(String name, String consistency) {
         STANDARD.put(name, prefix -> new LatticeTarget(name, prefix + "-" + name, 2, consistency, ""));
+    }
+
+    /** Two replicas on an H2 server in a child JVM, applied by that server (ServerSideApply). */
+    private static void remote(String name, String consistency) {
+        STANDARD.put(name, prefix -> LatticeTarget.withRemoteReplicas(name, prefix + "-" + name, 2, consistency));
     }
 
     /** Every standard name, in table order. */
