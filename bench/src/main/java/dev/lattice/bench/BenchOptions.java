@@ -53,7 +53,8 @@ public record BenchOptions(
                                     synchronous_commit=off; default: the script's (durable commits)
               --threads 1,2,8       client thread counts
               --workloads a,b       of: %s
-              --configs a,b         of: %s (h2, the bar, is always run);
+              --configs a,b         of: %s (h2, the bar, is always run;
+                                    2r-remote-* only when named here);
                                     with --postgres, of: %s (pg-direct always run)
               --rows N              rows in usertable and account (default 10000)
               --warmup-ms N         unmeasured start of every window
@@ -72,13 +73,13 @@ public record BenchOptions(
 
     /** The quick mode's settings. */
     public static BenchOptions quick() {
-        return new BenchOptions("quick", 10_000, List.of(1, 2, 8), Workloads.names(), Targets.names(),
+        return new BenchOptions("quick", 10_000, List.of(1, 2, 8), Workloads.names(), Targets.defaults(),
                 100, 10, 60, 4, 150, List.of(1000, 0), 800, 500, List.of(0, 2), true, false, defaultOut(), 42, null, List.of());
     }
 
     /** The full mode's settings. */
     public static BenchOptions full() {
-        return new BenchOptions("full", 10_000, List.of(1, 2, 8), Workloads.names(), Targets.names(),
+        return new BenchOptions("full", 10_000, List.of(1, 2, 8), Workloads.names(), Targets.defaults(),
                 500, 50, 250, 15, 1000, List.of(1000, 10_000, 0), 5000, 3000, List.of(0, 2), true, false, defaultOut(), 42,
                 null, List.of());
     }

@@ -13,6 +13,8 @@ public final class Targets {
     public static final String BASELINE = "h2";
 
     private static final Map<String, Function<String, Target>> STANDARD = new LinkedHashMap<>();
+    /** Run only when named: their figures are of H2's network protocol as much as of Lattice. */
+    private static final List<String> ON_REQUEST = new ArrayList<>();
 
     static {
         STANDARD.put(BASELINE, prefix -> new RawH2Target(BASELINE, prefix + "-h2"));
@@ -39,11 +41,19 @@ public final class Targets {
     /** Two replicas on an H2 server in a child JVM, applied by that server (ServerSideApply). */
     private static void remote(String name, String consistency) {
         STANDARD.put(name, prefix -> LatticeTarget.withRemoteReplicas(name, prefix + "-" + name, 2, consistency));
+        ON_REQUEST.add(name);
     }
 
     /** Every standard name, in table order. */
     public static List<String> names() {
         return List.copyOf(STANDARD.keySet());
+    }
+
+    /** What a run measures unless --configs says otherwise: every name but those run on request. */
+    public static List<String> defaults() {
+        List<String> names = new ArrayList<>(STANDARD.keySet());
+        names.removeAll(ON_REQUEST);
+        return List.copyOf(names);
     }
 
     /**
