@@ -180,7 +180,6 @@ class ServerSideApplyTest {
                         () -> applier.state() == ReplicaState.FAILED
                                 && String.valueOf(applier.lastError()).contains("not the applier's version"));
                 assertTrue(applier.applied() < cluster.committedLsn(), "the plain rows never reach the replica");
-
             } finally {
                 ClusterRegistry.shutdown(registryKey(untried));
             }
@@ -190,8 +189,7 @@ class ServerSideApplyTest {
     /** Two inserts and an update, once the replica has the table (no snapshot brings rows). */
     private static void writePlainItems(Cluster cluster, Statement s) throws SQLException {
         s.execute("CREATE TABLE plain(id INT PRIMARY KEY, v VARCHAR(10))");
-        Await.until("the replica to have the table", Duration.ofSeconds(30),
-                () -> cluster.h2().replicas().get(0).applied() >= cluster.committedLsn());
+        Await.caughtUp(cluster, Duration.ofSeconds(30));
         s.executeUpdate("INSERT INTO plain VALUES (1, 'a'), (2, 'b')");
         s.executeUpdate("UPDATE plain SET v = 'z' WHERE id = 2");
     }
@@ -201,8 +199,7 @@ class ServerSideApplyTest {
         s.execute("CREATE TABLE audit(item INT, what VARCHAR(10))");
         s.execute("CREATE TABLE item(id INT PRIMARY KEY, name VARCHAR(10))");
         s.execute("CREATE TRIGGER item_audit AFTER INSERT ON item FOR EACH ROW CALL \"" + DirectApplyTest.AuditTrigger.class.getName() + "\"");
-        Await.until("the replica to have the schema", Duration.ofSeconds(30),
-                () -> cluster.h2().replicas().get(0).applied() >= cluster.committedLsn());
+        Await.caughtUp(cluster, Duration.ofSeconds(30));
         s.executeUpdate("INSERT INTO item VALUES (1, 'a')");
         s.executeUpdate("INSERT INTO item VALUES (2, 'b'), (3, 'c')");
         s.executeUpdate("UPDATE item SET name = 'z' WHERE id = 2");
