@@ -76,6 +76,15 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
     private Object run(int mode) throws SQLException {
         checkOpen();
         clearResults();
+        running.begin();
+        try {
+            return routeAndRun(mode);
+        } finally {
+            running.finish();
+        }
+    }
+
+    private Object routeAndRun(int mode) throws SQLException {
         switch (analysis.kind()) {
             case QUERY, DML, DDL, OTHER -> {
                 return connection.session().execute(analysis, sql, parameters::value, (node, index) -> {
@@ -146,6 +155,21 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
             return counts;
         }
         SQLException[] failure = new SQLException[1];
+        running.begin();
+        try {
+            routeAndRunBatch(rows, counts, failure);
+        } finally {
+            running.finish();
+        }
+        if (failure[0] != null) {
+            SQLException first = failure[0];
+            throw new BatchUpdateException(first.getMessage(), first.getSQLState(), first.getErrorCode(), counts, first);
+        }
+        return counts;
+    }
+
+    /** Runs each row of the batch, counting into counts and chaining failures into failure[0]. */
+    private void routeAndRunBatch(List<Object[]> rows, long[] counts, SQLException[] failure) throws SQLException {
         connection.session().executeBatch(analysis, sql, rows.size(),
                 i -> n -> Parameters.valueIn(rows.get(i), n), (node, index, i) -> {
             PreparedStatement ps = (PreparedStatement) on(index, node);
@@ -167,11 +191,6 @@ public final class LatticePreparedStatement extends LatticeStatement implements 
                 running.end();
             }
         });
-        if (failure[0] != null) {
-            SQLException first = failure[0];
-            throw new BatchUpdateException(first.getMessage(), first.getSQLState(), first.getErrorCode(), counts, first);
-        }
-        return counts;
     }
 
     @Override

@@ -106,6 +106,15 @@ public class LatticeStatement implements Statement {
     private Object run(String sql, int mode, int autoKeys, int[] keyIndexes, String[] keyNames) throws SQLException {
         checkOpen();
         clearResults();
+        running.begin();
+        try {
+            return routeAndRun(sql, mode, autoKeys, keyIndexes, keyNames);
+        } finally {
+            running.finish();
+        }
+    }
+
+    private Object routeAndRun(String sql, int mode, int autoKeys, int[] keyIndexes, String[] keyNames) throws SQLException {
         StatementAnalysis analysis = connection.analyze(sql);
         switch (analysis.kind()) {
             case QUERY, DML, DDL, OTHER -> {

@@ -2,6 +2,7 @@ package dev.lattice.routing;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -9,6 +10,11 @@ import org.h2.jdbc.JdbcConnection;
 /**
  * The statement a session runs on a node now, so that a cancel from another thread stops it
  * however early it comes.
+ *
+ * <p>From {@link #begin} (the JDBC call entered Lattice) until a node statement starts, a cancel
+ * is kept: the node statement is then refused at {@link #start} with 57014, before anything of it
+ * ran (before, a cancel that came while Lattice was still routing or preparing was lost, and the
+ * statement ran to its end). {@link #finish} drops a cancel that found nothing left to stop.
  *
  * <p>H2's {@code Statement.cancel()} does nothing until the statement's command has started, so a
  * cancel that lands between {@link #start} and that moment would be lost. On an H2 node the cancel
@@ -20,9 +26,33 @@ public final class RunningStatement {
     private Statement statement;
     /** The H2 session a cancel was left on during this statement, else null. */
     private SessionLocal cancelled;
+    /** Whether a JDBC call is under way, between {@link #begin} and {@link #finish}. */
+    private boolean executing;
+    /** A cancel that came while the call had no node statement running. */
+    private boolean cancelPending;
 
-    /** Before the statement executes: from now until {@link #end}, {@link #cancel} stops it. */
-    public synchronized void start(Statement statement) {
+    /** A JDBC call that may run node statements begins: a cancel from now on stops it. */
+    public synchronized void begin() {
+        executing = true;
+        cancelPending = false;
+    }
+
+    /** The JDBC call ended, however it ended: a cancel now has nothing to stop. */
+    public synchronized void finish() {
+        executing = false;
+        cancelPending = false;
+    }
+
+    /**
+     * Before a node statement executes: from now until {@link #end}, {@link #cancel} stops it.
+     *
+     * @throws SQLException 57014 when the call was cancelled before this statement started
+     */
+    public synchronized void start(Statement statement) throws SQLException {
+        if (cancelPending) {
+            cancelPending = false;
+            throw new SQLTimeoutException("Canceling statement due to user request", "57014");
+        }
         this.statement = statement;
     }
 
@@ -35,11 +65,12 @@ public final class RunningStatement {
         }
     }
 
-    /** From another thread: stops the running statement, if any; whether there was one. */
+    /** From another thread: stops the running call, if any; whether there was one. */
     public synchronized boolean cancel() {
         Statement s = statement;
         if (s == null) {
-            return false;
+            cancelPending = executing;
+            return executing;
         }
         try {
             SessionLocal h2 = h2Session(s.getConnection());

@@ -60,6 +60,20 @@ class StatementCancelTest {
         }
     }
 
+    @Test
+    void aCancelWithNothingRunningDoesNotReachTheNextStatement() throws Exception {
+        try (Statement s = c.createStatement(); PreparedStatement ps = c.prepareStatement("SELECT 2")) {
+            s.cancel();
+            ps.cancel();
+            try (ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertTrue(rs.next());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+            }
+        }
+    }
+
     private interface Query {
         ResultSet run() throws SQLException;
     }

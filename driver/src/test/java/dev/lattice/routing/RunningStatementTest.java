@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A cancel that lands after a statement was marked running, but before H2 started it, still stops it. */
+/** A cancel that lands after a call began, but before its node statement or H2's command started, still stops it. */
 class RunningStatementTest {
 
     /** About a second of work on this machine, checked for a cancel every few rows. */
@@ -59,6 +59,45 @@ class RunningStatementTest {
                 assertTrue(rs.next());
                 assertEquals(100000L * 100001 / 2, rs.getLong(1));
             }
+        }
+    }
+
+    /**
+     * A cancel while Lattice still routes the call (waits for nothing, prepares the node statement):
+     * before, no node statement was there to stop, the cancel returned false and was lost, and the
+     * statement then ran to its end.
+     */
+    @Test
+    void aCancelBeforeTheNodeStatementStartsStopsTheCall() throws Exception {
+        RunningStatement running = new RunningStatement();
+        try (PreparedStatement ps = node.prepareStatement(LONG)) {
+            running.begin();
+            assertTrue(running.cancel(), "a call is under way");
+            SQLException e = assertThrows(SQLException.class, () -> running.start(ps));
+            assertEquals("57014", e.getSQLState());
+            running.finish();
+
+            running.begin(); // the next call runs: the cancel was the last one's
+            running.start(ps);
+            running.end();
+            running.finish();
+        }
+    }
+
+    @Test
+    void aCancelBetweenCallsReachesNeither() throws Exception {
+        RunningStatement running = new RunningStatement();
+        try (PreparedStatement ps = node.prepareStatement("select 1")) {
+            running.begin();
+            running.finish();
+            assertFalse(running.cancel(), "nothing under way");
+            running.begin();
+            running.start(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+            }
+            running.end();
+            running.finish();
         }
     }
 
