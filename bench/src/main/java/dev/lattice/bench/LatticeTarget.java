@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An in-memory Lattice cluster of its own ({@code jdbc:lattice:mem:<cluster>?replicas=n}, or with
- * its replicas on an H2 server in another process), whose sessions start at one consistency level. Each target names a distinct cluster, since a cluster
- * is shared JVM-wide by name.
+ * its replicas on an H2 server in another process), whose sessions start at one consistency level.
+ * Each target names a distinct cluster, since a cluster is shared JVM-wide by name.
  */
 public final class LatticeTarget implements Target {
 
