@@ -26,21 +26,22 @@ public final class RunningStatement {
     private Statement statement;
     /** The H2 session a cancel was left on during this statement, else null. */
     private SessionLocal cancelled;
-    /** Whether a JDBC call is under way, between {@link #begin} and {@link #finish}. */
-    private boolean executing;
-    /** A cancel that came while the call had no node statement running. */
-    private boolean cancelPending;
+    /**
+     * Counts {@link #begin} and {@link #finish} (only the statement's own thread writes it): odd while
+     * a JDBC call is under way, and then it names that call.
+     */
+    private volatile long call;
+    /** The call a cancel came for while it had no node statement running, else -1. */
+    private long cancelledCall = -1;
 
     /** A JDBC call that may run node statements begins: a cancel from now on stops it. */
-    public synchronized void begin() {
-        executing = true;
-        cancelPending = false;
+    public void begin() {
+        call = call + 1;
     }
 
     /** The JDBC call ended, however it ended: a cancel now has nothing to stop. */
-    public synchronized void finish() {
-        executing = false;
-        cancelPending = false;
+    public void finish() {
+        call = call + 1;
     }
 
     /**
@@ -49,8 +50,8 @@ public final class RunningStatement {
      * @throws SQLException 57014 when the call was cancelled before this statement started
      */
     public synchronized void start(Statement statement) throws SQLException {
-        if (cancelPending) {
-            cancelPending = false;
+        if (cancelledCall == call) {
+            cancelledCall = -1;
             throw new SQLTimeoutException("Canceling statement due to user request", "57014");
         }
         this.statement = statement;
@@ -69,8 +70,12 @@ public final class RunningStatement {
     public synchronized boolean cancel() {
         Statement s = statement;
         if (s == null) {
-            cancelPending = executing;
-            return executing;
+            long now = call;
+            if ((now & 1) == 0) {
+                return false; // between calls
+            }
+            cancelledCall = now; // a later call has another number: this cancel cannot reach it
+            return true;
         }
         try {
             SessionLocal h2 = h2Session(s.getConnection());
