@@ -44,7 +44,7 @@ public final class CommitSequencer {
      */
     public long commit(Connection primary, PreparedStatement logInsert, List<RowChange> changes) throws SQLException {
         if (changes.isEmpty()) {
-            primary.commit();
+            H2Commit.commit(primary);
             return 0;
         }
         LoggedTransaction draft = LoggedTransaction.ofChanges(0, 0, changes);
@@ -58,7 +58,7 @@ public final class CommitSequencer {
                 CrashPoint.reach(CrashPoint.COMMIT_BEFORE_DATA_COMMIT);
             }
             inFlight = tx.lsn();
-            primary.commit();
+            H2Commit.commit(primary);
             CrashPoint.reach(CrashPoint.COMMIT_AFTER_DATA_COMMIT);
             log.publish(tx);
         } finally {

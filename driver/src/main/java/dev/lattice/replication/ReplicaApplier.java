@@ -747,7 +747,7 @@ public final class ReplicaApplier implements Runnable {
         }
         appliedRecord.record(lsn);
         applying = lsn;
-        connection.commit();
+        H2Commit.commit(connection);
         applyingSince = 0;
         published(lsn);
     }
