@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 
 /**
  * A replica's record of what it has applied, {@code LATTICE.APPLIED}: updated in the same H2
@@ -42,6 +44,24 @@ final class AppliedLsn {
                 rs.getLong(2);
                 return rs.wasNull() ? lsn : -1;
             }
+        }
+    }
+
+    /**
+     * Whether the replica is an in-memory H2 database of this process: its rows last exactly as
+     * long as the applier's memory of what it applied, so that memory can stand for the record
+     * between the times it is written (see {@code ReplicaApplier.commitApplied}).
+     */
+    static boolean inMemory(Connection replica) throws SQLException {
+        return replica.isWrapperFor(JdbcConnection.class)
+                && replica.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local
+                && !local.getDatabase().isPersistent();
+    }
+
+    /** Writes the applied LSN on a connection in autocommit (a DDL cut off stays marked). */
+    static void write(Connection replica, long lsn) throws SQLException {
+        try (Statement s = replica.createStatement()) {
+            s.executeUpdate("UPDATE LATTICE.APPLIED SET LSN = " + lsn + " WHERE ID = 1");
         }
     }
 

@@ -36,6 +36,8 @@ public final class ReplicaApplier implements Runnable {
     static volatile long stopWaitNanos = TimeUnit.SECONDS.toNanos(5);
     /** Tests only: while set, each row apply waits for it to open, as an apply stuck inside H2 would. */
     static volatile CountDownLatch rowGate;
+    /** Tests only: false trusts an in-memory replica's record on reconnecting, though batches did not write it. */
+    static volatile boolean catchesUpRecord = true;
     private static final int BATCH = 256;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How long after applying an applier looks once more for new commits before it parks until woken. */
@@ -119,6 +121,15 @@ public final class ReplicaApplier implements Runnable {
      */
     private Connection catalog;
     private AppliedLsn.Recorder appliedRecord;
+    /**
+     * Whether the replica is an in-memory H2 database of this process ({@link AppliedLsn#inMemory}):
+     * then {@link #applied} is its record while the applier is connected, and a batch of rows
+     * commits without writing LATTICE.APPLIED too (a third of a one-transaction apply's cost);
+     * the record is written with each DDL, on reconnecting and on letting go of the replica.
+     */
+    private boolean recordInMemory;
+    /** Set when a commit on such a replica failed: whether it took effect, and so what it applied, is not known. */
+    private boolean commitUnknown;
     /** For a replica that is an H2 server with the Lattice classes: the call that applies transactions there. */
     private PreparedStatement serverApply;
     /** Transactions for serverApply, sent in one call before the commit that records them. */
@@ -497,10 +508,13 @@ public final class ReplicaApplier implements Runnable {
 
     /** Stopping in order: the replica's open mark goes, so the next start trusts what it applied. */
     private void markClosed() {
-        if (catalog == null || (fence.version() & 1) != 0) {
-            return; // not connected, or not whole (a DDL or a rebuild cut off): the mark stays, the next start rebuilds
+        if (catalog == null || (fence.version() & 1) != 0 || recordInMemory && commitUnknown) {
+            return; // not connected, or not whole (a DDL, a rebuild or a commit cut off): the mark stays, the next start rebuilds
         }
         try {
+            if (recordInMemory) {
+                AppliedLsn.write(catalog, applied);
+            }
             AppliedLsn.markClosed(catalog);
         } catch (SQLException e) {
             // such as a database closed under it (a node whose URL sets DB_CLOSE_ON_EXIT, as the JVM exits)
@@ -737,7 +751,12 @@ public final class ReplicaApplier implements Runnable {
         return ReplicaDiverged.STATE.equals(state) || state != null && state.startsWith("23");
     }
 
+    /** Commits what the open transaction applied, through lsn, with the record (see {@link #recordInMemory}). */
     private void commitApplied(long lsn) throws SQLException {
+        commitApplied(lsn, !recordInMemory);
+    }
+
+    private void commitApplied(long lsn, boolean record) throws SQLException {
         if (!serverPending.isEmpty()) {
             ServerSideApply.call(serverApply, serverPending);
             for (LoggedTransaction tx : serverPending) {
@@ -745,9 +764,17 @@ public final class ReplicaApplier implements Runnable {
             }
             serverPending.clear();
         }
-        appliedRecord.record(lsn);
+        if (record) {
+            appliedRecord.record(lsn);
+        }
         applying = lsn;
-        H2Commit.commit(connection);
+        try {
+            H2Commit.commit(connection);
+        } catch (SQLException | RuntimeException e) {
+            commitUnknown = recordInMemory;
+            throw e;
+        }
+        commitUnknown = false;
         applyingSince = 0;
         published(lsn);
     }
@@ -818,7 +845,7 @@ public final class ReplicaApplier implements Runnable {
             }
         }
         clearShapes();
-        commitApplied(tx.lsn());
+        commitApplied(tx.lsn(), true); // ends the DDL's mark: always written
         fence.open();
     }
 
@@ -871,10 +898,21 @@ public final class ReplicaApplier implements Runnable {
             connection = c;
             catalog = replica.connectDirect();
             long recorded = AppliedLsn.read(catalog);
+            recordInMemory = AppliedLsn.inMemory(c);
+            // this process may have applied past the record of its in-memory replica, which it had not written yet
+            boolean recordBehind = recordInMemory && connectedBefore && recorded >= 0 && catchesUpRecord;
             // only a process's first connect: a later one follows this process's own failure or the replica's
             boolean leftOpen = !connectedBefore && recorded >= 0 && recorded < log.committed()
                     && AppliedLsn.leftOpen(catalog);
-            if (recorded > rebuildAbove) {
+            if (recordBehind && !commitUnknown && applied > recorded) {
+                AppliedLsn.write(catalog, applied);
+                recorded = applied;
+            }
+            if (recordBehind && commitUnknown) {
+                LOG.info("Replica {}: whether its last commit of applied transactions took effect is not known: "
+                        + "rebuilding from a snapshot", replica.name());
+                rebuild(RebuildCause.APPLY_FAILED);
+            } else if (recorded > rebuildAbove) {
                 LOG.info("Replica {} applied LSN {}, past LSN {} where the new primary's history begins: rebuilding "
                         + "from a snapshot", replica.name(), recorded, rebuildAbove);
                 rebuild(RebuildCause.NEW_PRIMARY);
@@ -931,6 +969,7 @@ public final class ReplicaApplier implements Runnable {
         appliedRecord = AppliedLsn.recorder(connection, catalog);
         currentSchema = null;
         ddlFailed = false;
+        commitUnknown = false;
         fence.open();
         published(snapshot.lsn());
         rebuildAbove = Long.MAX_VALUE;
