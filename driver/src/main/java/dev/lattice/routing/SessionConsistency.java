@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLWarning;
 import java.sql.Types;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.tools.SimpleResultSet;
 
 /**
@@ -28,6 +30,7 @@ public final class SessionConsistency {
     public static final long MAX_TIMEOUT_MILLIS = 3_600_000;
     /** How often a commit waiting for a replica of the synchronous set looks whether it is still in the set. */
     private static final long SYNC_SET_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final AtomicInteger SYNC_TURNS = new AtomicInteger();
 
     private final Cluster cluster;
     private final ClusterBackend backend;
@@ -45,6 +48,13 @@ public final class SessionConsistency {
      * reads on the same node never go back in time, so staying on it needs no answer.
      */
     private long unbounded;
+    /**
+     * The replica this session applies its STRONG and QUORUM commits to first, sessions taking
+     * turns: two sessions that started on the same replica would queue for its apply lock, and
+     * then for the next one's, where in turn each applies one replica while the other applies the
+     * other (STRONG point updates at 2 threads: 0.38 -> 0.46x raw H2 on 2 cores).
+     */
+    private final int syncStart = SYNC_TURNS.getAndIncrement() & Integer.MAX_VALUE;
 
     SessionConsistency(Cluster cluster, NodeConnections nodes, CausalPosition position, SessionOptions options)
             throws SQLException {
@@ -224,7 +234,9 @@ public final class SessionConsistency {
     private SQLWarning awaitSyncSet(long epoch, long lsn) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
         int applied = 0;
-        for (ReplicaNode r : backend.replicas()) {
+        List<? extends ReplicaNode> replicas = backend.replicas();
+        for (int i = 0, n = replicas.size(); i < n; i++) {
+            ReplicaNode r = replicas.get((syncStart % n + i) % n);
             if (r.inSyncSet() && r.applied() < lsn && !r.applyNow(lsn)) {
                 r.hurry(); // its applier is at it: the waits below then overlap
             }
@@ -297,7 +309,9 @@ public final class SessionConsistency {
         int w = Quorums.write(spec, backend.replicaCount());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied = appliedCount(lsn);
-        for (ReplicaNode r : backend.replicas()) {
+        List<? extends ReplicaNode> replicas = backend.replicas();
+        for (int i = 0, n = replicas.size(); i < n; i++) {
+            ReplicaNode r = replicas.get((syncStart % n + i) % n);
             if (applied >= w) {
                 break;
             }
