@@ -10,7 +10,8 @@ import org.h2.jdbc.JdbcConnection;
 
 /**
  * A replica's record of what it has applied, {@code LATTICE.APPLIED}: updated in the same H2
- * transaction as the changes it counts, so it never runs ahead of the data. A DDL statement
+ * transaction as the changes it counts, so it never runs ahead of the data (on an in-memory
+ * replica only with DDL and when the applier lets go of it, see {@link #inMemory}). A DDL statement
  * cannot share a transaction in H2, so it is bracketed by {@code DDL_LSN}: a replica that finds
  * it set on start does not know whether the DDL ran and is rebuilt. A second row, the open mark,
  * is there while an applier has the replica open: found on start, it says the last one ended
@@ -96,7 +97,7 @@ final class AppliedLsn {
 
     /**
      * The record's update: below SQL on an embedded replica (it comes with every commit the
-     * applier makes, so it costs as much as a row change), else a prepared UPDATE.
+     * applier makes on a file replica, so it costs as much as a row change), else a prepared UPDATE.
      */
     static final class Recorder {
         private static final Object[] RECORD_KEY = {1, null, null};

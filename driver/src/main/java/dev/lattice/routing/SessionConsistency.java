@@ -235,8 +235,8 @@ public final class SessionConsistency {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(failureTimeoutMillis);
         int applied = 0;
         List<? extends ReplicaNode> replicas = backend.replicas();
-        for (int i = 0, n = replicas.size(); i < n; i++) {
-            ReplicaNode r = replicas.get((syncStart % n + i) % n);
+        for (int i = 0; i < replicas.size(); i++) {
+            ReplicaNode r = inTurn(replicas, i);
             if (r.inSyncSet() && r.applied() < lsn && !r.applyNow(lsn)) {
                 r.hurry(); // its applier is at it: the waits below then overlap
             }
@@ -261,6 +261,11 @@ public final class SessionConsistency {
         }
         return shortOfReplicas(ConsistencyLevel.STRONG, epoch, lsn, "COMMIT is durable on the primary (LSN " + lsn
                 + ") but no replica is in STRONG's synchronous set to have applied it (" + router.lagReport() + ")");
+    }
+
+    /** The i-th replica counted from this session's {@link #syncStart}. */
+    private ReplicaNode inTurn(List<? extends ReplicaNode> replicas, int i) {
+        return replicas.get((syncStart % replicas.size() + i) % replicas.size());
     }
 
     /**
@@ -310,8 +315,8 @@ public final class SessionConsistency {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int applied = appliedCount(lsn);
         List<? extends ReplicaNode> replicas = backend.replicas();
-        for (int i = 0, n = replicas.size(); i < n; i++) {
-            ReplicaNode r = replicas.get((syncStart % n + i) % n);
+        for (int i = 0; i < replicas.size(); i++) {
+            ReplicaNode r = inTurn(replicas, i);
             if (applied >= w) {
                 break;
             }
