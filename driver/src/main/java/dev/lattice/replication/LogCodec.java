@@ -10,6 +10,7 @@ import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -17,10 +18,11 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The durable form of a {@link LoggedTransaction}: a compact binary encoding of its row changes
@@ -37,48 +39,105 @@ public final class LogCodec {
             DECIMAL = 7, BYTES = 8, SHORT = 9, BYTE = 10, DATE = 11, TIME = 12, TIMESTAMP = 13,
             TIMESTAMP_TZ = 14, UUID_TAG = 15, ARRAY = 16, TIME_TZ = 17, BIGINT = 18, SERIALIZED = 19;
 
+    /** Each table's names as written, encoded once. */
+    private static final Map<TableId, byte[]> TABLE_NAMES = new ConcurrentHashMap<>();
+
     private LogCodec() {
     }
 
     public static byte[] encode(LoggedTransaction tx) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            if (tx.isResync()) {
-                out.writeByte(KIND_RESYNC);
-                return finish(out, bytes);
-            }
-            if (tx.isDdl()) {
-                out.writeByte(KIND_DDL);
-                out.writeUTF(tx.ddlSchema() == null ? "" : tx.ddlSchema());
-                writeLongString(out, tx.ddl());
-                return finish(out, bytes);
-            }
-            out.writeByte(KIND_ROWS);
-            Map<TableId, Integer> tables = new HashMap<>();
-            out.writeInt(tx.changes().size());
-            for (RowChange change : tx.changes()) {
-                Integer index = tables.get(change.table());
-                if (index == null) {
-                    out.writeInt(-1);
-                    out.writeUTF(change.table().schema());
-                    out.writeUTF(change.table().name());
-                    tables.put(change.table(), tables.size());
-                } else {
-                    out.writeInt(index);
+        Buffer out = new Buffer(128);
+        encode(tx, out);
+        return Arrays.copyOf(out.data, out.size);
+    }
+
+    /**
+     * Appends the encoding to out, written straight into its array: per value a tag and its bytes,
+     * per table its names once per transaction (their modified UTF-8 kept per TableId).
+     */
+    static void encode(LoggedTransaction tx, Buffer out) {
+        out.writeByte(FORMAT);
+        if (tx.isResync()) {
+            out.writeByte(KIND_RESYNC);
+            return;
+        }
+        if (tx.isDdl()) {
+            out.writeByte(KIND_DDL);
+            out.write(utf(tx.ddlSchema() == null ? "" : tx.ddlSchema()));
+            writeLongString(out, tx.ddl());
+            return;
+        }
+        out.writeByte(KIND_ROWS);
+        List<RowChange> changes = tx.changes();
+        out.writeInt(changes.size());
+        TableId[] tables = new TableId[Math.min(changes.size(), 8)];
+        int known = 0;
+        for (RowChange change : changes) {
+            int index = indexOf(tables, known, change.table());
+            if (index < 0) {
+                out.writeInt(-1);
+                out.write(tableNames(change.table()));
+                if (known == tables.length) {
+                    tables = Arrays.copyOf(tables, 2 * known);
                 }
-                out.writeByte(change.op().ordinal());
-                writeRow(out, change.oldRow());
-                writeRow(out, change.newRow());
+                tables[known++] = change.table();
+            } else {
+                out.writeInt(index);
             }
-            return finish(out, bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            out.writeByte(change.op().ordinal());
+            writeRow(out, change.oldRow());
+            writeRow(out, change.newRow());
         }
     }
 
+    private static int indexOf(TableId[] tables, int known, TableId table) {
+        for (int i = 0; i < known; i++) {
+            if (tables[i].equals(table)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The table's schema and name as DataOutput.writeUTF writes them, one after the other. */
+    private static byte[] tableNames(TableId table) {
+        byte[] names = TABLE_NAMES.get(table);
+        if (names == null) {
+            if (TABLE_NAMES.size() >= 10_000) {
+                TABLE_NAMES.clear(); // tables come and go by the thousand: keep the cache small
+            }
+            names = encodeNames(table);
+            TABLE_NAMES.put(table, names);
+        }
+        return names;
+    }
+
+    private static byte[] encodeNames(TableId table) {
+        byte[] schema = utf(table.schema());
+        byte[] name = utf(table.name());
+        byte[] both = Arrays.copyOf(schema, schema.length + name.length);
+        System.arraycopy(name, 0, both, schema.length, name.length);
+        return both;
+    }
+
+    /** s as DataOutput.writeUTF writes it: a two-byte length, then modified UTF-8. */
+    private static byte[] utf(String s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + s.length());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     public static LoggedTransaction decode(long lsn, long commitMillis, byte[] payload) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+        return decode(lsn, commitMillis, payload, 0, payload.length);
+    }
+
+    /** Decodes the encoding at payload[offset, offset + length). */
+    static LoggedTransaction decode(long lsn, long commitMillis, byte[] payload, int offset, int length) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload, offset, length))) {
             byte format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("Unknown log format " + format + " at LSN " + lsn);
@@ -113,12 +172,7 @@ public final class LogCodec {
         }
     }
 
-    private static byte[] finish(DataOutputStream out, ByteArrayOutputStream bytes) throws IOException {
-        out.flush();
-        return bytes.toByteArray();
-    }
-
-    private static void writeRow(DataOutputStream out, Object[] row) throws IOException {
+    private static void writeRow(Buffer out, Object[] row) {
         if (row == null) {
             out.writeInt(-1);
             return;
@@ -141,7 +195,7 @@ public final class LogCodec {
         return row;
     }
 
-    private static void writeValue(DataOutputStream out, Object value) throws IOException {
+    private static void writeValue(Buffer out, Object value) {
         if (value == null) {
             out.writeByte(NULL);
         } else if (value instanceof Integer v) {
@@ -155,13 +209,13 @@ public final class LogCodec {
             writeLongString(out, v);
         } else if (value instanceof Boolean v) {
             out.writeByte(BOOL);
-            out.writeBoolean(v);
+            out.writeByte(v ? 1 : 0);
         } else if (value instanceof Double v) {
             out.writeByte(DOUBLE);
-            out.writeDouble(v);
+            out.writeLong(Double.doubleToLongBits(v));
         } else if (value instanceof Float v) {
             out.writeByte(FLOAT);
-            out.writeFloat(v);
+            out.writeInt(Float.floatToIntBits(v));
         } else if (value instanceof BigDecimal v) {
             out.writeByte(DECIMAL);
             writeBytes(out, v.unscaledValue().toByteArray());
@@ -209,6 +263,8 @@ public final class LogCodec {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (ObjectOutputStream objects = new ObjectOutputStream(bytes)) {
                 objects.writeObject(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             writeBytes(out, bytes.toByteArray());
         }
@@ -245,7 +301,7 @@ public final class LogCodec {
         }
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    private static void writeBytes(Buffer out, byte[] bytes) {
         out.writeInt(bytes.length);
         out.write(bytes);
     }
@@ -256,11 +312,57 @@ public final class LogCodec {
         return bytes;
     }
 
-    private static void writeLongString(DataOutputStream out, String s) throws IOException {
-        writeBytes(out, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    private static void writeLongString(Buffer out, String s) {
+        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String readLongString(DataInputStream in) throws IOException {
-        return new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    /** A growing byte array that encodings are written into, big-endian as DataOutput writes. */
+    static final class Buffer {
+        byte[] data;
+        int size;
+
+        Buffer(int capacity) {
+            data = new byte[capacity];
+        }
+
+        private void ensure(int more) {
+            if (size + more > data.length) {
+                data = Arrays.copyOf(data, Math.max(2 * data.length, size + more));
+            }
+        }
+
+        void writeByte(int b) {
+            ensure(1);
+            data[size++] = (byte) b;
+        }
+
+        void writeShort(int v) {
+            ensure(2);
+            data[size++] = (byte) (v >>> 8);
+            data[size++] = (byte) v;
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            data[size++] = (byte) (v >>> 24);
+            data[size++] = (byte) (v >>> 16);
+            data[size++] = (byte) (v >>> 8);
+            data[size++] = (byte) v;
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void write(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, data, size, bytes.length);
+            size += bytes.length;
+        }
     }
 }
