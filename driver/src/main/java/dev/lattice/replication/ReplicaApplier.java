@@ -357,8 +357,8 @@ public final class ReplicaApplier implements Runnable {
         if (done >= log.committed()) {
             return 0;
         }
-        LoggedTransaction next = log.recent(done + 1);
-        return next == null ? Long.MAX_VALUE : Math.max(0, System.currentTimeMillis() - next.commitMillis());
+        long next = log.commitMillis(done + 1);
+        return next < 0 ? Long.MAX_VALUE : Math.max(0, System.currentTimeMillis() - next);
     }
 
     /**
@@ -491,6 +491,7 @@ public final class ReplicaApplier implements Runnable {
             } finally {
                 applyLock.unlock();
             }
+            log.archive();
             if (park == CAUGHT_UP) {
                 awaitCommit();
             } else if (park > 0) {

@@ -4,17 +4,34 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The ordered log of committed transactions: the LSN of the last commit ({@code C}), a ring of
- * the most recent entries in memory for the appliers, and, for durable clusters, the
- * {@link DurableLog} table behind it. An in-memory cluster keeps its log in the ring alone, as
- * volatile as its data.
+ * the most recent entries in memory for the appliers, the older ones retained in memory encoded
+ * ({@link LogArchive}), and, for durable clusters, the {@link DurableLog} table behind them. An
+ * in-memory cluster keeps its log in memory alone, as volatile as its data.
  */
 public final class TransactionLog {
 
+    /**
+     * Entries kept as objects: appliers read them as committed. A healthy replica is at most
+     * maxReplicaLag (by default 10,000) behind; older entries, which only a replica that was away
+     * reads, are encoded before the ring lets them go.
+     */
+    static final int RING = 16384;
+
+    /** Tests only: false keeps no archive, so only the ring's RING entries are kept in memory. */
+    static volatile boolean archives = true;
+
     private final LoggedTransaction[] ring;
     private final int mask;
+    /** Entries that left the ring, while within the retention; null when the ring holds all it keeps in memory. */
+    private final LogArchive archive;
+    /** Serialises archiving: an applier after its batch, or a committer about to reuse a ring slot. */
+    private final ReentrantLock archiving = new ReentrantLock();
+    /** LSN of the newest archived entry. */
+    private volatile long archived;
     private final DurableLog durable;
     private final long retention;
     private volatile long committed;
@@ -22,12 +39,15 @@ public final class TransactionLog {
     /**
      * @param retention how many transactions the log keeps; a replica further behind is rebuilt
      * @param durable the log table, or null for an in-memory cluster
+     * @param read whether replicas read the log: without them memory keeps only the ring
      */
-    public TransactionLog(long retention, DurableLog durable, long lastLsn) {
-        long ringSize = durable == null ? retention : Math.min(retention, 1 << 16);
-        int capacity = Integer.highestOneBit((int) Math.max(2, Math.min(ringSize, 1 << 24)) - 1) << 1;
+    public TransactionLog(long retention, DurableLog durable, long lastLsn, boolean read) {
+        long inMemory = !read ? RING : durable == null ? retention : Math.min(retention, 1 << 16);
+        int capacity = Integer.highestOneBit((int) Math.max(2, Math.min(inMemory, RING)) - 1) << 1;
         this.ring = new LoggedTransaction[capacity];
         this.mask = capacity - 1;
+        this.archive = inMemory > capacity && archives ? new LogArchive(inMemory) : null;
+        this.archived = lastLsn;
         this.durable = durable;
         this.retention = retention;
         this.committed = lastLsn;
@@ -48,8 +68,48 @@ public final class TransactionLog {
 
     /** Makes the entry visible to appliers; called in LSN order under the commit lock. */
     void publish(LoggedTransaction tx) {
-        ring[(int) (tx.lsn() & mask)] = tx;
+        int slot = (int) (tx.lsn() & mask);
+        LoggedTransaction leaving = ring[slot];
+        if (archive != null && leaving != null && leaving.lsn() > archived) {
+            archiveThrough(leaving.lsn()); // the appliers have not come to it: the committer encodes it
+        }
+        ring[slot] = tx;
         committed = tx.lsn();
+    }
+
+    /**
+     * Encodes the committed entries not yet archived (at most a ring's worth). Appliers call it
+     * after each batch, on their own threads, so committers seldom have to.
+     */
+    public void archive() {
+        if (archive == null || archived >= committed || !archiving.tryLock()) {
+            return;
+        }
+        try {
+            archiveLocked(Math.min(committed, archived + ring.length));
+        } finally {
+            archiving.unlock();
+        }
+    }
+
+    private void archiveThrough(long lsn) {
+        archiving.lock();
+        try {
+            archiveLocked(lsn);
+        } finally {
+            archiving.unlock();
+        }
+    }
+
+    private void archiveLocked(long through) {
+        for (long lsn = archived + 1; lsn <= through; lsn++) {
+            LoggedTransaction tx = ring[(int) (lsn & mask)];
+            if (tx == null || tx.lsn() != lsn) {
+                return; // truncated under us (a promotion): nothing of that history to keep
+            }
+            archive.append(tx);
+            archived = lsn;
+        }
     }
 
     /**
@@ -57,18 +117,36 @@ public final class TransactionLog {
      * are not part of it. Call it while nothing commits or applies.
      */
     public synchronized void truncateAfter(long lsn) {
-        for (int i = 0; i < ring.length; i++) {
-            if (ring[i] != null && ring[i].lsn() > lsn) {
-                ring[i] = null;
+        archiving.lock();
+        try {
+            for (int i = 0; i < ring.length; i++) {
+                if (ring[i] != null && ring[i].lsn() > lsn) {
+                    ring[i] = null;
+                }
             }
+            if (archive != null) {
+                archive.truncateAfter(lsn);
+                archived = Math.min(archived, lsn);
+            }
+            committed = lsn;
+        } finally {
+            archiving.unlock();
         }
-        committed = lsn;
     }
 
     /** The entry from the in-memory ring, or null when it has left the ring. */
     public LoggedTransaction recent(long lsn) {
         LoggedTransaction tx = ring[(int) (lsn & mask)];
         return tx != null && tx.lsn() == lsn ? tx : null;
+    }
+
+    /** When the entry at lsn was committed (epoch milliseconds), or -1 when it is no longer in memory. */
+    public long commitMillis(long lsn) {
+        LoggedTransaction tx = recent(lsn);
+        if (tx != null) {
+            return tx.commitMillis();
+        }
+        return archive != null && lsn <= archived ? archive.commitMillis(lsn) : -1;
     }
 
     /**
@@ -83,6 +161,12 @@ public final class TransactionLog {
             return out;
         }
         LoggedTransaction first = recent(fromLsn);
+        if (first == null && archive != null && fromLsn <= archived) {
+            List<LoggedTransaction> older = archive.read(fromLsn, max);
+            if (!older.isEmpty()) {
+                return older;
+            }
+        }
         if (first == null) {
             if (durable == null || primaryReader == null) {
                 return null;

@@ -111,7 +111,7 @@ public final class H2Backend implements ClusterBackend {
         Epochs.refuseFormerPrimary(primary.safeUrl(), forks.size() + 1, replicaNodes);
         List<Replica> replicas = new ArrayList<>();
         List<ReplicaApplier> appliers = new ArrayList<>();
-        TransactionLog log = new TransactionLog(config.logRetention(), durable, lastLsn);
+        TransactionLog log = new TransactionLog(config.logRetention(), durable, lastLsn, !replicaNodes.isEmpty());
         CommitSequencer sequencer = new CommitSequencer(log, () -> appliers.forEach(ReplicaApplier::wake));
         ApplyProgress progress = new ApplyProgress();
         progress.onWait(() -> appliers.forEach(ReplicaApplier::nudge));

@@ -1,0 +1,107 @@
+package dev.lattice.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-memory log keeps its newest entries as objects in a ring and those that left it encoded,
+ * while within the retention: a reader gets every entry in order from either, with its LSN, commit
+ * time and row values, and is told to rebuild (null) only past the retention.
+ */
+class TransactionLogTest {
+
+    private static final TableId T = new TableId("PUBLIC", "T");
+
+    @Test
+    void entriesThatLeftTheRingAreReadFromTheArchiveUntilTheRetentionPassesThem() throws SQLException {
+        int retention = TransactionLog.RING * 3;
+        TransactionLog log = new TransactionLog(retention, null, 0, true);
+        int total = TransactionLog.RING * 5;
+        for (long lsn = 1; lsn <= total; lsn++) {
+            log.publish(entry(lsn));
+            if (lsn % 1000 == 0) {
+                log.archive(); // as appliers do; the committer archives what they have not
+            }
+        }
+        assertNull(log.recent(total - TransactionLog.RING), "left the ring");
+        long oldest = total - retention + 1;
+        assertNull(log.read(oldest - 1024 - 1, 10, null), "past the retention: the reader is rebuilt");
+        long lsn = oldest;
+        while (lsn <= total) {
+            List<LoggedTransaction> batch = log.read(lsn, 256, null);
+            assertNotNull(batch, "LSN " + lsn + " is within the retention");
+            assertTrue(!batch.isEmpty());
+            for (LoggedTransaction tx : batch) {
+                assertEquals(lsn, tx.lsn());
+                assertEquals(1_000_000 + lsn, tx.commitMillis());
+                assertEquals(lsn, tx.changes().get(0).newRow()[0]);
+                assertEquals("v" + lsn, tx.changes().get(0).newRow()[1]);
+                lsn++;
+            }
+        }
+        assertEquals(1_000_000 + oldest, log.commitMillis(oldest));
+        assertSame(log.recent(total), log.read(total, 1, null).get(0), "the newest come from the ring as committed");
+    }
+
+    @Test
+    void withoutTheArchiveOnlyTheRingIsKept() throws SQLException {
+        TransactionLog.archives = false;
+        try {
+            TransactionLog log = new TransactionLog(TransactionLog.RING * 3, null, 0, true);
+            for (long lsn = 1; lsn <= TransactionLog.RING * 2; lsn++) {
+                log.publish(entry(lsn));
+            }
+            assertNull(log.read(TransactionLog.RING, 10, null), "the anomaly the archive prevents: a rebuild");
+            assertEquals(-1, log.commitMillis(TransactionLog.RING));
+        } finally {
+            TransactionLog.archives = true;
+        }
+    }
+
+    @Test
+    void anEntryThatCannotBeEncodedIsAHoleAReaderIsRebuiltAt() throws SQLException {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 2, null, 0, true);
+        for (long lsn = 1; lsn <= TransactionLog.RING + 10; lsn++) {
+            log.publish(lsn == 5 ? LoggedTransaction.ofChanges(lsn, 0,
+                    List.of(new RowChange(T, RowChange.Op.INSERT, null, new Object[] {new Object()}))) : entry(lsn));
+        }
+        assertEquals(4, log.read(1, 10, null).size(), "up to the hole");
+        assertNull(log.read(5, 10, null), "the hole itself");
+        assertEquals(6, log.read(6, 10, null).get(0).lsn(), "and on after it");
+    }
+
+    @Test
+    void truncatingForgetsTheArchivedEntriesAfterTheFork() throws SQLException {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 4, null, 0, true);
+        long total = TransactionLog.RING * 2L;
+        for (long lsn = 1; lsn <= total; lsn++) {
+            log.publish(entry(lsn));
+        }
+        long fork = 3000;
+        log.truncateAfter(fork);
+        assertEquals(fork, log.committed());
+        for (long lsn = fork + 1; lsn <= total; lsn++) {
+            log.publish(LoggedTransaction.ofChanges(lsn, 7, List.of(change(-lsn))));
+        }
+        log.archive();
+        List<LoggedTransaction> around = log.read(fork - 1, 3, null);
+        assertEquals(fork - 1, around.get(0).changes().get(0).newRow()[0]);
+        assertEquals(fork, around.get(1).changes().get(0).newRow()[0]);
+        assertEquals(-(fork + 1), around.get(2).changes().get(0).newRow()[0], "the new history after the fork");
+    }
+
+    private static LoggedTransaction entry(long lsn) {
+        return LoggedTransaction.ofChanges(lsn, 1_000_000 + lsn, List.of(change(lsn)));
+    }
+
+    private static RowChange change(long key) {
+        return new RowChange(T, RowChange.Op.UPDATE, new Object[] {key, "old"}, new Object[] {key, "v" + key});
+    }
+}
