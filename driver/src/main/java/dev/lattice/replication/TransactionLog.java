@@ -5,12 +5,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The ordered log of committed transactions: the LSN of the last commit ({@code C}), a ring of
- * the most recent entries in memory for the appliers, the older ones retained in memory encoded
- * ({@link LogArchive}), and, for durable clusters, the {@link DurableLog} table behind them. An
- * in-memory cluster keeps its log in memory alone, as volatile as its data.
+ * the most recent entries in memory for the appliers, older ones that a replica has yet to apply
+ * kept encoded within the retention ({@link LogArchive}), and, for durable clusters, the
+ * {@link DurableLog} table behind them. An in-memory cluster keeps its log in memory alone, as
+ * volatile as its data.
  */
 public final class TransactionLog {
 
@@ -30,8 +32,10 @@ public final class TransactionLog {
     private final LogArchive archive;
     /** Serialises archiving: an applier after its batch, or a committer about to reuse a ring slot. */
     private final ReentrantLock archiving = new ReentrantLock();
-    /** LSN of the newest archived entry. */
+    /** Entries up to this LSN are archived, or were applied by every replica and need no keeping. */
     private volatile long archived;
+    /** The LSN every replica has applied (-1 when one's is unknown): what need not be archived. */
+    private volatile LongSupplier appliedByAll = () -> -1;
     private final DurableLog durable;
     private final long retention;
     private volatile long committed;
@@ -78,15 +82,26 @@ public final class TransactionLog {
     }
 
     /**
-     * Encodes the committed entries not yet archived (at most a ring's worth). Appliers call it
-     * after each batch, on their own threads, so committers seldom have to.
+     * Tells the log what its readers have applied: entries every replica applied are not archived
+     * (a replica goes on from what it applied, or from a new snapshot), so while all keep up
+     * nothing is encoded.
+     */
+    public void readersApplied(LongSupplier appliedByAll) {
+        this.appliedByAll = appliedByAll;
+    }
+
+    /**
+     * Archives the entries in the older half of the ring that a replica has yet to apply, so
+     * committers seldom have to when the ring wraps. Appliers call it after each batch, on their
+     * own threads.
      */
     public void archive() {
-        if (archive == null || archived >= committed || !archiving.tryLock()) {
+        long through = committed - ring.length / 2;
+        if (archive == null || archived >= through || !archiving.tryLock()) {
             return;
         }
         try {
-            archiveLocked(Math.min(committed, archived + ring.length));
+            archiveLocked(through);
         } finally {
             archiving.unlock();
         }
@@ -102,6 +117,11 @@ public final class TransactionLog {
     }
 
     private void archiveLocked(long through) {
+        long appliedByAll = this.appliedByAll.getAsLong();
+        if (appliedByAll > archived) {
+            archived = appliedByAll; // every replica has them: nothing to keep
+        }
+        archive.forgetThrough(appliedByAll);
         for (long lsn = archived + 1; lsn <= through; lsn++) {
             LoggedTransaction tx = ring[(int) (lsn & mask)];
             if (tx == null || tx.lsn() != lsn) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +33,9 @@ class TransactionLogTest {
         }
         assertNull(log.recent(total - TransactionLog.RING), "left the ring");
         long oldest = total - retention + 1;
-        assertNull(log.read(oldest - 1024 - 1, 10, null), "past the retention: the reader is rebuilt");
+        // the archive keeps the retention behind its newest entry, in chunks of 1,024
+        assertNull(log.read(total - TransactionLog.RING - retention - 1024, 10, null),
+                "past the retention: the reader is rebuilt");
         long lsn = oldest;
         while (lsn <= total) {
             List<LoggedTransaction> batch = log.read(lsn, 256, null);
@@ -48,6 +51,35 @@ class TransactionLogTest {
         }
         assertEquals(1_000_000 + oldest, log.commitMillis(oldest));
         assertSame(log.recent(total), log.read(total, 1, null).get(0), "the newest come from the ring as committed");
+    }
+
+    @Test
+    void onlyWhatAReplicaHasYetToApplyIsEncoded() throws SQLException {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
+        AtomicLong appliedByAll = new AtomicLong(-1);
+        log.readersApplied(appliedByAll::get);
+        long lsn = 0;
+        while (lsn < TransactionLog.RING * 2L) {
+            log.publish(entry(++lsn));
+            appliedByAll.set(lsn - 100); // every replica keeps up
+            log.archive();
+        }
+        assertNull(log.read(1000, 10, null), "every replica applied it: not kept");
+        long stopped = lsn - 100; // one replica stops here
+        while (lsn < TransactionLog.RING * 5L) {
+            log.publish(entry(++lsn));
+            log.archive();
+        }
+        List<LoggedTransaction> next = log.read(stopped + 1, 10, null);
+        assertEquals(stopped + 1, next.get(0).lsn(), "kept for the replica that stopped");
+        assertEquals("v" + (stopped + 1), next.get(0).changes().get(0).newRow()[1]);
+        appliedByAll.set(lsn - TransactionLog.RING); // it caught up most of the way
+        for (int i = 0; i < TransactionLog.RING; i++) {
+            log.publish(entry(++lsn));
+            log.archive();
+        }
+        assertNull(log.read(stopped + 1, 10, null), "no longer needed");
+        assertEquals(lsn - TransactionLog.RING, log.read(lsn - TransactionLog.RING, 1, null).get(0).lsn());
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +121,7 @@ public final class H2Backend implements ClusterBackend {
             appliers.add(applier);
             replicas.add(new Replica(node, applier));
         }
+        log.readersApplied(appliedByAll(List.copyOf(appliers)));
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lattice-housekeeping");
             t.setDaemon(true);
@@ -442,5 +444,16 @@ public final class H2Backend implements ClusterBackend {
         replicas.forEach(r -> r.applier().stop());
         replicas.forEach(r -> r.node().close());
         primary.close();
+    }
+
+    /** The LSN every replica has applied; -1 while one's is unknown. */
+    private static LongSupplier appliedByAll(List<ReplicaApplier> appliers) {
+        return () -> {
+            long min = Long.MAX_VALUE;
+            for (ReplicaApplier applier : appliers) {
+                min = Math.min(min, applier.applied());
+            }
+            return min;
+        };
     }
 }
