@@ -24,15 +24,6 @@ final class LogArchive {
         this.retention = retention;
     }
 
-    /** LSN of the newest entry, or 0 when empty. */
-    synchronized long newest() {
-        if (chunks.isEmpty()) {
-            return 0;
-        }
-        Chunk last = chunks.get(chunks.size() - 1);
-        return last.first + last.count - 1;
-    }
-
     /**
      * Adds the entry after the newest; an entry that cannot be encoded (a value that is neither of
      * a type the codec knows nor serializable) is kept as a hole, and a replica that needs it is rebuilt.

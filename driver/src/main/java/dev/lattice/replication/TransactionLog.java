@@ -18,8 +18,8 @@ public final class TransactionLog {
 
     /**
      * Entries kept as objects: appliers read them as committed. A healthy replica is at most
-     * maxReplicaLag (by default 10,000) behind; older entries, which only a replica that was away
-     * reads, are encoded before the ring lets them go.
+     * maxReplicaLag (by default 10,000) behind; an older entry that a replica (one that was away)
+     * has yet to apply is encoded before the ring lets it go.
      */
     static final int RING = 16384;
 
@@ -28,7 +28,7 @@ public final class TransactionLog {
 
     private final LoggedTransaction[] ring;
     private final int mask;
-    /** Entries that left the ring, while within the retention; null when the ring holds all it keeps in memory. */
+    /** Entries that left the ring while a replica has yet to apply them; null when only the ring is kept. */
     private final LogArchive archive;
     /** Serialises archiving: an applier after its batch, or a committer about to reuse a ring slot. */
     private final ReentrantLock archiving = new ReentrantLock();
@@ -95,7 +95,7 @@ public final class TransactionLog {
      * committers seldom have to when the ring wraps. Appliers call it after each batch, on their
      * own threads.
      */
-    public void archive() {
+    void archive() {
         long through = committed - ring.length / 2;
         if (archive == null || archived >= through || !archiving.tryLock()) {
             return;
