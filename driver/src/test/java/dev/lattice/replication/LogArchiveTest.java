@@ -14,7 +14,14 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +42,58 @@ class LogArchiveTest {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
             Await.caughtUp(cluster, Duration.ofSeconds(60));
             assertEquals(before, replica.applier().rebuildsByCause(), "caught up from the archive");
+            assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
+        }
+    }
+
+    @Test
+    void aReplicaCatchesUpFromTheArchiveWhileTwoSessionsGoOnWriting() throws Exception {
+        String url = "jdbc:lattice:mem:archive-concurrent?replicas=1";
+        try (Connection c = DriverManager.getConnection(url)) {
+            Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+            Replica replica = cluster.h2().replicas().get(0);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE counter(id INT PRIMARY KEY, n BIGINT, note VARCHAR(20))");
+            }
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            Map<RebuildCause, Long> before = replica.applier().rebuildsByCause();
+            replica.applier().setPaused(true);
+            AtomicInteger written = new AtomicInteger();
+            int total = TransactionLog.RING * 3;
+            ExecutorService writers = Executors.newFixedThreadPool(2);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int writer = w;
+                done.add(writers.submit(() -> {
+                    try (Connection session = DriverManager.getConnection(url);
+                         PreparedStatement insert = session.prepareStatement("INSERT INTO counter VALUES (?, 0, ?)");
+                         PreparedStatement update = session.prepareStatement(
+                                 "UPDATE counter SET n = n + 1, note = ? WHERE id = ?")) {
+                        for (int i = 0; written.incrementAndGet() <= total; i++) {
+                            int id = 2 * (i / 4) + writer;
+                            if (i % 4 == 0) {
+                                insert.setInt(1, id);
+                                insert.setString(2, "w" + writer);
+                                insert.executeUpdate();
+                            } else {
+                                update.setString(1, "i" + i);
+                                update.setInt(2, id);
+                                update.executeUpdate();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Await.until("the paused replica to fall further behind than the ring holds", Duration.ofSeconds(60),
+                    () -> cluster.committedLsn() - replica.applied() > TransactionLog.RING + 2000);
+            replica.applier().setPaused(false); // catches up while both sessions keep committing
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            writers.shutdown();
+            Await.caughtUp(cluster, Duration.ofSeconds(60));
+            assertEquals(before, replica.applier().rebuildsByCause(), "caught up from the archive and the ring");
             assertEquals(NodeChecksum.of(cluster.primary().url()), NodeChecksum.of(replica.node().url()));
         }
     }
@@ -65,8 +124,8 @@ class LogArchiveTest {
         Await.caughtUp(c.unwrap(LatticeConnection.class).cluster(), Duration.ofSeconds(30));
         Map<RebuildCause, Long> before = replica.applier().rebuildsByCause();
         replica.applier().setPaused(true);
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO item(id, name, price, seen, tags, data, ok, ratio) "
-                + "VALUES (?, ?, ?, "
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO item(id, name, price, seen, tags, data, ok, "
+                + "ratio) VALUES (?, ?, ?, "
                 + "TIMESTAMP WITH TIME ZONE '2026-12-07 10:00:00+02' + CAST(? AS INT) * INTERVAL '1' SECOND, "
                 + "ARRAY[?, 'x'], ?, ?, ?)");
              PreparedStatement update = c.prepareStatement("UPDATE item SET price = price + 1, name = ? WHERE id = ?");
