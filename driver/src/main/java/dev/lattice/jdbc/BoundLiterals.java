@@ -1,5 +1,6 @@
 package dev.lattice.jdbc;
 
+import dev.lattice.cluster.EmbeddedSession;
 import dev.lattice.cluster.NodeValues;
 import dev.lattice.sql.analysis.LiteralParameters;
 import java.sql.Connection;
@@ -8,7 +9,6 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import org.h2.engine.Mode.ModeEnum;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * A plain statement's text whose every literal is a key value, run as its shape's text with the
@@ -59,8 +59,8 @@ final class BoundLiterals {
     }
 
     private static boolean bindsOn(Connection node) throws SQLException {
-        if (!node.isWrapperFor(JdbcConnection.class)
-                || !(node.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+        SessionLocal session = EmbeddedSession.of(node);
+        if (session == null) {
             return false;
         }
         ModeEnum mode = session.getMode().getEnum();

@@ -1,12 +1,12 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * A replica's record of what it has applied, {@code LATTICE.APPLIED}: updated in the same H2
@@ -54,9 +54,8 @@ final class AppliedLsn {
      * between the times it is written (see {@code ReplicaApplier.commitApplied}).
      */
     static boolean inMemory(Connection replica) throws SQLException {
-        return replica.isWrapperFor(JdbcConnection.class)
-                && replica.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local
-                && !local.getDatabase().isPersistent();
+        SessionLocal local = EmbeddedSession.of(replica);
+        return local != null && !local.getDatabase().isPersistent();
     }
 
     /** Writes the applied LSN on a connection in autocommit (a DDL cut off stays marked). */

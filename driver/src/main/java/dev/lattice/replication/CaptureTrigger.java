@@ -1,5 +1,6 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -10,7 +11,6 @@ import java.sql.SQLException;
 import org.h2.api.Trigger;
 import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbc.JdbcLob;
 import org.h2.schema.Schema;
 import org.h2.schema.TriggerObject;
@@ -57,7 +57,7 @@ public final class CaptureTrigger implements Trigger {
     }
 
     private static SessionLocal session(Connection conn) throws SQLException {
-        return (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
+        return EmbeddedSession.of(conn);
     }
 
     /**

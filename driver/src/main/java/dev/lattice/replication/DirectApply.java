@@ -1,15 +1,14 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
 import org.h2.api.ErrorCode;
-import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
 import org.h2.index.Cursor;
 import org.h2.index.Index;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
 import org.h2.mvstore.db.MVDelegateIndex;
 import org.h2.mvstore.db.MVPrimaryIndex;
@@ -103,12 +102,9 @@ final class DirectApply implements TableApply {
 
     /** The direct apply for this table of an embedded replica, or null when it must be applied with SQL. */
     static DirectApply of(Connection replica, TableId id) throws SQLException {
-        if (!enabled || !replica.isWrapperFor(JdbcConnection.class)) {
-            return null;
-        }
-        Session session = replica.unwrap(JdbcConnection.class).getSession();
-        if (!(session instanceof SessionLocal local)) {
-            return null; // a replica in another process: only SQL reaches it
+        SessionLocal local = enabled ? EmbeddedSession.of(replica) : null;
+        if (local == null) {
+            return null; // switched off, or a replica in another process: only SQL reaches it
         }
         Schema schema = local.getDatabase().findSchema(id.schema());
         Table table = schema == null ? null : schema.findTableOrView(local, id.name());

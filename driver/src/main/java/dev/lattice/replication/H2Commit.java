@@ -1,9 +1,9 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.message.DbException;
 
 /**
@@ -18,8 +18,8 @@ final class H2Commit {
     }
 
     static void commit(Connection c) throws SQLException {
-        if (!(c instanceof JdbcConnection jdbc) || !(jdbc.getSession() instanceof SessionLocal session)
-                || session.isClosed()) {
+        SessionLocal session = EmbeddedSession.of(c);
+        if (session == null || session.isClosed()) {
             c.commit();
             return;
         }

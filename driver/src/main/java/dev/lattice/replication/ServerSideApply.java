@@ -1,5 +1,6 @@
 package dev.lattice.replication;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,8 +14,6 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * Applies a logged transaction's row changes inside the JVM of a replica that is an H2 server, as
@@ -45,7 +44,7 @@ public final class ServerSideApply {
      *     the replica's user may not create it) or cannot read this applier's calls (another version)
      */
     static PreparedStatement prepare(Connection replica) throws SQLException {
-        if (replica.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal) {
+        if (EmbeddedSession.of(replica) != null) {
             return null;
         }
         try (Statement s = replica.createStatement()) {

@@ -1,11 +1,10 @@
 package dev.lattice.routing;
 
-import java.sql.Connection;
+import dev.lattice.cluster.EmbeddedSession;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * The statement a session runs on a node now, so that a cancel from another thread stops it
@@ -78,7 +77,7 @@ public final class RunningStatement {
             return true;
         }
         try {
-            SessionLocal h2 = h2Session(s.getConnection());
+            SessionLocal h2 = EmbeddedSession.of(s.getConnection());
             if (h2 != null) {
                 h2.cancel();
                 cancelled = h2;
@@ -90,8 +89,4 @@ public final class RunningStatement {
         return true;
     }
 
-    private static SessionLocal h2Session(Connection node) throws SQLException {
-        return node.isWrapperFor(JdbcConnection.class)
-                && node.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local ? local : null;
-    }
 }

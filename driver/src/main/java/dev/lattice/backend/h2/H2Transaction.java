@@ -4,6 +4,7 @@ import dev.lattice.backend.PrimaryLink;
 import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.SessionContext;
 import dev.lattice.backend.WouldWait;
+import dev.lattice.cluster.EmbeddedSession;
 import dev.lattice.locking.LockManager;
 import dev.lattice.locking.SessionLocks;
 import dev.lattice.replication.CaptureRegistry;
@@ -34,7 +35,6 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * A session's transaction on an H2 primary: its row changes captured, its locks taken (SPEC §4),
@@ -118,7 +118,7 @@ final class H2Transaction implements PrimaryTransaction {
         if (!backend.schemaGate().tryWrite(gateWriter, writeTables(analysis, primary))) {
             throw new WouldWait("DDL on the tables it writes", null);
         }
-        SessionLocal h2 = (SessionLocal) primary.unwrap(JdbcConnection.class).getSession();
+        SessionLocal h2 = EmbeddedSession.of(primary);
         int lockTimeout = h2.getLockTimeout();
         h2.setLockTimeout(0);
         try {
@@ -146,7 +146,7 @@ final class H2Transaction implements PrimaryTransaction {
         if (stamp < 0 || remotePrimary) {
             throw new WouldWait("DDL on the primary", null);
         }
-        SessionLocal h2 = (SessionLocal) primaryConnection().unwrap(JdbcConnection.class).getSession();
+        SessionLocal h2 = EmbeddedSession.of(primaryConnection());
         int lockTimeout = h2.getLockTimeout();
         h2.setLockTimeout(0);
         T result;
@@ -644,7 +644,6 @@ final class H2Transaction implements PrimaryTransaction {
         if (remotePrimary) {
             return sequencer.schemaChanges();
         }
-        SessionLocal h2 = (SessionLocal) primary.unwrap(JdbcConnection.class).getSession();
-        return h2.getDatabase().getModificationMetaId();
+        return EmbeddedSession.of(primary).getDatabase().getModificationMetaId();
     }
 }

@@ -1,11 +1,10 @@
 package dev.lattice.backend.h2;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import org.h2.engine.Database;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 import org.h2.schema.Schema;
 import org.h2.schema.SchemaObject;
 
@@ -21,7 +20,7 @@ final class SchemaFingerprint {
     }
 
     static long of(Connection embedded) throws SQLException {
-        Database db = ((SessionLocal) embedded.unwrap(JdbcConnection.class).getSession()).getDatabase();
+        Database db = EmbeddedSession.of(embedded).getDatabase();
         long count = 0;
         long sum = 0;
         ArrayList<SchemaObject> objects = new ArrayList<>();

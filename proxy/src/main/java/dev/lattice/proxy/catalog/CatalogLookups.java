@@ -1,5 +1,6 @@
 package dev.lattice.proxy.catalog;
 
+import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.engine.Database;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * The catalog functions' lookups by OID (an index's or a constraint's definition, a relation's
@@ -34,7 +33,7 @@ final class CatalogLookups {
         if (key == null) {
             return null;
         }
-        Database db = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
+        Database db = EmbeddedSession.of(c).getDatabase();
         long version = db.getModificationMetaId();
         Map<String, Read> reads = READS.computeIfAbsent(db, d -> new ConcurrentHashMap<>());
         Read read = reads.get(query);

@@ -1,6 +1,7 @@
 package dev.lattice.proxy.catalog;
 
 import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.EmbeddedSession;
 import dev.lattice.proxy.pgsql.PgJson;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import org.h2.engine.Database;
-import org.h2.engine.SessionLocal;
-import org.h2.jdbc.JdbcConnection;
 
 /**
  * The json columns of the user's tables on an H2 cluster the proxy runs, for {@link PgJson}: read
@@ -65,7 +64,7 @@ public final class JsonColumns implements PgJson.Tables {
             }
         }
         try (Connection c = cluster.primary().connect(); Statement s = c.createStatement()) {
-            Database db = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
+            Database db = EmbeddedSession.of(c).getDatabase();
             long version = db.getModificationMetaId(); // before the read: a DDL during it makes the next look read again
             long fingerprint = SchemaVersion.fingerprint(db);
             Map<String, List<String>> columns = new HashMap<>();
