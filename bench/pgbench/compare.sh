@@ -12,9 +12,11 @@
 #   LATTICE_JAR=proxy/target/lattice-proxy.jar
 #   OTHER_JARS="before=path …"  more proxy builds, each measured in the same run under its name (before/after)
 #   LATTICE_JAVA_OPTS   extra JVM options for the proxies (e.g. a JFR recording); JAVA_OPTS_<name> for one of them
-#   WARMUP_SECONDS=5    unmeasured warm-up per target, script and mode, before the first round (a fresh
-#                       proxy's JIT takes about 5 s of load to reach its steady speed: 23k, 48k, 60k,
-#                       89k, then 160k tps in the first seconds of select -M prepared, 2 clients)
+#   WARMUP_SECONDS=5    unmeasured warm-up per target, script and mode, at the most clients measured,
+#   WARMUP_TOTAL=20     repeated until each target has had at least WARMUP_TOTAL seconds of it. A fresh
+#                       proxy's JIT needs that much load on 2 cores: select -M prepared at 2 clients went
+#                       23k, 48k, 60k, 89k, then 160k tps in its first seconds, but update -M prepared at
+#                       8 clients took ~17 s (2.8k, 10.9k, ... 60.9k in the 16th second, 72-83k after)
 #   KEEP=1              keep the work folder (pgbench logs, proxy logs)
 # Round r runs the targets in turn, the order reversed every other round, so that no target always runs
 # first or after the same neighbour. On a shared machine compare only ratios from one run.
@@ -98,13 +100,20 @@ run() { # round script clients mode name port user password db
   printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$script" "$c" "$mode" "$name" "$tps" "${pct% *}" "${pct#* }" >> "$RESULTS"
 }
 
-# Warm-up, not measured: every script and mode on every target (the proxies' JIT, PostgreSQL's caches).
+# Warm-up, not measured: every script and mode on every target (the proxies' JIT, PostgreSQL's caches),
+# at the most clients of the run, again and again until the target has had WARMUP_TOTAL seconds.
+WARMUP_CLIENTS=$(printf '%s\n' $CLIENTS | sort -n | tail -1)
 for t in "${TARGETS[@]}"; do
   read -r name port user pass db <<< "$t"
-  for script in $SCRIPTS; do
-    for mode in $MODES; do
-      PGPASSWORD=$pass pgbench -n -f "$WORK/$script.sql" -c 2 -j 2 -T "${WARMUP_SECONDS:-5}" -M "$mode" \
-        -h 127.0.0.1 -p "$port" -U "$user" "$db" >/dev/null 2>&1 || echo "warm-up $name $script $mode failed"
+  warmed=0
+  while (( warmed < ${WARMUP_TOTAL:-20} )); do
+    for script in $SCRIPTS; do
+      for mode in $MODES; do
+        PGPASSWORD=$pass pgbench -n -f "$WORK/$script.sql" -c "$WARMUP_CLIENTS" -j $(( WARMUP_CLIENTS < 2 ? 1 : 2 )) \
+          -T "${WARMUP_SECONDS:-5}" -M "$mode" -h 127.0.0.1 -p "$port" -U "$user" "$db" >/dev/null 2>&1 \
+          || echo "warm-up $name $script $mode failed"
+        warmed=$(( warmed + ${WARMUP_SECONDS:-5} ))
+      done
     done
   done
 done
