@@ -25,6 +25,7 @@ public final class ClusterConfig {
     private final long lockTimeoutMillis;
     private int nodePoolSize = 50;
     private long maxReplicaLag = 10_000;
+    private int applyChunk;
     private long pollIntervalMillis = 5;
     private NodeSetup nodeSetup = NodeSetup.NONE;
 
@@ -136,6 +137,7 @@ public final class ClusterConfig {
         copy.nodePoolSize = nodePoolSize;
         copy.pollIntervalMillis = pollIntervalMillis;
         copy.maxReplicaLag = maxReplicaLag;
+        copy.applyChunk = applyChunk;
         copy.nodeSetup = nodeSetup;
         return copy;
     }
@@ -160,6 +162,20 @@ public final class ClusterConfig {
 
     public long maxReplicaLag() {
         return maxReplicaLag;
+    }
+
+    /**
+     * H2 clusters: the most transactions an applier commits on its replica at once, letting other
+     * threads run between two such commits; 0 for all it finds (up to its batch of 256).
+     */
+    public ClusterConfig withApplyChunk(int applyChunk) {
+        ClusterConfig copy = withNodeSettings(nodePoolSize, pollIntervalMillis);
+        copy.applyChunk = applyChunk;
+        return copy;
+    }
+
+    public int applyChunk() {
+        return applyChunk;
     }
 
     public int nodePoolSize() {

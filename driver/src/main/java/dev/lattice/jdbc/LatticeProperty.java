@@ -31,6 +31,9 @@ public enum LatticeProperty {
     MAX_REPLICA_LAG("maxReplicaLag", "10000", "H2 clusters: how many LSNs the slowest healthy replica may fall "
             + "behind before commits wait for it (backpressure); paused, failing and unreachable replicas hold no one "
             + "back. 0 turns backpressure off.", null),
+    APPLY_CHUNK("applyChunk", "0", "H2 clusters: the most transactions an applier commits on its replica at once; "
+            + "between two such commits it lets other threads run (Thread.yield). 0: all it finds, up to 256. The proxy "
+            + "uses 64, so a statement served on the applier's core waits for one chunk, not a whole batch.", null),
     PRIMARY("primary", null, "nodes: only. JDBC URL of the primary: an H2 database (embedded in this JVM) or a "
             + "PostgreSQL primary (jdbc:postgresql://host:port/db).", null),
     REPLICA("replica", null, "nodes: only, repeatable. JDBC URL of a replica: an H2 database (embedded or a "

@@ -105,7 +105,9 @@ public final class LatticeUrl {
         int poolSize = (int) LatticeProperty.NODE_POOL_SIZE.getLong(props, 1, 10_000);
         long pollMillis = LatticeProperty.POLL_INTERVAL.getLong(props, 1, 60_000);
         long maxLag = LatticeProperty.MAX_REPLICA_LAG.getLong(props, 0, Long.MAX_VALUE);
-        return new LatticeUrl(cluster.withNodeSettings(poolSize, pollMillis).withMaxReplicaLag(maxLag), props);
+        int chunk = (int) LatticeProperty.APPLY_CHUNK.getLong(props, 0, 100_000);
+        return new LatticeUrl(cluster.withNodeSettings(poolSize, pollMillis).withMaxReplicaLag(maxLag)
+                .withApplyChunk(chunk), props);
     }
 
     private interface ConfigMaker {

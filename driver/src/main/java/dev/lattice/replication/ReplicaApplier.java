@@ -140,10 +140,22 @@ public final class ReplicaApplier implements Runnable {
     private final NodeSetup setup;
     /** Held by whoever applies: the applier's thread for each step, or a session in {@link #applyNow}. */
     private final ReentrantLock applyLock = new ReentrantLock();
+    /** The most transactions one replica commit holds when the applier applies on its own. */
+    private final int chunk;
+    /** Whether the applier lets other threads run between two commits of a backlog (applyChunk). */
+    private final boolean yields;
+    /** Commits of applied transactions on the replica, by the applier or sessions (tests read it). */
+    private volatile long replicaCommits;
 
+    /**
+     * @param chunk the most transactions to commit on the replica at once, yielding the CPU between
+     *              two such commits; 0 for all that one look finds (up to BATCH)
+     */
     public ReplicaApplier(Node replica, Node primary, CommitSequencer sequencer, ApplyProgress progress,
-                          NodeSetup setup) {
+                          NodeSetup setup, int chunk) {
         this.replica = replica;
+        this.chunk = chunk > 0 ? Math.min(chunk, BATCH) : BATCH;
+        this.yields = chunk > 0;
         this.setup = setup;
         this.primary = primary;
         this.sequencer = sequencer;
@@ -496,6 +508,9 @@ public final class ReplicaApplier implements Runnable {
                 awaitCommit();
             } else if (park > 0) {
                 LockSupport.parkNanos(this, park);
+            } else if (yields) {
+                // more to apply at once: a statement waiting on this core runs first, after one chunk
+                Thread.yield();
             }
         }
         applyLock.lock();
@@ -548,7 +563,7 @@ public final class ReplicaApplier implements Runnable {
         }
         List<LoggedTransaction> batch;
         try {
-            batch = log.read(next, BATCH, this::primaryReader);
+            batch = log.read(next, chunk, this::primaryReader);
         } catch (SQLException e) {
             throw primaryUnavailable(e);
         }
@@ -779,7 +794,13 @@ public final class ReplicaApplier implements Runnable {
         }
         commitUnknown = false;
         applyingSince = 0;
+        replicaCommits++; // under the apply lock
         published(lsn);
+    }
+
+    /** How many commits of applied transactions the replica has had since start. */
+    long replicaCommits() {
+        return replicaCommits;
     }
 
     /**

@@ -117,7 +117,8 @@ public final class H2Backend implements ClusterBackend {
         ApplyProgress progress = new ApplyProgress();
         progress.onWait(() -> appliers.forEach(ReplicaApplier::nudge));
         for (Node node : replicaNodes) {
-            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress, config.nodeSetup());
+            ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress, config.nodeSetup(),
+                    config.applyChunk());
             appliers.add(applier);
             replicas.add(new Replica(node, applier));
         }
