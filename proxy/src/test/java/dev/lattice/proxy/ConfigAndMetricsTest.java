@@ -38,7 +38,21 @@ class ConfigAndMetricsTest {
         assertEquals(5433, c.port());
         assertTrue(c.users().containsKey("lattice"));
         assertEquals("jdbc:lattice:mem:proxy;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + "?replicas=2", c.clusterUrl(), "the default cluster's H2 nodes run in PostgreSQL mode");
+                + "?replicas=2&applyChunk=64", c.clusterUrl(),
+                "the default cluster's H2 nodes run in PostgreSQL mode, its appliers commit 64 transactions at most");
+    }
+
+    @Test
+    void aClusterUrlKeepsItsOwnApplyChunk() throws Exception {
+        assertEquals("jdbc:lattice:mem:x;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                        + "?applyChunk=0&replicas=1",
+                ConfigLoader.fromMap(Map.of("cluster", Map.of("url", "jdbc:lattice:mem:x?applyChunk=0&replicas=1")))
+                        .clusterUrl());
+        assertEquals("jdbc:lattice:mem:y;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                        + "?replicas=1&applyChunk=64",
+                ConfigLoader.fromMap(Map.of("cluster", Map.of("url", "jdbc:lattice:mem:y?replicas=1"))).clusterUrl());
+        assertTrue(failure(Map.of("cluster", Map.of("url", "jdbc:lattice:mem:z?applyChunk=-1")))
+                .startsWith("cluster.url"), "a negative chunk is refused, naming the setting");
     }
 
     @Test

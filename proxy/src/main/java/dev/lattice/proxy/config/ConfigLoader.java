@@ -165,7 +165,7 @@ public final class ConfigLoader {
             }
             clusterUrl = string(cluster, "url", clusterUrl);
         }
-        clusterUrl = H2PostgresMode.clusterUrl(clusterUrl);
+        clusterUrl = ProxyConfig.withApplyChunk(H2PostgresMode.clusterUrl(clusterUrl));
         Properties session = new Properties();
         copy(values, "consistency", session);
         copy(values, "consistencyTimeout", session);
