@@ -12,6 +12,7 @@
 #   LATTICE_JAR=proxy/target/lattice-proxy.jar
 #   OTHER_JARS="before=path …"  more proxy builds, each measured in the same run under its name (before/after)
 #   LATTICE_JAVA_OPTS   extra JVM options for the proxies (e.g. a JFR recording); JAVA_OPTS_<name> for one of them
+#   ARGS_<name>         extra proxy arguments for one of them (e.g. ARGS_c128="--cluster jdbc:lattice:mem:p?applyChunk=128")
 #   WARMUP_SECONDS=5    unmeasured warm-up per target, script and mode, at the most clients measured,
 #   WARMUP_TOTAL=20     repeated until each target has had at least WARMUP_TOTAL seconds of it. A fresh
 #                       proxy's JIT needs that much load on 2 cores: select -M prepared at 2 clients went
@@ -62,9 +63,9 @@ psql -q -h 127.0.0.1 -p $PG_PORT -U postgres -c "CREATE TABLE usertable(id INT P
 # The Lattice proxy, default configuration (primary + 2 replicas in memory); port, jar
 start_proxy() {
   local port=$1 jar=$2 name=$3
-  local own="JAVA_OPTS_$name"
+  local own="JAVA_OPTS_$name" args="ARGS_$name"
   # shellcheck disable=SC2086
-  java $LATTICE_JAVA_OPTS ${!own:-} -jar "$jar" --port "$port" > "$WORK/$name.log" 2>&1 &
+  java $LATTICE_JAVA_OPTS ${!own:-} -jar "$jar" --port "$port" ${!args:-} > "$WORK/$name.log" 2>&1 &
   PIDS+=($!)
   echo "$name pid $!" >&2
   until PGPASSWORD=lattice psql -h 127.0.0.1 -p "$port" -U lattice lattice -c 'select 1' >/dev/null 2>&1; do sleep 0.2; done
