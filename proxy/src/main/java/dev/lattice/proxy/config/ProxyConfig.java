@@ -39,7 +39,7 @@ public record ProxyConfig(String host, int port, int metricsPort, AuthMethod aut
      * The proxy's appliers commit at most this many transactions at once and let the event loops run
      * between two such commits (the driver's {@code applyChunk}), unless the cluster URL sets it: a
      * statement then waits behind one chunk of a replica's apply, not a whole batch (8 pgbench clients
-     * of updates on 2 cores: the slowest 1% ~850 -> ~410 us, docs/benchmarks.md).
+     * of updates on 2 cores: the slowest 1% 850-1,260 -> 410-610 us; README, Replication).
      */
     static final int APPLY_CHUNK = 64;
 
