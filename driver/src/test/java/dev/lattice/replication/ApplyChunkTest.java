@@ -32,6 +32,7 @@ class ApplyChunkTest {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:chunk-8?replicas=1&applyChunk=8")) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
             Replica replica = cluster.h2().replicas().get(0);
+            createTable(c); // and the replica has connected (its first snapshot is a rebuild too)
             Map<RebuildCause, Long> rebuilds = replica.applier().rebuildsByCause();
             long commits = backlogApplied(c, replica);
             assertTrue(commits >= TRANSACTIONS / 8, TRANSACTIONS + " transactions in " + commits + " commits");
@@ -46,6 +47,7 @@ class ApplyChunkTest {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:chunk-off?replicas=1")) {
             Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
             Replica replica = cluster.h2().replicas().get(0);
+            createTable(c);
             long commits = backlogApplied(c, replica);
             assertTrue(commits <= 2, TRANSACTIONS + " transactions in " + commits + " commits");
             assertEquals(TRANSACTIONS, count(replica));
@@ -53,13 +55,16 @@ class ApplyChunkTest {
         }
     }
 
-    /** Pauses the replica, commits TRANSACTIONS inserts, resumes it; returns the replica commits that applied them. */
-    private static long backlogApplied(Connection c, Replica replica) throws SQLException {
-        Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
+    private static void createTable(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE item(id INT PRIMARY KEY, name VARCHAR(40))");
         }
-        Await.caughtUp(cluster, Duration.ofSeconds(30));
+        Await.caughtUp(c.unwrap(LatticeConnection.class).cluster(), Duration.ofSeconds(30));
+    }
+
+    /** Pauses the replica, commits TRANSACTIONS inserts, resumes it; returns the replica commits that applied them. */
+    private static long backlogApplied(Connection c, Replica replica) throws SQLException {
+        Cluster cluster = c.unwrap(LatticeConnection.class).cluster();
         replica.applier().setPaused(true);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO item VALUES (?, ?)")) {
             for (int i = 0; i < TRANSACTIONS; i++) {
