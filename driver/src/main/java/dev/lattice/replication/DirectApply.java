@@ -4,12 +4,15 @@ import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.index.Cursor;
 import org.h2.index.Index;
 import org.h2.message.DbException;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.db.MVDelegateIndex;
 import org.h2.mvstore.db.MVPrimaryIndex;
 import org.h2.mvstore.db.MVSecondaryIndex;
@@ -27,6 +30,7 @@ import org.h2.value.Value;
 import org.h2.value.ValueArray;
 import org.h2.value.ValueRow;
 import org.h2.value.ValueToObjectConverter;
+import org.h2.value.VersionedValue;
 
 /**
  * Installs a captured row change into an embedded H2 replica's table below SQL: the row is found
@@ -38,6 +42,12 @@ import org.h2.value.ValueToObjectConverter;
  * an array or row: those are applied with SQL. Triggers and foreign keys are not run here: the
  * log already holds every row change they made on the primary (run again, a trigger would make its
  * changes twice on the replica).
+ *
+ * <p>Where the row's key is the column H2 keys rows by and the table has no other index, an UPDATE
+ * that keeps the key can also be written committed in place ({@link #applyInPlace}): straight into
+ * the primary index's map, with no undo log and nothing for a commit to do, as H2 itself writes
+ * rows when it builds an index. That is about half the cost of writing it in a transaction and
+ * committing it; the applier decides when readers may see it at once.
  */
 final class DirectApply implements TableApply {
 
@@ -75,6 +85,20 @@ final class DirectApply implements TableApply {
      * UPDATE that keeps the key then writes the row by its key without reading it first.
      */
     private final boolean byKeyAlone;
+    /** The primary index's map, where an UPDATE that keeps the key is written in place; null when it is not. */
+    private final MVMap<Long, VersionedValue<SearchRow>> inPlace;
+    /**
+     * Replaces a committed row only: a row that a transaction of the replica holds is left to the
+     * applier's transaction, which waits for it as H2's own UPDATE would.
+     */
+    private static final MVMap.DecisionMaker<VersionedValue<SearchRow>> REPLACE_COMMITTED =
+            new MVMap.DecisionMaker<>() {
+                @Override
+                public MVMap.Decision decide(VersionedValue<SearchRow> existing, VersionedValue<SearchRow> provided) {
+                    return existing == null || existing.getOperationId() != VersionedValue.NO_OPERATION_ID
+                            ? MVMap.Decision.ABORT : MVMap.Decision.PUT;
+                }
+            };
 
     private DirectApply(SessionLocal session, TableId id, Table table, Index lookup, boolean keyed, int[] key) {
         this.session = session;
@@ -88,6 +112,8 @@ final class DirectApply implements TableApply {
         // a LOB the row held must be found to be released: the row is read first
         this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table)
                 && !((MVTable) table).getContainsLargeObject();
+        Index scan = table.getScanIndex(session);
+        this.inPlace = byKeyAlone && scan instanceof MVPrimaryIndex primary ? primary.getMVMap() : null;
     }
 
     /** Whether every index of the table is its primary index (the rows, or the key that delegates to them). */
@@ -180,6 +206,36 @@ final class DirectApply implements TableApply {
     @Override
     public void close() {
         // holds nothing of its own
+    }
+
+    @Override
+    public boolean appliesInPlace(RowChange change) {
+        return inPlace != null && change.op() == RowChange.Op.UPDATE && change.newRow().length == columns.length
+                && change.oldRow().length == columns.length && Objects.equals(change.oldRow()[mainColumn], change.newRow()[mainColumn]);
+    }
+
+    @Override
+    public boolean applyInPlace(RowChange change) throws SQLException {
+        try {
+            Row updated = row(change.newRow());
+            long key = updated.getValue(mainColumn).getLong();
+            updated.setKey(key);
+            @SuppressWarnings("unchecked") // a row is the committed value of itself, as H2's primary index stores it
+            VersionedValue<SearchRow> row = (VersionedValue<SearchRow>) (VersionedValue<?>) updated;
+            VersionedValue<SearchRow> before = inPlace.operate(key, row, REPLACE_COMMITTED);
+            if (before == null) {
+                rowLost();
+                return true;
+            }
+            if (before.getOperationId() != VersionedValue.NO_OPERATION_ID) {
+                return false;
+            }
+            // cached query results of the table are stale now (H2 bumps this at commit for rows it writes)
+            ((MVTable) table).setModificationDataId(session.getDatabase().getNextModificationDataId());
+            return true;
+        } catch (DbException | MVStoreException e) {
+            throw DbException.toSQLException(DbException.convert(e));
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lattice.replication;
 
 import dev.lattice.backend.ApplyProgress;
+import dev.lattice.cluster.EmbeddedSession;
 import dev.lattice.cluster.Node;
 import dev.lattice.cluster.NodeSetup;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.h2.engine.SessionLocal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,13 @@ public final class ReplicaApplier implements Runnable {
     static volatile long stopWaitNanos = TimeUnit.SECONDS.toNanos(5);
     /** Tests only: while set, each row apply waits for it to open, as an apply stuck inside H2 would. */
     static volatile CountDownLatch rowGate;
+    /**
+     * Tests only: false writes rows in place without the two rules that keep what readers see a
+     * prefix of the log (see {@link #appliedInPlace}).
+     */
+    static volatile boolean inPlaceFenced = true;
+    /** Tests only: false applies every row in the replica's open transaction, as before in-place writes. */
+    static volatile boolean inPlaceWrites = true;
     /** Tests only: false trusts an in-memory replica's record on reconnecting, though batches did not write it. */
     static volatile boolean catchesUpRecord = true;
     private static final int BATCH = 256;
@@ -114,6 +123,8 @@ public final class ReplicaApplier implements Runnable {
     private Set<TableId> identityTables;
 
     private Connection connection;
+    /** The H2 session behind {@link #connection} when the replica is embedded; else null. */
+    private SessionLocal local;
     /**
      * A second connection to the replica, for reading its catalog and copying counters. H2 keeps
      * each session's queries in a cache and revisits every one of them whenever a transaction of
@@ -128,6 +139,17 @@ public final class ReplicaApplier implements Runnable {
      * the record is written with each DDL, on reconnecting and on letting go of the replica.
      */
     private boolean recordInMemory;
+    /** The LSN of the last transaction whose rows are in the replica's open transaction; -1 when it holds none. */
+    private long openThrough = -1;
+    /**
+     * The table last written in place, when no commit that changed anything has come since: until
+     * one does, no other table is written in place (see {@link #appliedInPlace}).
+     */
+    private TableApply inPlaceTable;
+    /** Whether applied moved in place since waiters were last told. */
+    private boolean unsignalled;
+    /** Transactions written in place on the replica since start (tests read it). */
+    private volatile long inPlaceCount;
     /** Set when a commit on such a replica failed: whether it took effect, and so what it applied, is not known. */
     private boolean commitUnknown;
     /** For a replica that is an H2 server with the Lattice classes: the call that applies transactions there. */
@@ -465,6 +487,7 @@ public final class ReplicaApplier implements Runnable {
             rollbackQuietly(); // the applier meets the same failure and handles it
             return false;
         } finally {
+            signalInPlace();
             applyingSince = 0;
             applyLock.unlock();
         }
@@ -679,7 +702,7 @@ public final class ReplicaApplier implements Runnable {
         try {
             for (LoggedTransaction tx : batch) {
                 if (tx.isResync()) {
-                    if (last != applied) {
+                    if (last != applied || openThrough >= 0) {
                         commitApplied(last);
                     }
                     LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
@@ -688,7 +711,7 @@ public final class ReplicaApplier implements Runnable {
                     return;
                 }
                 if (tx.isDdl()) {
-                    if (last != applied) {
+                    if (last != applied || openThrough >= 0) {
                         commitApplied(last);
                     }
                     applyDdl(tx);
@@ -698,7 +721,7 @@ public final class ReplicaApplier implements Runnable {
                 applyRows(tx);
                 last = tx.lsn();
             }
-            if (last != applied) {
+            if (last != applied || openThrough >= 0) {
                 commitApplied(last);
             }
         } catch (SQLException e) {
@@ -706,6 +729,7 @@ public final class ReplicaApplier implements Runnable {
             String what = serverPending.isEmpty() ? "LSN " + (last + 1) : serverPending.size() == 1 ? "LSN " + last
                     : "LSNs " + serverPending.get(0).lsn() + "-" + last;
             serverPending.clear();
+            openThrough = -1;
             connection.rollback();
             if (diverged(e)) {
                 LOG.warn("Replica {} cannot apply {} ({}): rebuilding from a snapshot", replica.name(), what,
@@ -716,6 +740,7 @@ public final class ReplicaApplier implements Runnable {
             throw new SQLException("Replica " + replica.name() + " failed to apply " + what + ": " + e.getMessage(),
                     e.getSQLState(), e);
         } finally {
+            signalInPlace();
             applyingSince = 0;
         }
     }
@@ -725,7 +750,10 @@ public final class ReplicaApplier implements Runnable {
         for (LoggedTransaction tx : batch) {
             applyRows(tx);
         }
-        commitApplied(batch.get(batch.size() - 1).lsn());
+        long last = batch.get(batch.size() - 1).lsn();
+        if (applied != last || openThrough >= 0) { // else the last went in place after the rest was committed
+            commitApplied(last);
+        }
     }
 
     /** A transaction's row changes, in the replica's open transaction. */
@@ -738,22 +766,90 @@ public final class ReplicaApplier implements Runnable {
             serverPending.add(tx);
             return;
         }
-        for (RowChange change : tx.changes()) {
-            CountDownLatch gate = rowGate;
-            if (gate != null) {
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        List<RowChange> changes = tx.changes();
+        if (changes.size() == 1 && recordInMemory && inPlaceWrites && appliedInPlace(tx, changes.get(0))) {
+            return;
+        }
+        for (RowChange change : changes) {
+            awaitRowGate();
             shape(change.table()).apply(change);
             rowsApplied++; // only the holder of the apply lock writes it
         }
+        openThrough = tx.lsn();
+    }
+
+    /**
+     * A transaction of one UPDATE that keeps its row's key, written committed in place on an
+     * in-memory replica ({@link TableApply#applyInPlace}) and published at once, when that keeps
+     * what readers of the replica see a prefix of the log. Two rules do:
+     * <ul>
+     * <li>Rows in the open transaction (earlier transactions) are committed first.</li>
+     * <li>After a table was written in place, another table is only once a commit that changed
+     * something has come. H2 takes a statement's snapshot table by table and takes it again when a
+     * commit came meanwhile ({@code Transaction.markStatementStart}); two tables written in place
+     * with no commit between could be seen one new, one old, in the wrong order.</li>
+     * </ul>
+     * An in-memory replica needs no record of what it applied in its own transactions, so nothing
+     * else is written with the row. Returns false when the row must go through the open transaction.
+     */
+    private boolean appliedInPlace(LoggedTransaction tx, RowChange change) throws SQLException {
+        TableApply table = shape(change.table());
+        if (!table.appliesInPlace(change)) {
+            return false;
+        }
+        boolean fenced = inPlaceFenced;
+        if (openThrough >= 0 && fenced) {
+            boolean flips = local != null && local.hasPendingTransaction(); // an empty commit tells readers nothing
+            commitApplied(openThrough);
+            if (flips) {
+                inPlaceTable = null;
+            }
+        }
+        if (inPlaceTable != null && inPlaceTable != table && fenced) {
+            return false;
+        }
+        awaitRowGate();
+        applying = tx.lsn(); // a read that ends now may have seen it: see appliedUpperBound
+        if (!table.applyInPlace(change)) {
+            return false;
+        }
+        inPlaceTable = table;
+        rowsApplied++;
+        inPlaceCount++;
+        applied = tx.lsn(); // exact at once; waiters are told when the apply ends (signalInPlace)
+        unsignalled = true;
+        return true;
+    }
+
+    /**
+     * After an apply: tells waiters of what went in place since the last commit, once for all of
+     * it, as a commit does (per transaction would wake each waiter once per transaction).
+     */
+    private void signalInPlace() {
+        if (unsignalled) {
+            published(applied);
+        }
+    }
+
+    private static void awaitRowGate() {
+        CountDownLatch gate = rowGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Transactions written in place on the replica since start. */
+    long inPlaceCount() {
+        return inPlaceCount;
     }
 
     private void rollbackQuietly() {
         serverPending.clear();
+        openThrough = -1;
         try {
             if (connection != null) {
                 connection.rollback();
@@ -786,6 +882,7 @@ public final class ReplicaApplier implements Runnable {
             appliedRecord.record(lsn);
         }
         applying = lsn;
+        openThrough = -1;
         try {
             H2Commit.commit(connection);
         } catch (SQLException | RuntimeException e) {
@@ -875,6 +972,7 @@ public final class ReplicaApplier implements Runnable {
 
     private void published(long lsn) {
         applied = lsn;
+        unsignalled = false;
         joinSyncSetIfCaughtUp();
         if (waiters > 0) {
             synchronized (appliedMonitor) {
@@ -920,6 +1018,7 @@ public final class ReplicaApplier implements Runnable {
         try {
             c.setAutoCommit(false);
             connection = c;
+            local = EmbeddedSession.of(c);
             catalog = replica.connectDirect();
             long recorded = AppliedLsn.read(catalog);
             recordInMemory = AppliedLsn.inMemory(c);
@@ -1040,6 +1139,7 @@ public final class ReplicaApplier implements Runnable {
         closeQuietly(catalog);
         closeQuietly(primaryReader);
         connection = null;
+        local = null; // inPlaceTable stays: only a commit that changed something lets another table in place
         catalog = null;
         primaryReader = null;
         appliedRecord = null;

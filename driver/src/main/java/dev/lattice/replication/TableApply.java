@@ -8,6 +8,23 @@ interface TableApply {
     /** Installs one row change in the replica's open transaction. */
     void apply(RowChange change) throws SQLException;
 
+    /**
+     * Whether this change can be written committed in place ({@link #applyInPlace}): only an
+     * UPDATE that keeps its row's key, in a table that allows it.
+     */
+    default boolean appliesInPlace(RowChange change) {
+        return false;
+    }
+
+    /**
+     * Writes the change committed at once, outside the open transaction: readers of the replica see
+     * it as soon as it returns, with no commit. Returns false, having written nothing, when it
+     * cannot (another transaction of the replica holds the row): then it goes through {@link #apply}.
+     */
+    default boolean applyInPlace(RowChange change) throws SQLException {
+        return false;
+    }
+
     /** Whether the replica's table is still the one this was made for. */
     boolean current();
 
