@@ -211,7 +211,8 @@ final class DirectApply implements TableApply {
     @Override
     public boolean appliesInPlace(RowChange change) {
         return inPlace != null && change.op() == RowChange.Op.UPDATE && change.newRow().length == columns.length
-                && change.oldRow().length == columns.length && Objects.equals(change.oldRow()[mainColumn], change.newRow()[mainColumn]);
+                && change.oldRow().length == columns.length
+                && Objects.equals(change.oldRow()[mainColumn], change.newRow()[mainColumn]);
     }
 
     @Override

@@ -756,7 +756,7 @@ public final class ReplicaApplier implements Runnable {
         }
     }
 
-    /** A transaction's row changes, in the replica's open transaction. */
+    /** A transaction's row changes, in the replica's open transaction, or one UPDATE written in place. */
     private void applyRows(LoggedTransaction tx) throws SQLException {
         if (applyingSince == 0) {
             applyingThread = Thread.currentThread();

@@ -10,6 +10,7 @@ import dev.lattice.testing.Await;
 import dev.lattice.testing.NodeChecksum;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -116,6 +117,31 @@ class InPlaceWriteTest {
                 assertEquals(7, value(replica, "SELECT v FROM b WHERE id = 1"));
             }
             NodeChecksum.assertReplicasMatchPrimary(cluster(c), "");
+        }
+    }
+
+    /** H2 reuses a query's last result while no table it reads has changed since: an update in place counts. */
+    @Test
+    void aQueryResultTheReplicaCachedIsNotReusedAfterAnUpdateInPlace() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:in-place-cache?replicas=1")) {
+            Replica replica = setUp(c);
+            try (Connection r = replica.node().connectDirect();
+                 PreparedStatement select = r.prepareStatement("SELECT v FROM b WHERE id = 1");
+                 Statement s = c.createStatement()) {
+                assertEquals(0, single(select));
+                long before = replica.applier().inPlaceCount();
+                s.executeUpdate("UPDATE b SET v = 5 WHERE id = 1");
+                Await.caughtUp(cluster(c), Duration.ofSeconds(30));
+                assertEquals(before + 1, replica.applier().inPlaceCount(), "the update went in place");
+                assertEquals(5, single(select));
+            }
+        }
+    }
+
+    private static int single(PreparedStatement select) throws SQLException {
+        try (ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
