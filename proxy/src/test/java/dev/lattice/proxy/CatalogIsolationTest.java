@@ -166,7 +166,7 @@ class CatalogIsolationTest {
                     }
                 }
                 // the catalog's in-memory tables are stored as H2 tables of a table engine: H2 makes them again
-                String described = PsqlCatalogTest.psql(files.port(), "\\d reopened");
+                String described = describedOrNodes(files, start);
                 assertTrue(described.contains("\"reopened_name_idx\" btree (name)"), described);
                 assertEquals(expected == null ? described : expected, described);
                 expected = described;
@@ -174,6 +174,36 @@ class CatalogIsolationTest {
                 files.close();
                 dev.lattice.cluster.ClusterRegistry.shutdown(files.server.cluster().config().key());
             }
+        }
+    }
+
+    /**
+     * psql's {@code \d reopened}; when it fails, the failure also says which nodes have H2's
+     * pg_catalog schema and where each replica is (this test failed twice on 2026-12-07 in CI with
+     * "schema pg_catalog does not exist", and in none of the ~20 runs made here to find why).
+     */
+    private static String describedOrNodes(RunningProxy files, int start) throws Exception {
+        try {
+            return PsqlCatalogTest.psql(files.port(), "\\d reopened");
+        } catch (AssertionError e) {
+            StringBuilder nodes = new StringBuilder("start " + start + ":");
+            var h2 = files.server.cluster().h2();
+            nodes.append(" primary ").append(hasPgCatalog(h2.primary()));
+            for (var replica : h2.replicas()) {
+                nodes.append("; ").append(replica.node().name()).append(' ').append(replica.applier().state())
+                        .append(" applied ").append(replica.applied()).append(' ').append(hasPgCatalog(replica.node()));
+            }
+            throw new AssertionError(e.getMessage() + " [" + nodes + "]", e);
+        }
+    }
+
+    private static String hasPgCatalog(dev.lattice.cluster.Node node) {
+        try (Connection c = node.connectDirect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'pg_catalog'")) {
+            rs.next();
+            return rs.getInt(1) > 0 ? "has pg_catalog" : "has no pg_catalog";
+        } catch (SQLException e) {
+            return "unreadable (" + e.getMessage() + ")";
         }
     }
 
