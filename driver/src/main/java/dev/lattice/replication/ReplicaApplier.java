@@ -800,7 +800,7 @@ public final class ReplicaApplier implements Runnable {
         boolean fenced = inPlaceFenced;
         if (openThrough >= 0 && fenced) {
             boolean flips = local != null && local.hasPendingTransaction(); // an empty commit tells readers nothing
-            commitApplied(openThrough);
+            commitApplied(Math.max(openThrough, applied)); // never publishes less than is applied
             if (flips) {
                 inPlaceTable = null;
             }
@@ -1083,6 +1083,7 @@ public final class ReplicaApplier implements Runnable {
         leaveSyncSet();
         clearShapes();
         fence.close();
+        openThrough = -1; // the snapshot replaces whatever the open transaction held
         snapshot.restoreInto(connection);
         setup.prepare(connection);
         prepareServerApply();
@@ -1140,6 +1141,7 @@ public final class ReplicaApplier implements Runnable {
         closeQuietly(primaryReader);
         connection = null;
         local = null; // inPlaceTable stays: only a commit that changed something lets another table in place
+        openThrough = -1; // the open transaction went with the connection
         catalog = null;
         primaryReader = null;
         appliedRecord = null;
