@@ -71,6 +71,12 @@ final class DirectApply implements TableApply {
     private final SessionLocal session;
     private final TableId id;
     private final Column[] columns;
+    private final TypeInfo[] types;
+    /**
+     * Whether the values this table's rows convert to may serve other replicas: not with a LOB
+     * column, whose value may be stored in this replica's own LOB storage.
+     */
+    private final boolean shares;
     /** The columns a row is found by: its primary key's, or all of them. */
     private final int[] key;
     /** The primary-key index, or (no primary key) the index a row is looked for through. */
@@ -105,6 +111,13 @@ final class DirectApply implements TableApply {
         this.id = id;
         this.table = table;
         this.columns = table.getColumns();
+        this.types = new TypeInfo[columns.length];
+        boolean lob = false;
+        for (int i = 0; i < columns.length; i++) {
+            types[i] = columns[i].getType();
+            lob |= types[i].getValueType() == Value.CLOB || types[i].getValueType() == Value.BLOB;
+        }
+        this.shares = !lob;
         this.lookup = lookup;
         this.keyed = keyed;
         this.key = key;
@@ -218,7 +231,7 @@ final class DirectApply implements TableApply {
     @Override
     public boolean applyInPlace(RowChange change) throws SQLException {
         try {
-            Row updated = row(change.newRow());
+            Row updated = newRow(change);
             long key = updated.getValue(mainColumn).getLong();
             updated.setKey(key);
             @SuppressWarnings("unchecked") // a row is the committed value of itself, as H2's primary index stores it
@@ -249,9 +262,9 @@ final class DirectApply implements TableApply {
         try {
             table.lock(session, Table.WRITE_LOCK);
             switch (change.op()) {
-                case INSERT -> table.addRow(session, row(change.newRow()));
+                case INSERT -> table.addRow(session, newRow(change));
                 case UPDATE -> {
-                    Row updated = row(change.newRow());
+                    Row updated = newRow(change);
                     if (byKeyAlone && updatedByKey(change, updated)) {
                         return;
                     }
@@ -346,6 +359,41 @@ final class DirectApply implements TableApply {
     private boolean sameValues(Row row, SearchRow probe) {
         for (int position : key) {
             if (!session.areEqual(row.getValue(position), probe.getValue(position))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What a replica's apply converted a new row to: the values, for the column types they were converted to. */
+    private record Converted(TypeInfo[] types, Value[] values) { }
+
+    /**
+     * The change's new row as H2's: converted once for all replicas whose columns have the same types
+     * (every replica of one cluster, each applying the same change), as each would convert it. H2's
+     * values are immutable; each replica's row gets its own array.
+     */
+    private Row newRow(RowChange change) {
+        if (!shares) {
+            return row(change.newRow());
+        }
+        if (change.convertedNew() instanceof Converted c && sameTypes(c.types())) {
+            return table.createRow(c.values().clone(), SearchRow.MEMORY_CALCULATE);
+        }
+        Row row = row(change.newRow());
+        change.convertedNew(new Converted(types, row.getValueList().clone()));
+        return row;
+    }
+
+    private boolean sameTypes(TypeInfo[] other) {
+        if (other == types) {
+            return true;
+        }
+        if (other.length != types.length) {
+            return false;
+        }
+        for (int i = 0; i < types.length; i++) {
+            if (!types[i].equals(other[i])) {
                 return false;
             }
         }

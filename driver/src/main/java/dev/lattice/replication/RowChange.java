@@ -10,6 +10,8 @@ public final class RowChange {
     private final Op op;
     private final Object[] oldRow;
     private final Object[] newRow;
+    /** The new row as one replica's apply converted it, for the next replica with the same column types. */
+    private volatile Object convertedNew;
 
     public RowChange(TableId table, Op op, Object[] oldRow, Object[] newRow) {
         this.table = table;
@@ -34,5 +36,14 @@ public final class RowChange {
     /** The row after the change; null for a DELETE. */
     public Object[] newRow() {
         return newRow;
+    }
+
+    /** What {@link DirectApply} converted the new row to on the first replica that applied it, or null. */
+    Object convertedNew() {
+        return convertedNew;
+    }
+
+    void convertedNew(Object converted) {
+        convertedNew = converted;
     }
 }

@@ -248,6 +248,48 @@ class DirectApplyTest {
         }
     }
 
+    /**
+     * One change applied on two replicas is converted to H2's values once, for both, when their
+     * columns have the same types; a replica whose column has another type converts it itself.
+     */
+    @Test
+    void aChangeIsConvertedOnceForReplicasOfTheSameTypesOnly() throws Exception {
+        String base = "jdbc:h2:mem:shared-" + System.nanoTime();
+        try (Connection a = DriverManager.getConnection(base + "-a", "sa", "");
+             Connection b = DriverManager.getConnection(base + "-b", "sa", "");
+             Connection text = DriverManager.getConnection(base + "-text", "sa", "")) {
+            for (Connection c : new Connection[] {a, b, text}) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE t(id INT PRIMARY KEY, v " + (c == text ? "VARCHAR(20)" : "BIGINT") + ")");
+                    s.execute("INSERT INTO t VALUES (1, 5), (2, 6)");
+                }
+            }
+            TableId t = new TableId("PUBLIC", "T");
+            RowChange update = new RowChange(t, RowChange.Op.UPDATE, new Object[] {1, 5L}, new Object[] {1, 7L});
+            RowChange insert = new RowChange(t, RowChange.Op.INSERT, null, new Object[] {3, 8L});
+            for (Connection c : new Connection[] {a, text, b}) {
+                DirectApply direct = DirectApply.of(c, t);
+                assertEquals(true, direct.applyInPlace(update), "a one-row update by key is written in place");
+                c.setAutoCommit(false);
+                direct.apply(insert);
+                c.commit();
+                c.setAutoCommit(true);
+            }
+            assertNotNull(update.convertedNew(), "the first replica left its conversion for the others");
+            for (Connection c : new Connection[] {a, b, text}) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM t ORDER BY id")) {
+                    Class<?> expected = c == text ? String.class : Long.class;
+                    for (long v : new long[] {7, 6, 8}) {
+                        rs.next();
+                        // a shared conversion across types would put a BIGINT into the VARCHAR column
+                        assertEquals(expected, rs.getObject(1).getClass(), "the column's own type");
+                        assertEquals(String.valueOf(v), rs.getString(1));
+                    }
+                }
+            }
+        }
+    }
+
     /** Writes an audit row for each inserted item. */
     public static final class AuditTrigger implements Trigger {
         @Override
