@@ -69,6 +69,9 @@ public final class ReplicaApplier implements Runnable {
     private final CommitSequencer sequencer;
     private final TransactionLog log;
     private final Map<TableId, TableApply> shapes = new HashMap<>();
+    /** The table of the last {@link #shape} call and its shape. */
+    private TableId lastTable;
+    private TableApply lastShape;
     private final Object appliedMonitor = new Object();
     private final ApplyProgress progress;
     private final ReadFence fence = new ReadFence();
@@ -1001,6 +1004,10 @@ public final class ReplicaApplier implements Runnable {
     }
 
     private TableApply shape(TableId table) throws SQLException {
+        TableApply last = lastShape;
+        if (table == lastTable && last.current()) {
+            return last; // the capture names a table by one TableId per schema version: most changes hit here
+        }
         TableApply shape = shapes.get(table);
         if (shape == null || !shape.current()) {
             if (shape != null) {
@@ -1010,6 +1017,8 @@ public final class ReplicaApplier implements Runnable {
             shape = direct != null ? direct : TableShape.load(connection, catalog, table);
             shapes.put(table, shape);
         }
+        lastTable = table;
+        lastShape = shape;
         return shape;
     }
 
@@ -1130,6 +1139,8 @@ public final class ReplicaApplier implements Runnable {
     private void clearShapes() {
         shapes.values().forEach(TableApply::close);
         shapes.clear();
+        lastTable = null;
+        lastShape = null;
         identityTables = null;
         sequencesCopied = null;
     }
