@@ -74,7 +74,9 @@ public final class TransactionLog {
     void publish(LoggedTransaction tx) {
         int slot = (int) (tx.lsn() & mask);
         LoggedTransaction leaving = ring[slot];
-        if (archive != null && leaving != null && leaving.lsn() > archived) {
+        // the slot's entry is one ring older (LSN order), at most: while that is archived, the entry
+        // (written a ring of commits ago, long out of the cache) is not read
+        if (archive != null && tx.lsn() - ring.length > archived && leaving != null && leaving.lsn() > archived) {
             archiveThrough(leaving.lsn()); // the appliers have not come to it: the committer encodes it
         }
         ring[slot] = tx;
@@ -176,9 +178,8 @@ public final class TransactionLog {
     public List<LoggedTransaction> read(long fromLsn, int max, CommitSequencer.SqlSupplier<Connection> primaryReader)
             throws SQLException {
         long last = committed;
-        List<LoggedTransaction> out = new ArrayList<>();
         if (fromLsn > last) {
-            return out;
+            return new ArrayList<>();
         }
         LoggedTransaction first = recent(fromLsn);
         if (first == null && archive != null && fromLsn <= archived) {
@@ -197,6 +198,8 @@ public final class TransactionLog {
             }
             return stored;
         }
+        // sized once: an applier behind by a few thousand commits reads a full chunk each time
+        List<LoggedTransaction> out = new ArrayList<>((int) Math.min(max, last - fromLsn + 1));
         for (long lsn = fromLsn; lsn <= last && out.size() < max; lsn++) {
             LoggedTransaction tx = recent(lsn);
             if (tx == null) {
