@@ -93,18 +93,7 @@ final class DirectApply implements TableApply {
     private final boolean byKeyAlone;
     /** The primary index's map, where an UPDATE that keeps the key is written in place; null when it is not. */
     private final MVMap<Long, VersionedValue<SearchRow>> inPlace;
-    /**
-     * Replaces a committed row only: a row that a transaction of the replica holds is left to the
-     * applier's transaction, which waits for it as H2's own UPDATE would.
-     */
-    private static final MVMap.DecisionMaker<VersionedValue<SearchRow>> REPLACE_COMMITTED =
-            new MVMap.DecisionMaker<>() {
-                @Override
-                public MVMap.Decision decide(VersionedValue<SearchRow> existing, VersionedValue<SearchRow> provided) {
-                    return existing == null || existing.getOperationId() != VersionedValue.NO_OPERATION_ID
-                            ? MVMap.Decision.ABORT : MVMap.Decision.PUT;
-                }
-            };
+    private final MergeCommitted merge = new MergeCommitted();
 
     private DirectApply(SessionLocal session, TableId id, Table table, Index lookup, boolean keyed, int[] key) {
         this.session = session;
@@ -231,12 +220,12 @@ final class DirectApply implements TableApply {
     @Override
     public boolean applyInPlace(RowChange change) throws SQLException {
         try {
-            Row updated = newRow(change);
-            long key = updated.getValue(mainColumn).getLong();
-            updated.setKey(key);
-            @SuppressWarnings("unchecked") // a row is the committed value of itself, as H2's primary index stores it
-            VersionedValue<SearchRow> row = (VersionedValue<SearchRow>) (VersionedValue<?>) updated;
-            VersionedValue<SearchRow> before = inPlace.operate(key, row, REPLACE_COMMITTED);
+            if (!(change.newRow()[mainColumn] instanceof Number key)) {
+                return false; // not a key H2 keeps rows by (appliesInPlace found none): the transaction writes it
+            }
+            merge.changed = changedValues(change);
+            merge.key = key.longValue();
+            VersionedValue<SearchRow> before = inPlace.operate(merge.key, null, merge);
             if (before == null) {
                 rowLost();
                 return true;
@@ -249,6 +238,39 @@ final class DirectApply implements TableApply {
             return true;
         } catch (DbException | MVStoreException e) {
             throw DbException.toSQLException(DbException.convert(e));
+        } finally {
+            merge.changed = null;
+        }
+    }
+
+    /**
+     * Replaces a committed row only, with the changed values over the row's own (the replica holds
+     * the primary's row as it was, so a column the UPDATE left alone needs no conversion). A row that
+     * a transaction of the replica holds is left to the applier's transaction, which waits for it as
+     * H2's own UPDATE would.
+     */
+    private final class MergeCommitted extends MVMap.DecisionMaker<VersionedValue<SearchRow>> {
+        /** The new row's values, null where the UPDATE kept the old one. */
+        Value[] changed;
+        long key;
+
+        @Override
+        public MVMap.Decision decide(VersionedValue<SearchRow> existing, VersionedValue<SearchRow> provided) {
+            return existing == null || existing.getOperationId() != VersionedValue.NO_OPERATION_ID
+                    ? MVMap.Decision.ABORT : MVMap.Decision.PUT;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked") // a committed row is the value of itself, as H2's primary index stores it
+        public <T extends VersionedValue<SearchRow>> T selectValue(T existing, T provided) {
+            SearchRow old = existing.getCurrentValue();
+            Value[] values = new Value[columns.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = changed[i] != null ? changed[i] : old.getValue(i);
+            }
+            Row row = table.createRow(values, SearchRow.MEMORY_CALCULATE);
+            row.setKey(key);
+            return (T) (VersionedValue<?>) row;
         }
     }
 
@@ -365,8 +387,11 @@ final class DirectApply implements TableApply {
         return true;
     }
 
-    /** What a replica's apply converted a new row to: the values, for the column types they were converted to. */
-    private record Converted(TypeInfo[] types, Value[] values) { }
+    /**
+     * What a replica's apply converted a new row to: for the column types they were converted to,
+     * every value (whole) or only those an UPDATE changed (null where it kept the old one).
+     */
+    private record Converted(TypeInfo[] types, Value[] values, boolean whole) { }
 
     /**
      * The change's new row as H2's: converted once for all replicas whose columns have the same types
@@ -377,12 +402,35 @@ final class DirectApply implements TableApply {
         if (!shares) {
             return row(change.newRow());
         }
-        if (change.convertedNew() instanceof Converted c && sameTypes(c.types())) {
+        if (change.convertedNew() instanceof Converted c && c.whole() && sameTypes(c.types())) {
             return table.createRow(c.values().clone(), SearchRow.MEMORY_CALCULATE);
         }
         Row row = row(change.newRow());
-        change.convertedNew(new Converted(types, row.getValueList().clone()));
+        change.convertedNew(new Converted(types, row.getValueList().clone(), true));
         return row;
+    }
+
+    /**
+     * An UPDATE's new values where they differ from the old row's, null where the captured value is
+     * the same (equal Java values convert to the same H2 value of the column); shared by the replicas
+     * as {@link #newRow} is. Read only.
+     */
+    private Value[] changedValues(RowChange change) {
+        if (shares && change.convertedNew() instanceof Converted c && sameTypes(c.types())) {
+            return c.values();
+        }
+        Object[] before = change.oldRow();
+        Object[] after = change.newRow();
+        Value[] values = new Value[columns.length];
+        for (int i = 0; i < values.length; i++) {
+            if (!Objects.equals(before[i], after[i])) {
+                values[i] = value(i, after[i]);
+            }
+        }
+        if (shares) {
+            change.convertedNew(new Converted(types, values, false));
+        }
+        return values;
     }
 
     private boolean sameTypes(TypeInfo[] other) {
