@@ -178,15 +178,19 @@ class CatalogIsolationTest {
     }
 
     /**
-     * psql's {@code \d reopened}; when it fails, the failure also says which nodes have H2's
-     * pg_catalog schema and where each replica is (this test failed twice on 2026-12-07 in CI with
-     * "schema pg_catalog does not exist", and in none of the ~20 runs made here to find why).
+     * psql's {@code \d reopened}; when it fails, the failure also says which nodes served psql's
+     * reads, which have H2's pg_catalog schema (and in which mode each database runs), and where each
+     * replica is (this test failed twice on 2026-12-07 in CI with "schema pg_catalog does not exist",
+     * and in none of the ~180 runs made here to find why).
      */
     private static String describedOrNodes(RunningProxy files, int start) throws Exception {
+        long[] before = reads(files);
         try {
             return PsqlCatalogTest.psql(files.port(), "\\d reopened");
         } catch (AssertionError e) {
-            StringBuilder nodes = new StringBuilder("start " + start + ":");
+            long[] after = reads(files);
+            StringBuilder nodes = new StringBuilder("start " + start + ": psql's reads served by the primary +"
+                    + (after[0] - before[0]) + ", by replicas +" + (after[1] - before[1]) + ";");
             var h2 = files.server.cluster().h2();
             nodes.append(" primary ").append(hasPgCatalog(h2.primary()));
             for (var replica : h2.replicas()) {
@@ -197,11 +201,27 @@ class CatalogIsolationTest {
         }
     }
 
+    /** The proxy's primary and replica reads so far, over all levels (SHOW STATS). */
+    private static long[] reads(RunningProxy files) {
+        long[] n = new long[2];
+        try (Connection c = files.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW STATS")) {
+            while (rs.next()) {
+                n[0] += rs.getLong("primary_reads");
+                n[1] += rs.getLong("replica_reads");
+            }
+        } catch (SQLException e) {
+            n[0] = n[1] = -1;
+        }
+        return n;
+    }
+
     private static String hasPgCatalog(dev.lattice.cluster.Node node) {
         try (Connection c = node.connectDirect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME = 'pg_catalog'")) {
+             ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM INFORMATION_SCHEMA.SCHEMATA WHERE SCHEMA_NAME"
+                     + " = 'pg_catalog'), (SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME"
+                     + " = 'MODE')")) {
             rs.next();
-            return rs.getInt(1) > 0 ? "has pg_catalog" : "has no pg_catalog";
+            return (rs.getInt(1) > 0 ? "has pg_catalog" : "has no pg_catalog") + " (mode " + rs.getString(2) + ")";
         } catch (SQLException e) {
             return "unreadable (" + e.getMessage() + ")";
         }
