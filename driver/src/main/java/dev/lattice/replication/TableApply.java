@@ -19,7 +19,8 @@ interface TableApply {
     /**
      * Writes the change committed at once, outside the open transaction: readers of the replica see
      * it as soon as it returns, with no commit. Returns false, having written nothing, when it
-     * cannot (another transaction of the replica holds the row): then it goes through {@link #apply}.
+     * cannot (another transaction of the replica holds the row, or the captured key is not a number):
+     * then it goes through {@link #apply}.
      */
     default boolean applyInPlace(RowChange change) throws SQLException {
         return false;
