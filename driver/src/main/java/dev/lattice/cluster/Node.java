@@ -20,6 +20,8 @@ public final class Node {
     private final boolean h2;
     private final int poolSize;
     private volatile HikariDataSource pool;
+    /** The connection that keeps an embedded database in files open while the cluster runs; null otherwise. */
+    private volatile Connection holder;
 
     public Node(String name, NodeRole role, String url, String user, String password) {
         this(name, role, url, user, password, 10);
@@ -163,10 +165,32 @@ public final class Node {
         }
     }
 
+    /**
+     * Keeps an embedded H2 database in files open from now until {@link #close}. H2 closes such a
+     * database with its last connection, so each short-lived connection of a cluster's start (the
+     * durability check, the setup, the epochs, an applier's reconnect) opened it again, replaying its
+     * stored schema each time (40 to 250 ms here), and a session could meet it closing. In-memory
+     * and remote databases are left as they are.
+     */
+    public void holdOpen() throws SQLException {
+        if (embedded && !url.startsWith("jdbc:h2:mem:") && holder == null) {
+            holder = connectDirect();
+        }
+    }
+
     public void close() {
         HikariDataSource ds = pool;
         if (ds != null) {
             ds.close();
+        }
+        Connection held = holder;
+        holder = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (SQLException e) {
+                // the database was closed under it: nothing left to release
+            }
         }
     }
 

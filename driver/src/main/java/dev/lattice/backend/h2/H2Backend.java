@@ -84,9 +84,27 @@ public final class H2Backend implements ClusterBackend {
 
     /** Opens the primary (creating Lattice's schema on it), installs capture, starts the appliers. */
     public static H2Backend start(ClusterConfig config) throws SQLException {
-        // a commit is acknowledged only once written on the primary (WRITE_DELAY 0), or no start
-        String primaryUrl = PrimaryDurability.durableUrl(config.primaryUrl(), config.user(), config.password());
-        Node primary = new Node("primary", NodeRole.PRIMARY, primaryUrl, config.user(), config.password());
+        // a database in files stays open through the checks and the setup below, and then while the cluster runs
+        Node configured = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
+        Node primary = null;
+        List<Node> held = new ArrayList<>();
+        try {
+            holdOpen(configured); // if it cannot be opened, durableUrl says why
+            // a commit is acknowledged only once written on the primary (WRITE_DELAY 0), or no start
+            String primaryUrl = PrimaryDurability.durableUrl(config.primaryUrl(), config.user(), config.password());
+            primary = new Node("primary", NodeRole.PRIMARY, primaryUrl, config.user(), config.password());
+            held.add(primary);
+            primary.holdOpen();
+            configured.close();
+            return start(config, primary, held);
+        } catch (SQLException | RuntimeException e) {
+            configured.close();
+            held.forEach(Node::close); // a start that fails leaves no database open
+            throw e;
+        }
+    }
+
+    private static H2Backend start(ClusterConfig config, Node primary, List<Node> held) throws SQLException {
         DurableLog durable = config.durable() ? new DurableLog() : null;
         String id;
         long lastLsn = 0;
@@ -106,8 +124,11 @@ public final class H2Backend implements ClusterBackend {
         }
         List<Node> replicaNodes = new ArrayList<>();
         for (int i = 0; i < config.replicaUrls().size(); i++) {
-            replicaNodes.add(new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
-                    config.user(), config.password()));
+            Node node = new Node("replica" + (i + 1), NodeRole.REPLICA, config.replicaUrls().get(i),
+                    config.user(), config.password());
+            held.add(node);
+            holdOpen(node);
+            replicaNodes.add(node);
         }
         Epochs.refuseFormerPrimary(primary.safeUrl(), forks.size() + 1, replicaNodes);
         List<Replica> replicas = new ArrayList<>();
@@ -444,7 +465,20 @@ public final class H2Backend implements ClusterBackend {
         health.closeProbe();
         replicas.forEach(r -> r.applier().stop());
         replicas.forEach(r -> r.node().close());
+        formerPrimaries.forEach(Node::close);
         primary.close();
+    }
+
+    /**
+     * A node that cannot be opened now is not held open: a replica's applier meets the failure and
+     * retries; the primary's is reported by the step that needs it.
+     */
+    private static void holdOpen(Node node) {
+        try {
+            node.holdOpen();
+        } catch (SQLException e) {
+            LOG.debug("{} could not be opened at the start: {}", node.name(), e.getMessage());
+        }
     }
 
     /** The LSN every replica has applied; -1 while one's is unknown. */
