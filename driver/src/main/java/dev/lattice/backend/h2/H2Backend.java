@@ -86,13 +86,12 @@ public final class H2Backend implements ClusterBackend {
     public static H2Backend start(ClusterConfig config) throws SQLException {
         // a database in files stays open through the checks and the setup below, and then while the cluster runs
         Node configured = new Node("primary", NodeRole.PRIMARY, config.primaryUrl(), config.user(), config.password());
-        Node primary = null;
         List<Node> held = new ArrayList<>();
         try {
             holdOpen(configured); // if it cannot be opened, durableUrl says why
             // a commit is acknowledged only once written on the primary (WRITE_DELAY 0), or no start
             String primaryUrl = PrimaryDurability.durableUrl(config.primaryUrl(), config.user(), config.password());
-            primary = new Node("primary", NodeRole.PRIMARY, primaryUrl, config.user(), config.password());
+            Node primary = new Node("primary", NodeRole.PRIMARY, primaryUrl, config.user(), config.password());
             held.add(primary);
             primary.holdOpen();
             configured.close();
