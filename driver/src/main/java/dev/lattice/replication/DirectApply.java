@@ -101,19 +101,17 @@ final class DirectApply implements TableApply {
         this.table = table;
         this.columns = table.getColumns();
         this.types = new TypeInfo[columns.length];
-        boolean lob = false;
         for (int i = 0; i < columns.length; i++) {
             types[i] = columns[i].getType();
-            lob |= types[i].getValueType() == Value.CLOB || types[i].getValueType() == Value.BLOB;
         }
+        boolean lob = ((MVTable) table).getContainsLargeObject();
         this.shares = !lob;
         this.lookup = lookup;
         this.keyed = keyed;
         this.key = key;
         this.mainColumn = table.getMainIndexColumn();
         // a LOB the row held must be found to be released: the row is read first
-        this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table)
-                && !((MVTable) table).getContainsLargeObject();
+        this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table) && !lob;
         Index scan = table.getScanIndex(session);
         this.inPlace = byKeyAlone && scan instanceof MVPrimaryIndex primary ? primary.getMVMap() : null;
     }
