@@ -705,18 +705,14 @@ public final class ReplicaApplier implements Runnable {
         try {
             for (LoggedTransaction tx : batch) {
                 if (tx.isResync()) {
-                    if (last != applied || openThrough >= 0) {
-                        commitApplied(last);
-                    }
+                    commitThrough(last);
                     LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
                             replica.name(), tx.lsn());
                     rebuild(RebuildCause.SCHEMA_CHANGED_UNSEEN);
                     return;
                 }
                 if (tx.isDdl()) {
-                    if (last != applied || openThrough >= 0) {
-                        commitApplied(last);
-                    }
+                    commitThrough(last);
                     applyDdl(tx);
                     last = tx.lsn();
                     continue;
@@ -724,9 +720,7 @@ public final class ReplicaApplier implements Runnable {
                 applyRows(tx);
                 last = tx.lsn();
             }
-            if (last != applied || openThrough >= 0) {
-                commitApplied(last);
-            }
+            commitThrough(last);
         } catch (SQLException e) {
             // a replica's server names the LSN in its message
             String what = serverPending.isEmpty() ? "LSN " + (last + 1) : serverPending.size() == 1 ? "LSN " + last
@@ -753,8 +747,15 @@ public final class ReplicaApplier implements Runnable {
         for (LoggedTransaction tx : batch) {
             applyRows(tx);
         }
-        long last = batch.get(batch.size() - 1).lsn();
-        if (applied != last || openThrough >= 0) { // else the last went in place after the rest was committed
+        commitThrough(batch.get(batch.size() - 1).lsn());
+    }
+
+    /**
+     * Commits the open transaction as applied through last, unless there is nothing to commit: every
+     * transaction through last went in place (applied is last and the open transaction holds none).
+     */
+    private void commitThrough(long last) throws SQLException {
+        if (last != applied || openThrough >= 0) {
             commitApplied(last);
         }
     }
