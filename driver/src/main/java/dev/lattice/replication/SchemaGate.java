@@ -3,9 +3,7 @@ package dev.lattice.replication;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -17,18 +15,26 @@ import java.util.concurrent.TimeUnit;
  * holds back transactions that would start writing them meanwhile. DDL on other tables, and
  * writers of other tables, go on (a migration on one connection while another holds a
  * transaction on the history table, as Flyway does).
+ *
+ * <p>While no DDL waits or runs, a writer passes without a lock: it publishes its tables in its
+ * own volatile field, then reads the count of DDL statements; DDL raises that count, then reads
+ * every writer's tables. Of two such threads at least one sees the other (both are volatile, so
+ * sequentially consistent), and whoever sees the other takes the monitor and waits as before.
  */
 public final class SchemaGate {
 
+    /** A writer's tables when it may write any table. */
+    private static final Collection<TableId> ALL = Set.of();
+
     /** One session's registration: the tables its open transaction writes. */
     public static final class Writer {
-        private final Set<TableId> tables = new HashSet<>();
-        private boolean all;
-        private boolean inside;
+        /** Null outside a write transaction; ALL, or the tables it writes (never changed once published). */
+        private volatile Collection<TableId> tables;
+        private boolean known;
 
         /** Whether the session has an open write transaction. */
         public boolean inside() {
-            return inside;
+            return tables != null;
         }
     }
 
@@ -47,74 +53,64 @@ public final class SchemaGate {
     }
 
     private final long timeoutMillis;
-    private final Map<TableId, Integer> writing = new HashMap<>();
+    /** Every session that has written through this gate and not closed; under the monitor. */
+    private final Set<Writer> writers = new HashSet<>();
     private final Set<Ddl> ddl = new HashSet<>();
-    private int writers;
-    private int writersOfEverything;
+    /** ddl.size(), written under the monitor, read by writers without it. */
+    private volatile int ddlCount;
 
     public SchemaGate(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
     }
 
     /**
-     * Before a write: registers the tables (null: it may write any table). A transaction's first
-     * write waits while DDL on those tables is waiting or running. A later write of an open
-     * transaction waits only for DDL already running on them: a waiting DDL waits for it instead,
-     * so the two cannot wait for each other.
+     * Before a write: registers the tables (null: it may write any table; the gate keeps the
+     * collection, which the caller must not change). A transaction's first write waits while DDL on
+     * those tables is waiting or running. A later write of an open transaction waits only for DDL
+     * already running on them: a waiting DDL waits for it instead, so the two cannot wait for each
+     * other.
      */
-    public synchronized void write(Writer writer, Collection<TableId> tables) throws SQLException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (blockedByDdl(tables, !writer.inside)) {
-            awaitUntil(deadline, "DDL on the tables this transaction writes");
+    public void write(Writer writer, Collection<TableId> tables) throws SQLException {
+        Collection<TableId> before = publish(writer, tables);
+        if (ddlCount != 0) {
+            passDdl(writer, tables, before, true);
         }
-        register(writer, tables);
     }
 
     /** As {@link #write}, but never waits: false (nothing registered) where write would wait. */
-    public synchronized boolean tryWrite(Writer writer, Collection<TableId> tables) {
-        if (blockedByDdl(tables, !writer.inside)) {
-            return false;
+    public boolean tryWrite(Writer writer, Collection<TableId> tables) {
+        Collection<TableId> before = publish(writer, tables);
+        if (ddlCount == 0) {
+            return true;
         }
-        register(writer, tables);
-        return true;
-    }
-
-    private void register(Writer writer, Collection<TableId> tables) {
-        if (!writer.inside) {
-            writer.inside = true;
-            writers++;
-        }
-        if (tables == null) {
-            if (!writer.all) {
-                writer.all = true;
-                writersOfEverything++;
-            }
-            return;
-        }
-        for (TableId table : tables) {
-            if (writer.tables.add(table)) {
-                writing.merge(table, 1, Integer::sum);
-            }
+        try {
+            return passDdl(writer, tables, before, false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("a gate that does not wait timed out", e);
         }
     }
 
     /** At the end of the transaction. */
-    public synchronized void leave(Writer writer) {
-        if (!writer.inside) {
+    public void leave(Writer writer) {
+        if (writer.tables == null) {
             return;
         }
-        for (TableId table : writer.tables) {
-            writing.computeIfPresent(table, (t, n) -> n == 1 ? null : n - 1);
+        writer.tables = null;
+        if (ddlCount != 0) {
+            synchronized (this) {
+                notifyAll();
+            }
         }
-        writer.tables.clear();
-        if (writer.all) {
-            writer.all = false;
-            writersOfEverything--;
-        }
-        writer.inside = false;
-        writers--;
-        if (!ddl.isEmpty()) {
-            notifyAll();
+    }
+
+    /** When the session closes: the gate forgets its writer. */
+    public void forget(Writer writer) {
+        leave(writer);
+        if (writer.known) {
+            synchronized (this) {
+                writers.remove(writer);
+            }
+            writer.known = false;
         }
     }
 
@@ -122,6 +118,7 @@ public final class SchemaGate {
     public synchronized Ddl enterDdl(Collection<TableId> tables) throws SQLException {
         Ddl entry = new Ddl(tables);
         ddl.add(entry);
+        ddlCount = ddl.size();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         try {
             while (hasWriters(entry)) {
@@ -129,8 +126,7 @@ public final class SchemaGate {
                         + " to end before DDL");
             }
         } catch (SQLException e) {
-            ddl.remove(entry);
-            notifyAll();
+            exitDdl(entry);
             throw e;
         }
         entry.running = true;
@@ -139,7 +135,63 @@ public final class SchemaGate {
 
     public synchronized void exitDdl(Ddl entry) {
         ddl.remove(entry);
+        ddlCount = ddl.size();
         notifyAll();
+    }
+
+    /** Publishes the writer's tables with these added; returns what it published before (null: none). */
+    private Collection<TableId> publish(Writer writer, Collection<TableId> tables) {
+        if (!writer.known) {
+            synchronized (this) { // once per session: DDL reads the set under the monitor
+                writers.add(writer);
+            }
+            writer.known = true;
+        }
+        Collection<TableId> before = writer.tables;
+        Collection<TableId> after = with(before, tables);
+        if (after != before) {
+            writer.tables = after;
+        }
+        return before;
+    }
+
+    private static Collection<TableId> with(Collection<TableId> published, Collection<TableId> tables) {
+        if (tables == null) {
+            return ALL;
+        }
+        if (published == null) {
+            return tables;
+        }
+        if (published == tables || published == ALL || published.containsAll(tables)) {
+            return published;
+        }
+        Set<TableId> union = new HashSet<>(published);
+        union.addAll(tables);
+        return union;
+    }
+
+    /**
+     * DDL is waiting or running: whether the writer may go on, decided under the monitor; while it
+     * waits (or when it may not go on and must not wait) it is registered as before.
+     */
+    private synchronized boolean passDdl(Writer writer, Collection<TableId> tables, Collection<TableId> before,
+                                         boolean wait) throws SQLException {
+        boolean newcomer = before == null;
+        if (!blockedByDdl(tables, newcomer)) {
+            return true;
+        }
+        Collection<TableId> after = writer.tables;
+        writer.tables = before;
+        notifyAll(); // a DDL may have seen this writer's tables
+        if (!wait) {
+            return false;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (blockedByDdl(tables, newcomer)) {
+            awaitUntil(deadline, "DDL on the tables this transaction writes");
+        }
+        writer.tables = after;
+        return true;
     }
 
     private boolean blockedByDdl(Collection<TableId> tables, boolean newcomer) {
@@ -163,15 +215,18 @@ public final class SchemaGate {
     }
 
     private boolean hasWriters(Ddl entry) {
-        if (entry.tables == null) {
-            return writers > 0;
-        }
-        if (writersOfEverything > 0) {
-            return true;
-        }
-        for (TableId t : entry.tables) {
-            if (writing.containsKey(t)) {
+        for (Writer w : writers) {
+            Collection<TableId> tables = w.tables;
+            if (tables == null) {
+                continue;
+            }
+            if (entry.tables == null || tables == ALL) {
                 return true;
+            }
+            for (TableId t : tables) {
+                if (entry.tables.contains(t)) {
+                    return true;
+                }
             }
         }
         return false;

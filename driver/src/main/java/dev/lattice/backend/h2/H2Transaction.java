@@ -598,6 +598,7 @@ final class H2Transaction implements PrimaryTransaction {
         } catch (SQLException ignored) {
             // closing anyway
         }
+        backend.schemaGate().forget(gateWriter);
     }
 
     private void enterWriterGate(StatementAnalysis analysis) throws SQLException {
