@@ -54,6 +54,10 @@ final class H2Transaction implements PrimaryTransaction {
     private boolean remotePrimary;
     private PreparedStatement logInsert;
     private String currentSchema;
+    /** The last statement {@link #writeTables} answered for, under which current schema, and its answer. */
+    private StatementAnalysis lastWrite;
+    private String lastWriteSchema;
+    private List<TableId> lastWriteTables;
 
     H2Transaction(H2Backend backend, SessionContext session, PrimaryLink link, SessionLocks locks) {
         this.backend = backend;
@@ -400,16 +404,27 @@ final class H2Transaction implements PrimaryTransaction {
         return tableIds(analysis.tables(), primary);
     }
 
-    /** The tables a write registers with the schema gate, or null when it may write any. */
+    /**
+     * The tables a write registers with the schema gate, or null when it may write any: a list the
+     * gate may keep, the same one while the statement and the current schema stay (a prepared
+     * statement run again).
+     */
     private List<TableId> writeTables(StatementAnalysis analysis, Connection primary) throws SQLException {
         if (analysis.kind() == StatementKind.OTHER || analysis.mayTouchAnything()) {
             return null;
+        }
+        String schema = currentSchema;
+        if (analysis == lastWrite && schema != null && schema == lastWriteSchema) {
+            return lastWriteTables;
         }
         List<TableId> tables = tableIds(analysis.writtenTables(), primary);
         if (analysis.forUpdate()) {
             tables.addAll(tableIds(analysis.readTables(), primary));
         }
-        return tables;
+        lastWrite = analysis;
+        lastWriteSchema = currentSchema;
+        lastWriteTables = List.copyOf(tables);
+        return lastWriteTables;
     }
 
     private List<TableId> tableIds(Collection<TableName> names, Connection primary) throws SQLException {
