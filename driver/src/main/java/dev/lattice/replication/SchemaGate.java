@@ -3,6 +3,7 @@ package dev.lattice.replication;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SchemaGate {
 
-    /** A writer's tables when it may write any table. */
-    private static final Collection<TableId> ALL = Set.of();
+    /** A writer's tables when it may write any table: an object of its own, told apart by identity. */
+    private static final Collection<TableId> ALL = Collections.unmodifiableSet(new HashSet<>());
 
     /** One session's registration: the tables its open transaction writes. */
     public static final class Writer {
         /** Null outside a write transaction; ALL, or the tables it writes (never changed once published). */
         private volatile Collection<TableId> tables;
+        /** Whether the gate's set of writers holds it (its own session's thread reads and writes this). */
         private boolean known;
 
         /** Whether the session has an open write transaction. */
