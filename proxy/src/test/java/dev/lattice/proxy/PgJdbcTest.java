@@ -343,6 +343,66 @@ class PgJdbcTest {
         }
     }
 
+    /**
+     * Two cursors open at once on the same query text each read their own rows: the proxy's cached
+     * H2 statement is lent to one portal at a time (sharing it would close the first cursor's rows
+     * when the second executes).
+     */
+    @Test
+    void twoOpenCursorsOnTheSameQueryReadTheirOwnRows() throws Exception {
+        try (Connection c = proxy.connect()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("create table cursors2 (id int primary key)");
+                s.execute("insert into cursors2 select x from system_range(1, 300) r(x)");
+            }
+            String sql = "select id from cursors2 where id >= ? order by id";
+            c.setAutoCommit(false); // the cursors below run in a transaction: the warm-up runs where they will
+            try (PreparedStatement warm = c.prepareStatement(sql)) {
+                for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: a named statement, cached on the node
+                    warm.setInt(1, 1);
+                    try (ResultSet rs = warm.executeQuery()) {
+                        while (rs.next()) {
+                            assertTrue(rs.getInt(1) >= 1);
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement a = c.prepareStatement(sql); PreparedStatement b = c.prepareStatement(sql)) {
+                a.setFetchSize(10);
+                b.setFetchSize(10);
+                a.setInt(1, 1);
+                b.setInt(1, 101);
+                try (ResultSet ra = a.executeQuery(); ResultSet rb = b.executeQuery()) {
+                    int expectA = 1;
+                    int expectB = 101;
+                    while (expectA <= 300 || expectB <= 300) {
+                        if (expectA <= 300) {
+                            assertTrue(ra.next(), "cursor a ends early at " + expectA);
+                            assertEquals(expectA++, ra.getInt(1));
+                        }
+                        if (expectB <= 300) {
+                            assertTrue(rb.next(), "cursor b ends early at " + expectB);
+                            assertEquals(expectB++, rb.getInt(1));
+                        }
+                    }
+                    assertFalse(ra.next());
+                    assertFalse(rb.next());
+                }
+            }
+            c.commit();
+            try (PreparedStatement again = c.prepareStatement(sql)) {
+                again.setInt(1, 295);
+                try (ResultSet rs = again.executeQuery()) {
+                    int rows = 0;
+                    while (rs.next()) {
+                        rows++;
+                    }
+                    assertEquals(6, rows, "the statement handed back is used again");
+                }
+            }
+        }
+    }
+
     @Test
     void cancelStopsARunningQuery() throws Exception {
         // pgjdbc marks its statement cancellable before it writes the query, so a cancel called at once
