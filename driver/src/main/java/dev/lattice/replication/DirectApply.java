@@ -3,6 +3,7 @@ package dev.lattice.replication;
 import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -432,18 +433,7 @@ final class DirectApply implements TableApply {
     }
 
     private boolean sameTypes(TypeInfo[] other) {
-        if (other == types) {
-            return true;
-        }
-        if (other.length != types.length) {
-            return false;
-        }
-        for (int i = 0; i < types.length; i++) {
-            if (!types[i].equals(other[i])) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(types, other); // the same array first, then length and each type
     }
 
     private Row row(Object[] captured) {
