@@ -74,8 +74,18 @@ public final class SchemaGate {
      */
     public void write(Writer writer, Collection<TableId> tables) throws SQLException {
         Collection<TableId> before = publish(writer, tables);
-        if (ddlCount != 0) {
-            passDdl(writer, tables, before, true);
+        if (ddlCount == 0) {
+            return;
+        }
+        synchronized (this) {
+            Collection<TableId> after = writer.tables;
+            if (heldBack(writer, tables, before)) {
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                while (blockedByDdl(tables, before == null)) {
+                    awaitUntil(deadline, "DDL on the tables this transaction writes");
+                }
+                writer.tables = after;
+            }
         }
     }
 
@@ -85,10 +95,8 @@ public final class SchemaGate {
         if (ddlCount == 0) {
             return true;
         }
-        try {
-            return passDdl(writer, tables, before, false);
-        } catch (SQLException e) {
-            throw new IllegalStateException("a gate that does not wait timed out", e);
+        synchronized (this) {
+            return !heldBack(writer, tables, before);
         }
     }
 
@@ -173,26 +181,15 @@ public final class SchemaGate {
     }
 
     /**
-     * DDL is waiting or running: whether the writer may go on, decided under the monitor; while it
-     * waits (or when it may not go on and must not wait) it is registered as before.
+     * Under the monitor, with DDL waiting or running: whether it holds the writer back (a newcomer
+     * waits for waiting DDL too); if it does, the writer is registered as it was before this write.
      */
-    private synchronized boolean passDdl(Writer writer, Collection<TableId> tables, Collection<TableId> before,
-                                         boolean wait) throws SQLException {
-        boolean newcomer = before == null;
-        if (!blockedByDdl(tables, newcomer)) {
-            return true;
-        }
-        Collection<TableId> after = writer.tables;
-        writer.tables = before;
-        notifyAll(); // a DDL may have seen this writer's tables
-        if (!wait) {
+    private boolean heldBack(Writer writer, Collection<TableId> tables, Collection<TableId> before) {
+        if (!blockedByDdl(tables, before == null)) {
             return false;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (blockedByDdl(tables, newcomer)) {
-            awaitUntil(deadline, "DDL on the tables this transaction writes");
-        }
-        writer.tables = after;
+        writer.tables = before;
+        notifyAll(); // a DDL may have seen this writer's tables
         return true;
     }
 
