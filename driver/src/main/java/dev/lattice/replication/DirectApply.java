@@ -4,6 +4,7 @@ import dev.lattice.cluster.EmbeddedSession;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -12,8 +13,10 @@ import org.h2.engine.SessionLocal;
 import org.h2.index.Cursor;
 import org.h2.index.Index;
 import org.h2.message.DbException;
+import org.h2.mvstore.CursorPos;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.Page;
 import org.h2.mvstore.db.MVDelegateIndex;
 import org.h2.mvstore.db.MVPrimaryIndex;
 import org.h2.mvstore.db.MVSecondaryIndex;
@@ -44,11 +47,12 @@ import org.h2.value.VersionedValue;
  * log already holds every row change they made on the primary (run again, a trigger would make its
  * changes twice on the replica).
  *
- * <p>Where the row's key is the column H2 keys rows by and the table has no other index, an UPDATE
- * that keeps the key can also be written committed in place ({@link #applyInPlace}): straight into
- * the primary index's map, with no undo log and nothing for a commit to do, as H2 itself writes
- * rows when it builds an index. That is about half the cost of writing it in a transaction and
- * committing it; the applier decides when readers may see it at once.
+ * <p>Where the row's key is the column H2 keys rows by and the table has no other index, UPDATEs
+ * that keep the key can also be written committed in place ({@link #applyInPlace}), a run of them
+ * at once: straight into the primary index's map, with no undo log and nothing for a commit to do,
+ * as H2 itself writes rows when it builds an index. That is about half the cost of writing them in a
+ * transaction and committing it, and a run copies each page of the map once, not once per row; the
+ * applier decides when readers may see them.
  */
 final class DirectApply implements TableApply {
 
@@ -92,9 +96,12 @@ final class DirectApply implements TableApply {
      * UPDATE that keeps the key then writes the row by its key without reading it first.
      */
     private final boolean byKeyAlone;
-    /** The primary index's map, where an UPDATE that keeps the key is written in place; null when it is not. */
+    /**
+     * The primary index's map, where an UPDATE that keeps the key is written in place; null when it
+     * is not (or the database is not in memory).
+     */
     private final MVMap<Long, VersionedValue<SearchRow>> inPlace;
-    private final MergeCommitted merge = new MergeCommitted();
+    private final CommittedRun run = new CommittedRun();
 
     private DirectApply(SessionLocal session, TableId id, Table table, Index lookup, boolean keyed, int[] key) {
         this.session = session;
@@ -114,7 +121,9 @@ final class DirectApply implements TableApply {
         // a LOB the row held must be found to be released: the row is read first
         this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table) && !lob;
         Index scan = table.getScanIndex(session);
-        this.inPlace = byKeyAlone && scan instanceof MVPrimaryIndex primary ? primary.getMVMap() : null;
+        // in memory only: a store with a file would also have to be told which pages a run replaced
+        this.inPlace = byKeyAlone && scan instanceof MVPrimaryIndex primary
+                && primary.getMVMap().getStore().getFileStore() == null ? primary.getMVMap() : null;
     }
 
     /** Whether every index of the table is its primary index (the rows, or the key that delegates to them). */
@@ -217,20 +226,17 @@ final class DirectApply implements TableApply {
     }
 
     @Override
-    public boolean applyInPlace(RowChange change) throws SQLException {
+    public boolean applyInPlace(List<RowChange> changes) throws SQLException {
         try {
-            if (!(change.newRow()[mainColumn] instanceof Number key)) {
-                return false; // not a key H2 keeps rows by (appliesInPlace found none): the transaction writes it
+            if (!run.take(changes)) {
+                return false; // a key H2 does not keep rows by (appliesInPlace found none): the transaction writes it
             }
-            merge.changed = changedValues(change);
-            merge.key = key.longValue();
-            VersionedValue<SearchRow> before = inPlace.operate(merge.key, null, merge);
-            if (before == null) {
-                rowLost();
-                return true;
-            }
-            if (before.getOperationId() != VersionedValue.NO_OPERATION_ID) {
+            inPlace.operate(run.keys[0], null, run);
+            if (run.held) {
                 return false;
+            }
+            if (run.lost) {
+                rowLost();
             }
             // cached query results of the table are stale now (H2 bumps this at commit for rows it writes)
             ((MVTable) table).setModificationDataId(session.getDatabase().getNextModificationDataId());
@@ -238,39 +244,138 @@ final class DirectApply implements TableApply {
         } catch (DbException | MVStoreException e) {
             throw DbException.toSQLException(DbException.convert(e));
         } finally {
-            merge.changed = null;
+            run.clear();
         }
     }
 
     /**
-     * Replaces a committed row only, with the changed values over the row's own (the replica holds
-     * the primary's row as it was, so a column the UPDATE left alone needs no conversion). A row that
-     * a transaction of the replica holds is left to the applier's transaction, which waits for it as
-     * H2's own UPDATE would.
+     * Writes a run of UPDATEs into the primary index's B-tree as one new version of it: each page
+     * on the way to a changed row is copied once for the whole run (H2's own write copies the
+     * path from the root to the leaf for each row), and the map's root moves to the new version
+     * at once, so a reader sees all of the run or none of it. A page of the version readers may
+     * hold is never changed, only copied. The run stops, having written nothing, at a row a
+     * transaction of the replica holds (left to the applier's transaction, which waits for it
+     * as H2's own UPDATE would) or a row the replica lacks. Each changed row is the changed values
+     * over the row's own (the replica holds the primary's row as it was, so a column the UPDATE
+     * left alone needs no conversion); a row changed twice gets the second change over the first.
      */
-    private final class MergeCommitted extends MVMap.DecisionMaker<VersionedValue<SearchRow>> {
-        /** The new row's values, null where the UPDATE kept the old one. */
-        Value[] changed;
-        long key;
+    private final class CommittedRun extends MVMap.DecisionMaker<VersionedValue<SearchRow>> {
+        long[] keys = new long[16];
+        /** For each change, the new row's values, null where the UPDATE kept the old one. */
+        Value[][] changed = new Value[16][];
+        int count;
+        /** Set when a row of the run is held by a transaction of the replica. */
+        boolean held;
+        /** Set when a row of the run is not on the replica (and rows are checked). */
+        boolean lost;
+
+        /** Reads the run's keys and values; false when a key is not one H2 keeps rows by. */
+        boolean take(List<RowChange> changes) {
+            int n = changes.size();
+            if (keys.length < n) {
+                keys = new long[Math.max(n, 2 * keys.length)];
+                changed = new Value[keys.length][];
+            }
+            for (int i = 0; i < n; i++) {
+                RowChange change = changes.get(i);
+                if (!(change.newRow()[mainColumn] instanceof Number key)) {
+                    return false;
+                }
+                keys[i] = key.longValue();
+                changed[i] = changedValues(change);
+            }
+            count = n;
+            held = false;
+            lost = false;
+            return true;
+        }
+
+        void clear() {
+            Arrays.fill(changed, 0, count, null);
+            count = 0;
+        }
 
         @Override
         public MVMap.Decision decide(VersionedValue<SearchRow> existing, VersionedValue<SearchRow> provided) {
-            return existing == null || existing.getOperationId() != VersionedValue.NO_OPERATION_ID
-                    ? MVMap.Decision.ABORT : MVMap.Decision.PUT;
+            throw new IllegalStateException("a run decides for its pages"); // H2 asks the page-level decide only
         }
 
         @Override
         @SuppressWarnings("unchecked") // a committed row is the value of itself, as H2's primary index stores it
-        public <T extends VersionedValue<SearchRow>> T selectValue(T existing, T provided) {
-            SearchRow old = existing.getCurrentValue();
-            Value[] values = new Value[columns.length];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = changed[i] != null ? changed[i] : old.getValue(i);
+        public <K> CursorPos<K, VersionedValue<SearchRow>> decide(CursorPos<K, VersionedValue<SearchRow>> tip,
+                K firstKey, VersionedValue<SearchRow> provided) {
+            held = false;
+            lost = false;
+            CursorPos<K, VersionedValue<SearchRow>> top = tip;
+            while (top.parent != null) {
+                top = top.parent;
             }
-            Row row = table.createRow(values, SearchRow.MEMORY_CALCULATE);
-            row.setKey(key);
-            return (T) (VersionedValue<?>) row;
+            Page<K, VersionedValue<SearchRow>> before = top.page;
+            Page<K, VersionedValue<SearchRow>> after = before.copy();
+            for (int i = 0; i < count; i++) {
+                long key = keys[i];
+                Page<K, VersionedValue<SearchRow>> old = before;
+                Page<K, VersionedValue<SearchRow>> now = after;
+                while (!old.isLeaf()) {
+                    int child = childIndex(old, key);
+                    Page<K, VersionedValue<SearchRow>> oldChild = old.getChildPage(child);
+                    Page<K, VersionedValue<SearchRow>> nowChild = now.getChildPage(child);
+                    if (nowChild == oldChild) { // not copied yet in this run
+                        nowChild = oldChild.copy();
+                        now.setChild(child, nowChild);
+                    }
+                    old = oldChild;
+                    now = nowChild;
+                }
+                int at = search(now, key);
+                VersionedValue<SearchRow> existing = at < 0 ? null : now.getValue(at);
+                if (existing == null) {
+                    if (TableShape.checksRows) {
+                        lost = true;
+                        return tip; // nothing written
+                    }
+                    continue;
+                }
+                if (existing.getOperationId() != VersionedValue.NO_OPERATION_ID) {
+                    held = true;
+                    return tip;
+                }
+                SearchRow row = existing.getCurrentValue();
+                Value[] values = new Value[columns.length];
+                Value[] change = changed[i];
+                for (int c = 0; c < values.length; c++) {
+                    values[c] = change[c] != null ? change[c] : row.getValue(c);
+                }
+                Row merged = table.createRow(values, SearchRow.MEMORY_CALCULATE);
+                merged.setKey(key);
+                now.setValue(at, (VersionedValue<SearchRow>) (VersionedValue<?>) merged);
+            }
+            return new CursorPos<>(after, 0, null); // the new root: H2 puts it in place of the old one
         }
+    }
+
+    /** Which child of a B-tree node holds the key, as H2 descends: past an equal separator key. */
+    private static int childIndex(Page<?, ?> node, long key) {
+        int at = search(node, key);
+        return at >= 0 ? at + 1 : -at - 1;
+    }
+
+    /** The key's index in the page, or -(insertion point) - 1, as H2's own search of a page. */
+    private static int search(Page<?, ?> page, long key) {
+        int low = 0;
+        int high = page.getKeyCount() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long at = (Long) page.getKey(mid);
+            if (at < key) {
+                low = mid + 1;
+            } else if (at > key) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
     }
 
     @Override

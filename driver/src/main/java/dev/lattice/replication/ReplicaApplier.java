@@ -36,7 +36,10 @@ public final class ReplicaApplier implements Runnable {
     static volatile long stallNanos = TimeUnit.SECONDS.toNanos(30);
     /** How long stopping waits for the applier's thread, then for an apply under way (tests shorten it). */
     static volatile long stopWaitNanos = TimeUnit.SECONDS.toNanos(5);
-    /** Tests only: while set, each row apply waits for it to open, as an apply stuck inside H2 would. */
+    /**
+     * Tests only: while set, each row apply (and each run of rows written in place) waits for it to
+     * open, as an apply stuck inside H2 would.
+     */
     static volatile CountDownLatch rowGate;
     /**
      * Tests only: false writes rows in place without the two rules that keep what readers see a
@@ -159,6 +162,8 @@ public final class ReplicaApplier implements Runnable {
     private PreparedStatement serverApply;
     /** Transactions for serverApply, sent in one call before the commit that records them. */
     private final List<LoggedTransaction> serverPending = new ArrayList<>();
+    /** The changes of a run written in place, while it is written. */
+    private final List<RowChange> run = new ArrayList<>();
     private boolean serverApplyReported;
     private Connection primaryReader;
     private String currentSchema;
@@ -703,7 +708,9 @@ public final class ReplicaApplier implements Runnable {
     private void apply(List<LoggedTransaction> batch) throws SQLException {
         long last = applied;
         try {
-            for (LoggedTransaction tx : batch) {
+            int next = 0;
+            while (next < batch.size()) {
+                LoggedTransaction tx = batch.get(next);
                 if (tx.isResync()) {
                     commitThrough(last);
                     LOG.info("Replica {} reached a resynchronisation at LSN {}: rebuilding from a snapshot",
@@ -715,10 +722,11 @@ public final class ReplicaApplier implements Runnable {
                     commitThrough(last);
                     applyDdl(tx);
                     last = tx.lsn();
+                    next++;
                     continue;
                 }
-                applyRows(tx);
-                last = tx.lsn();
+                next = applyRows(batch, next);
+                last = batch.get(next - 1).lsn();
             }
             commitThrough(last);
         } catch (SQLException e) {
@@ -744,8 +752,8 @@ public final class ReplicaApplier implements Runnable {
 
     /** Plain transactions (no DDL, no resynchronisation), in one commit on the replica. */
     private void applyPlain(List<LoggedTransaction> batch) throws SQLException {
-        for (LoggedTransaction tx : batch) {
-            applyRows(tx);
+        for (int next = 0; next < batch.size(); ) {
+            next = applyRows(batch, next);
         }
         commitThrough(batch.get(batch.size() - 1).lsn());
     }
@@ -760,32 +768,41 @@ public final class ReplicaApplier implements Runnable {
         }
     }
 
-    /** A transaction's row changes, in the replica's open transaction, or one UPDATE written in place. */
-    private void applyRows(LoggedTransaction tx) throws SQLException {
+    /**
+     * The transaction at from: its row changes in the replica's open transaction, or, when it is
+     * one UPDATE that can be written in place, it and the like transactions of the same table after
+     * it, written in place at once. Returns the index after what it applied.
+     */
+    private int applyRows(List<LoggedTransaction> batch, int from) throws SQLException {
         if (applyingSince == 0) {
             applyingThread = Thread.currentThread();
             applyingSince = System.nanoTime();
         }
+        LoggedTransaction tx = batch.get(from);
         if (serverApply != null) {
             serverPending.add(tx);
-            return;
+            return from + 1;
         }
-        List<RowChange> changes = tx.changes();
-        if (changes.size() == 1 && recordInMemory && inPlaceWrites && appliedInPlace(tx, changes.get(0))) {
-            return;
+        if (recordInMemory && inPlaceWrites) {
+            int end = appliedInPlace(batch, from);
+            if (end > from) {
+                return end;
+            }
         }
-        for (RowChange change : changes) {
+        for (RowChange change : tx.changes()) {
             awaitRowGate();
             shape(change.table()).apply(change);
             rowsApplied++; // only the holder of the apply lock writes it
         }
         openThrough = tx.lsn();
+        return from + 1;
     }
 
     /**
-     * A transaction of one UPDATE that keeps its row's key, written committed in place on an
-     * in-memory replica ({@link TableApply#applyInPlace}) and published at once, when that keeps
-     * what readers of the replica see a prefix of the log. Two rules do:
+     * Transactions of one UPDATE that keeps its row's key, from the one at from on, in one table,
+     * written committed in place on an in-memory replica ({@link TableApply#applyInPlace}) and
+     * published at once, when that keeps what readers of the replica see a prefix of the log. The
+     * run shows all at once (so as its last transaction left the table), and two rules do the rest:
      * <ul>
      * <li>Rows in the open transaction (earlier transactions) are committed first.</li>
      * <li>After a table was written in place, another table is only once a commit that changed
@@ -794,12 +811,13 @@ public final class ReplicaApplier implements Runnable {
      * with no commit between could be seen one new, one old, in the wrong order.</li>
      * </ul>
      * An in-memory replica needs no record of what it applied in its own transactions, so nothing
-     * else is written with the row. Returns false when the row must go through the open transaction.
+     * else is written with the rows. Returns the index after the run, or from when the transaction
+     * at from must go through the open transaction.
      */
-    private boolean appliedInPlace(LoggedTransaction tx, RowChange change) throws SQLException {
-        TableApply table = shape(change.table());
-        if (!table.appliesInPlace(change)) {
-            return false;
+    private int appliedInPlace(List<LoggedTransaction> batch, int from) throws SQLException {
+        TableApply table = inPlaceShape(batch.get(from));
+        if (table == null) {
+            return from;
         }
         boolean fenced = inPlaceFenced;
         if (openThrough >= 0 && fenced) {
@@ -810,19 +828,43 @@ public final class ReplicaApplier implements Runnable {
             }
         }
         if (inPlaceTable != null && inPlaceTable != table && fenced) {
-            return false;
+            return from;
         }
-        awaitRowGate();
-        applying = tx.lsn(); // a read that ends now may have seen it: see appliedUpperBound
-        if (!table.applyInPlace(change)) {
-            return false;
+        int end = from + 1;
+        while (end < batch.size() && inPlaceShape(batch.get(end)) == table) {
+            end++;
+        }
+        for (int i = from; i < end; i++) {
+            run.add(batch.get(i).changes().get(0));
+        }
+        long last = batch.get(end - 1).lsn();
+        boolean written;
+        try {
+            awaitRowGate();
+            applying = last; // a read that ends now may have seen it: see appliedUpperBound
+            written = table.applyInPlace(run);
+        } finally {
+            run.clear();
+        }
+        if (!written) {
+            return from;
         }
         inPlaceTable = table;
-        rowsApplied++;
-        inPlaceCount++;
-        applied = tx.lsn(); // exact at once; waiters are told when the apply ends (signalInPlace)
+        rowsApplied += end - from;
+        inPlaceCount += end - from;
+        applied = last; // exact at once; waiters are told when the apply ends (signalInPlace)
         unsignalled = true;
-        return true;
+        return end;
+    }
+
+    /** The table of a transaction that is one UPDATE its table can write in place; else null. */
+    private TableApply inPlaceShape(LoggedTransaction tx) throws SQLException {
+        List<RowChange> changes = tx.changes();
+        if (changes.size() != 1 || tx.isDdl() || tx.isResync()) {
+            return null;
+        }
+        TableApply table = shape(changes.get(0).table());
+        return table.appliesInPlace(changes.get(0)) ? table : null;
     }
 
     /**

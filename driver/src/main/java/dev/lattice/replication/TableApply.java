@@ -1,6 +1,7 @@
 package dev.lattice.replication;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /** How the applier installs captured row changes into one replica table: below SQL, or with SQL. */
 interface TableApply {
@@ -17,12 +18,13 @@ interface TableApply {
     }
 
     /**
-     * Writes the change committed at once, outside the open transaction: readers of the replica see
-     * it as soon as it returns, with no commit. Returns false, having written nothing, when it
-     * cannot (another transaction of the replica holds the row, or the captured key is not a number):
-     * then it goes through {@link #apply}.
+     * Writes the changes (each one {@link #appliesInPlace} allows), in their order, committed at once,
+     * outside the open transaction: readers of the replica see all of them as soon as it returns,
+     * with no commit, and none before. Returns false, having written nothing, when it cannot
+     * (another transaction of the replica holds one of the rows, or a captured key is not a
+     * number): then they go through {@link #apply}.
      */
-    default boolean applyInPlace(RowChange change) throws SQLException {
+    default boolean applyInPlace(List<RowChange> changes) throws SQLException {
         return false;
     }
 

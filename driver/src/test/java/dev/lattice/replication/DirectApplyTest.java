@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.AfterEach;
@@ -269,7 +270,7 @@ class DirectApplyTest {
             RowChange insert = new RowChange(t, RowChange.Op.INSERT, null, new Object[] {3, 8L});
             for (Connection c : new Connection[] {a, text, b}) {
                 DirectApply direct = DirectApply.of(c, t);
-                assertEquals(true, direct.applyInPlace(update), "a one-row update by key is written in place");
+                assertEquals(true, direct.applyInPlace(List.of(update)), "a one-row update by key is written in place");
                 c.setAutoCommit(false);
                 direct.apply(insert);
                 c.commit();

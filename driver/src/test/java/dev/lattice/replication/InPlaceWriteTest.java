@@ -193,9 +193,9 @@ class InPlaceWriteTest {
     }
 
     /**
-     * With the replica paused, commits an insert into a, then an update of b, then one more update;
-     * the applier applies them in one batch and is held before the third: what a reader of the
-     * replica sees then, as "a=(rows of a with id 1) b=(b's v)".
+     * With the replica paused, commits an insert into a, then an update of b, then another insert
+     * into a; the applier applies them in one batch and is held before the third: what a reader of
+     * the replica sees then, as "a=(rows of a with id 1) b=(b's v)".
      */
     private static String seenWhileHeldAfterTwoRows(String name) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:" + name + "?replicas=1")) {
@@ -204,7 +204,7 @@ class InPlaceWriteTest {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO a VALUES (1, 1)");
                 s.executeUpdate("UPDATE b SET v = 1 WHERE id = 1");
-                s.executeUpdate("UPDATE b SET v = 2 WHERE id = 1");
+                s.executeUpdate("INSERT INTO a VALUES (2, 2)"); // not in place: a row apply of its own
             }
             CountDownLatch open = new CountDownLatch(1);
             HeldAfter gate = new HeldAfter(2, open);
