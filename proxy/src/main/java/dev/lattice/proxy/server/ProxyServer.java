@@ -95,9 +95,9 @@ public final class ProxyServer implements AutoCloseable {
                 .channel(Transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // Netty 4.2's default (adaptive) allocator cost the I/O threads 7% of their samples in
-                // allocations under pgbench selects; with the pooled one the proxy did 17-27% more
-                // selects a second (docs/benchmarks.md, 2026-12-07 22:10)
+                // Netty 4.2's default (adaptive) allocator took 7% of the I/O threads' samples under
+                // pgbench selects; the pooled one's per-thread caches gave steadier and, in two runs of
+                // three, higher select rates (docs/benchmarks.md, 2026-12-07 22:30)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
