@@ -276,6 +276,7 @@ final class DirectApply implements TableApply {
                 keys = new long[Math.max(n, 2 * keys.length)];
                 changed = new Value[keys.length][];
             }
+            count = n; // clear() lets go of what this fills, all of it or part
             for (int i = 0; i < n; i++) {
                 RowChange change = changes.get(i);
                 if (!(change.newRow()[mainColumn] instanceof Number key)) {
@@ -284,7 +285,6 @@ final class DirectApply implements TableApply {
                 keys[i] = key.longValue();
                 changed[i] = changedValues(change);
             }
-            count = n;
             held = false;
             lost = false;
             return true;
