@@ -160,9 +160,14 @@ class AtOnceStatementsTest {
             }
             RunningProxy.await("both replicas apply the row once resumed", Duration.ofSeconds(30),
                     AtOnceStatementsTest::caughtUp);
-            long before = served();
-            assertEquals(7, count(w, "select v from pt where id = 1000"));
-            assertEquals(1, served() - before, "once a replica has the write, READ_YOUR_WRITES reads it at once");
+            // The worker that answered RESUME may still be winding down as the next read arrives, which
+            // then queues behind it: a read served at once is awaited, each one reading the write.
+            RunningProxy.await("a READ_YOUR_WRITES read served at once, a replica having the write",
+                    Duration.ofSeconds(30), () -> {
+                        long before = served();
+                        assertEquals(7, count(w, "select v from pt where id = 1000"));
+                        return served() - before == 1;
+                    });
             assertFalse(writer.isClosed());
         }
     }
