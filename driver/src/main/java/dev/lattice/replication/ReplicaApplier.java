@@ -51,6 +51,14 @@ public final class ReplicaApplier implements Runnable {
     /** Tests only: false trusts an in-memory replica's record on reconnecting, though batches did not write it. */
     static volatile boolean catchesUpRecord = true;
     private static final int BATCH = 256;
+    /**
+     * The most transactions one run written in place holds. A run shows all at once, so applied
+     * moves once per run: a session that spins {@link #APPLY_SPIN_NANOS} for the apply lock and
+     * then looks whether its LSN is applied should find it applied as often as when applied moved
+     * per transaction. 32 take about that long, and still copy the B-tree's upper pages once for
+     * many rows.
+     */
+    private static final int MAX_RUN = 32;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How long after applying an applier looks once more for new commits before it parks until woken. */
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
@@ -831,7 +839,7 @@ public final class ReplicaApplier implements Runnable {
             return from;
         }
         int end = from + 1;
-        while (end < batch.size() && inPlaceShape(batch.get(end)) == table) {
+        while (end < batch.size() && end - from < MAX_RUN && inPlaceShape(batch.get(end)) == table) {
             end++;
         }
         for (int i = from; i < end; i++) {
