@@ -271,10 +271,15 @@ class InPlaceRunTest {
         StringBuilder all = new StringBuilder();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, v, n FROM t ORDER BY id")) {
             while (rs.next()) {
-                all.append(rs.getInt(1)).append(',').append(rs.getString(2)).append(',').append(rs.getLong(3)).append('\n');
+                line(all, rs);
             }
         }
         return all.toString();
+    }
+
+    /** One row (id, v, n) as rows and rowsByKey write it, so that the two compare. */
+    private static void line(StringBuilder all, ResultSet rs) throws SQLException {
+        all.append(rs.getInt(1)).append(',').append(rs.getString(2)).append(',').append(rs.getLong(3)).append('\n');
     }
 
     /** The rows as each is found by its key, one query each. */
@@ -285,8 +290,7 @@ class InPlaceRunTest {
                 select.setInt(1, id);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
-                    all.append(rs.getInt(1)).append(',').append(rs.getString(2)).append(',').append(rs.getLong(3))
-                            .append('\n');
+                    line(all, rs);
                 }
             }
         }
