@@ -8,13 +8,21 @@ import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Objects;
 import org.h2.api.Trigger;
 import org.h2.engine.Database;
 import org.h2.engine.SessionLocal;
+import org.h2.index.Index;
 import org.h2.jdbc.JdbcLob;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.db.MVPrimaryIndex;
+import org.h2.mvstore.db.MVTable;
+import org.h2.result.Row;
+import org.h2.result.SearchRow;
 import org.h2.schema.Schema;
 import org.h2.schema.TriggerObject;
 import org.h2.table.Table;
+import org.h2.value.VersionedValue;
 
 /**
  * The row trigger Lattice installs on every user table of the primary. It runs inside the writing
@@ -28,8 +36,12 @@ public final class CaptureTrigger implements Trigger {
     private String triggerName;
     private volatile Resolved resolved;
 
-    /** The table the trigger is on, as of one version of the schema. */
-    private record Resolved(long schemaVersion, TableId table) {
+    /**
+     * The table the trigger is on, as of one version of the schema; with, where H2 keys its rows by
+     * a column of theirs and they hold no LOB, the map of its rows and their layout.
+     */
+    private record Resolved(long schemaVersion, TableId table, MVMap<Long, VersionedValue<SearchRow>> rows,
+                            RowLayout layout) {
     }
 
     @Override
@@ -48,12 +60,31 @@ public final class CaptureTrigger implements Trigger {
         }
         RowChange.Op op = oldRow == null ? RowChange.Op.INSERT
                 : newRow == null ? RowChange.Op.DELETE : RowChange.Op.UPDATE;
-        RowChange change = new RowChange(table(conn), op, materialize(oldRow), materialize(newRow));
+        Resolved r = resolved(conn);
+        Object[] before = materialize(oldRow);
+        Object[] after = materialize(newRow);
         if (remote) {
-            CaptureTable.record(conn, change);
+            CaptureTable.record(conn, new RowChange(r.table(), op, before, after));
         } else {
-            capture.add(change);
+            Row stored = op == RowChange.Op.UPDATE ? stored(r, before, after) : null;
+            capture.add(stored == null ? new RowChange(r.table(), op, before, after)
+                    : new RowChange(r.table(), before, after, stored, r.layout()));
         }
+    }
+
+    /**
+     * The row an UPDATE that kept its row's key stored, as the primary's H2 stored it, or null. The
+     * transaction wrote it and holds it until it ends, so the uncommitted version under the key
+     * is its own, and H2 commits that same object.
+     */
+    private static Row stored(Resolved r, Object[] before, Object[] after) {
+        if (r.rows() == null || !(after[r.layout().keyColumn()] instanceof Number key)
+                || !Objects.equals(before[r.layout().keyColumn()], key)) {
+            return null;
+        }
+        VersionedValue<SearchRow> version = r.rows().get(key.longValue());
+        return version != null && version.getOperationId() != VersionedValue.NO_OPERATION_ID
+                && version.getCurrentValue() instanceof Row row && row.getKey() == key.longValue() ? row : null;
     }
 
     private static SessionLocal session(Connection conn) throws SQLException {
@@ -66,7 +97,7 @@ public final class CaptureTrigger implements Trigger {
      * go stale: look the trigger up again whenever the schema has changed, by the name it was
      * given or, once renamed back, by Lattice's own name for it.
      */
-    private TableId table(Connection conn) throws SQLException {
+    private Resolved resolved(Connection conn) throws SQLException {
         Database database = session(conn).getDatabase();
         long version = database.getModificationMetaId();
         Resolved r = resolved;
@@ -81,10 +112,20 @@ public final class CaptureTrigger implements Trigger {
                 throw new SQLException("Lattice's capture trigger " + triggerName + " has disappeared", "XX000");
             }
             Table t = trigger.getTable();
-            r = new Resolved(version, new TableId(t.getSchema().getName(), t.getName()));
+            r = resolve(version, t, session(conn));
             resolved = r;
         }
-        return r.table();
+        return r;
+    }
+
+    private static Resolved resolve(long version, Table t, SessionLocal session) {
+        TableId id = new TableId(t.getSchema().getName(), t.getName());
+        Index scan = t.getScanIndex(session);
+        if (!(t instanceof MVTable mv) || mv.getContainsLargeObject() || t.getMainIndexColumn() == SearchRow.ROWID_INDEX
+                || !(scan instanceof MVPrimaryIndex primary)) {
+            return new Resolved(version, id, null, null);
+        }
+        return new Resolved(version, id, primary.getMVMap(), RowLayout.of(t));
     }
 
     /**

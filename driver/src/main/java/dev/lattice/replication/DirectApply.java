@@ -102,6 +102,9 @@ final class DirectApply implements TableApply {
      */
     private final MVMap<Long, VersionedValue<SearchRow>> inPlace;
     private final CommittedRun run = new CommittedRun();
+    private final RowLayout layout;
+    /** The primary's layout last found to be this table's ({@link #storesPrimaryRow}), or null. */
+    private RowLayout primaryLayout;
 
     private DirectApply(SessionLocal session, TableId id, Table table, Index lookup, boolean keyed, int[] key) {
         this.session = session;
@@ -120,6 +123,7 @@ final class DirectApply implements TableApply {
         this.mainColumn = table.getMainIndexColumn();
         // a LOB the row held must be found to be released: the row is read first
         this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table) && !lob;
+        this.layout = RowLayout.of(table);
         Index scan = table.getScanIndex(session);
         // in memory only: a store with a file would also have to be told which pages a run replaced
         this.inPlace = byKeyAlone && scan instanceof MVPrimaryIndex primary
@@ -220,9 +224,28 @@ final class DirectApply implements TableApply {
 
     @Override
     public boolean appliesInPlace(RowChange change) {
-        return inPlace != null && change.op() == RowChange.Op.UPDATE && change.newRow().length == columns.length
-                && change.oldRow().length == columns.length
-                && Objects.equals(change.oldRow()[mainColumn], change.newRow()[mainColumn]);
+        return inPlace != null && change.op() == RowChange.Op.UPDATE && (storesPrimaryRow(change)
+                || change.newRow().length == columns.length && change.oldRow().length == columns.length
+                && Objects.equals(change.oldRow()[mainColumn], change.newRow()[mainColumn]));
+    }
+
+    /**
+     * Whether the replica can store the row the primary stored for this UPDATE ({@link
+     * RowChange#primaryRow}): the primary's table lays its rows out as this one does, and rows of
+     * this table keep no LOB.
+     */
+    private boolean storesPrimaryRow(RowChange change) {
+        RowLayout primary = change.primaryLayout();
+        if (primary == null || !shares) {
+            return false;
+        }
+        if (primary != primaryLayout) {
+            if (!primary.sameAs(layout)) {
+                return false;
+            }
+            primaryLayout = primary; // the trigger keeps one layout per version of the schema
+        }
+        return true;
     }
 
     @Override
@@ -258,11 +281,15 @@ final class DirectApply implements TableApply {
      * as H2's own UPDATE would) or a row the replica lacks. Each changed row is the changed values
      * over the row's own (the replica holds the primary's row as it was, so a column the UPDATE
      * left alone needs no conversion); a row changed twice gets the second change over the first.
+     * Where the replica can store the primary's own row ({@link #storesPrimaryRow}) it does, and
+     * reads nothing of its old row but whether a transaction holds it.
      */
     private final class CommittedRun extends MVMap.DecisionMaker<VersionedValue<SearchRow>> {
         long[] keys = new long[16];
         /** For each change, the new row's values, null where the UPDATE kept the old one. */
         Value[][] changed = new Value[16][];
+        /** For each change, the primary's row to store, or null. */
+        Row[] stored = new Row[16];
         int count;
         /** Set when a row of the run is held by a transaction of the replica. */
         boolean held;
@@ -275,10 +302,16 @@ final class DirectApply implements TableApply {
             if (keys.length < n) {
                 keys = new long[Math.max(n, 2 * keys.length)];
                 changed = new Value[keys.length][];
+                stored = new Row[keys.length];
             }
             count = n; // clear() lets go of what this fills, all of it or part
             for (int i = 0; i < n; i++) {
                 RowChange change = changes.get(i);
+                if (storesPrimaryRow(change)) {
+                    stored[i] = change.primaryRow();
+                    keys[i] = stored[i].getKey();
+                    continue;
+                }
                 if (!(change.newRow()[mainColumn] instanceof Number key)) {
                     return false;
                 }
@@ -292,6 +325,7 @@ final class DirectApply implements TableApply {
 
         void clear() {
             Arrays.fill(changed, 0, count, null);
+            Arrays.fill(stored, 0, count, null);
             count = 0;
         }
 
@@ -340,18 +374,25 @@ final class DirectApply implements TableApply {
                     held = true;
                     return tip;
                 }
-                SearchRow row = existing.getCurrentValue();
-                Value[] values = new Value[columns.length];
-                Value[] change = changed[i];
-                for (int c = 0; c < values.length; c++) {
-                    values[c] = change[c] != null ? change[c] : row.getValue(c);
+                Row row = stored[i];
+                if (row == null) {
+                    row = merged(existing.getCurrentValue(), changed[i], key);
                 }
-                Row merged = table.createRow(values, SearchRow.MEMORY_CALCULATE);
-                merged.setKey(key);
-                now.setValue(at, (VersionedValue<SearchRow>) (VersionedValue<?>) merged);
+                now.setValue(at, (VersionedValue<SearchRow>) (VersionedValue<?>) row);
             }
             return new CursorPos<>(after, 0, null); // the new root: H2 puts it in place of the old one
         }
+    }
+
+    /** The change's values over the old row's. */
+    private Row merged(SearchRow old, Value[] change, long key) {
+        Value[] values = new Value[columns.length];
+        for (int c = 0; c < values.length; c++) {
+            values[c] = change[c] != null ? change[c] : old.getValue(c);
+        }
+        Row merged = table.createRow(values, SearchRow.MEMORY_CALCULATE);
+        merged.setKey(key);
+        return merged;
     }
 
     /** Which child of a B-tree node holds the key, as H2 descends: past an equal separator key. */
