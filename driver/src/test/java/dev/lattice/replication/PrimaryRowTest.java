@@ -37,8 +37,7 @@ class PrimaryRowTest {
     void aReplicaStoresTheRowThePrimaryStored() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:primary-row?replicas=2");
              Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20), n BIGINT)");
-            s.execute("INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2)");
+            tableT(s, "(1, 'a', 1), (2, 'b', 2)");
             s.executeUpdate("UPDATE t SET n = 5 WHERE id = 2");
             Await.caughtUp(cluster(c), Duration.ofSeconds(30));
             try (Connection primary = primary(c)) {
@@ -57,9 +56,8 @@ class PrimaryRowTest {
     void aKeyChangeOrARowWithALobIsConvertedAsBefore() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:primary-row-other?replicas=1");
              Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20), n BIGINT)");
+            tableT(s, "(1, 'a', 1)");
             s.execute("CREATE TABLE l(id INT PRIMARY KEY, doc CLOB, n BIGINT)");
-            s.execute("INSERT INTO t VALUES (1, 'a', 1)");
             s.execute("INSERT INTO l VALUES (1, 'text', 1)");
             s.executeUpdate("UPDATE t SET id = 3, n = 7 WHERE id = 1");
             s.executeUpdate("UPDATE l SET n = 7 WHERE id = 1");
@@ -82,8 +80,7 @@ class PrimaryRowTest {
     void aReplicaBehindThePrimaryKeepsTheRowOfItsLsn() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:primary-row-behind?replicas=1");
              Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20), n BIGINT)");
-            s.execute("INSERT INTO t VALUES (1, 'a', 1)");
+            tableT(s, "(1, 'a', 1)");
             s.executeUpdate("UPDATE t SET v = 'b', n = 2 WHERE id = 1");
             Replica replica = cluster(c).h2().replicas().get(0);
             Await.caughtUp(cluster(c), Duration.ofSeconds(30));
@@ -127,6 +124,12 @@ class PrimaryRowTest {
             assertNotSame(row, stored(wider, "T", 1));
             assertEquals("a 9", read(wider), "converted from the captured values");
         }
+    }
+
+    /** Table t (keyed by id, no other index) with these rows. */
+    private static void tableT(Statement s, String rows) throws SQLException {
+        s.execute("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20), n BIGINT)");
+        s.execute("INSERT INTO t VALUES " + rows);
     }
 
     private static Connection table(String name, int width) throws SQLException {
