@@ -37,7 +37,7 @@ class PrimaryRowTest {
     void aReplicaStoresTheRowThePrimaryStored() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:primary-row?replicas=2");
              Statement s = c.createStatement()) {
-            tableT(s, "(1, 'a', 1), (2, 'b', 2)");
+            tableT(c, "(1, 'a', 1), (2, 'b', 2)");
             s.executeUpdate("UPDATE t SET n = 5 WHERE id = 2");
             Await.caughtUp(cluster(c), Duration.ofSeconds(30));
             try (Connection primary = primary(c)) {
@@ -56,7 +56,7 @@ class PrimaryRowTest {
     void aKeyChangeOrARowWithALobIsConvertedAsBefore() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:primary-row-other?replicas=1");
              Statement s = c.createStatement()) {
-            tableT(s, "(1, 'a', 1)");
+            tableT(c, "(1, 'a', 1)");
             s.execute("CREATE TABLE l(id INT PRIMARY KEY, doc CLOB, n BIGINT)");
             s.execute("INSERT INTO l VALUES (1, 'text', 1)");
             s.executeUpdate("UPDATE t SET id = 3, n = 7 WHERE id = 1");
@@ -80,7 +80,7 @@ class PrimaryRowTest {
     void aReplicaBehindThePrimaryKeepsTheRowOfItsLsn() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:lattice:mem:primary-row-behind?replicas=1");
              Statement s = c.createStatement()) {
-            tableT(s, "(1, 'a', 1)");
+            tableT(c, "(1, 'a', 1)");
             s.executeUpdate("UPDATE t SET v = 'b', n = 2 WHERE id = 1");
             Replica replica = cluster(c).h2().replicas().get(0);
             Await.caughtUp(cluster(c), Duration.ofSeconds(30));
@@ -126,10 +126,16 @@ class PrimaryRowTest {
         }
     }
 
-    /** Table t (keyed by id, no other index) with these rows. */
-    private static void tableT(Statement s, String rows) throws SQLException {
-        s.execute("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20), n BIGINT)");
-        s.execute("INSERT INTO t VALUES " + rows);
+    /**
+     * Table t (keyed by id, no other index) with these rows, on every replica: what comes after is
+     * applied from the log (a replica that starts behind may take a copy of the primary instead).
+     */
+    private static void tableT(Connection c, String rows) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INT PRIMARY KEY, v VARCHAR(20), n BIGINT)");
+            s.execute("INSERT INTO t VALUES " + rows);
+        }
+        Await.caughtUp(cluster(c), Duration.ofSeconds(30));
     }
 
     private static Connection table(String name, int width) throws SQLException {
