@@ -28,7 +28,8 @@ import org.h2.value.VersionedValue;
  * The row trigger Lattice installs on every user table of the primary. It runs inside the writing
  * transaction and hands each row change to that session's {@link ChangeCapture} or, on a primary
  * in another process, to {@link CaptureTable}; a write that did not come through Lattice is not
- * replicated.
+ * replicated. An UPDATE that keeps its row's key is handed over with the row H2 stored (see
+ * {@link RowChange#primaryRow}).
  */
 public final class CaptureTrigger implements Trigger {
 

@@ -73,8 +73,9 @@ class PrimaryRowTest {
     }
 
     /**
-     * H2 stores an UPDATE's row as a new object and leaves the one it replaced as it was: a replica
-     * that holds the primary's earlier row goes on reading it while the primary moves on.
+     * H2 stores an UPDATE's row as a new object and leaves the one it replaced as it was (as it
+     * does when it locks a row, or rolls a change back): a replica that holds the primary's
+     * earlier row goes on reading it while the primary moves on.
      */
     @Test
     void aReplicaBehindThePrimaryKeepsTheRowOfItsLsn() throws Exception {
@@ -90,6 +91,11 @@ class PrimaryRowTest {
                 replica.applier().setPaused(true);
                 try {
                     s.executeUpdate("UPDATE t SET v = 'c', n = 3 WHERE id = 1");
+                    c.setAutoCommit(false); // the row locked, merged over and rolled back on the primary
+                    s.executeQuery("SELECT * FROM t WHERE id = 1 FOR UPDATE").close();
+                    s.executeUpdate("MERGE INTO t KEY(id) VALUES (1, 'd', 4)");
+                    c.rollback();
+                    c.setAutoCommit(true);
                     assertEquals("b 2", read(direct), "the replica reads the row of the LSN it is at");
                     assertSame(shared, stored(direct, "T", 1));
                     assertNotSame(shared, stored(primary, "T", 1), "the primary stored a new row");
