@@ -40,13 +40,9 @@ class PrimaryRowTest {
             tableT(c, "(1, 'a', 1), (2, 'b', 2)");
             s.executeUpdate("UPDATE t SET n = 5 WHERE id = 2");
             Await.caughtUp(cluster(c), Duration.ofSeconds(30));
-            try (Connection primary = primary(c)) {
-                for (Replica replica : cluster(c).h2().replicas()) {
-                    try (Connection direct = replica.node().connectDirect()) {
-                        assertSame(stored(primary, "T", 2), stored(direct, "T", 2),
-                                "the replica holds the primary's row object");
-                    }
-                }
+            for (Replica replica : cluster(c).h2().replicas()) {
+                Row[] rows = storedOnBoth(c, replica, "T", 2);
+                assertSame(rows[0], rows[1], "the replica holds the primary's row object");
             }
             NodeChecksum.assertReplicasMatchPrimary(cluster(c), "");
         }
@@ -64,11 +60,10 @@ class PrimaryRowTest {
             s.executeUpdate("UPDATE t SET id = 3, n = 7 WHERE id = 1");
             s.executeUpdate("UPDATE l SET n = 7 WHERE id = 1");
             Await.caughtUp(cluster(c), Duration.ofSeconds(30));
-            try (Connection primary = primary(c); Connection direct = replica.node().connectDirect()) {
-                assertNotSame(stored(primary, "T", 3), stored(direct, "T", 3), "a moved row is the replica's own");
-                assertNotSame(stored(primary, "L", 1), stored(direct, "L", 1),
-                        "a LOB belongs to one database's LOB storage");
-            }
+            Row[] moved = storedOnBoth(c, replica, "T", 3);
+            assertNotSame(moved[0], moved[1], "a moved row is the replica's own");
+            Row[] lob = storedOnBoth(c, replica, "L", 1);
+            assertNotSame(lob[0], lob[1], "a LOB belongs to one database's LOB storage");
             assertEquals(rebuilds, replica.applier().rebuilds(), "applied from the log, not copied again");
             NodeChecksum.assertReplicasMatchPrimary(cluster(c), "");
         }
@@ -169,6 +164,13 @@ class PrimaryRowTest {
 
     private static Connection primary(Connection c) throws SQLException {
         return cluster(c).primary().connectDirect();
+    }
+
+    /** The row objects the primary and the replica hold under the key, in that order. */
+    private static Row[] storedOnBoth(Connection c, Replica replica, String table, long key) throws SQLException {
+        try (Connection primary = primary(c); Connection direct = replica.node().connectDirect()) {
+            return new Row[] {stored(primary, table, key), stored(direct, table, key)};
+        }
     }
 
     /** The row object H2 holds under the key in the table's primary index, committed. */
