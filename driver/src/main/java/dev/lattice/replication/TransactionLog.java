@@ -200,7 +200,8 @@ public final class TransactionLog {
         }
         // sized once: an applier behind by a few thousand commits reads a full chunk each time
         List<LoggedTransaction> out = new ArrayList<>((int) Math.min(max, last - fromLsn + 1));
-        for (long lsn = fromLsn; lsn <= last && out.size() < max; lsn++) {
+        out.add(first); // its slot may be reused by now: looked up again, it would be missing
+        for (long lsn = fromLsn + 1; lsn <= last && out.size() < max; lsn++) {
             LoggedTransaction tx = recent(lsn);
             if (tx == null) {
                 break;
