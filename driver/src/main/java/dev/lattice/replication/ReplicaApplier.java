@@ -400,14 +400,18 @@ public final class ReplicaApplier implements Runnable {
         if (promoted) {
             return 0;
         }
-        long done = applied;
-        if (done < 0 || !state.readable()) {
-            return Long.MAX_VALUE;
-        }
-        if (done >= log.committed()) {
-            return 0;
-        }
-        long next = log.commitMillis(done + 1);
+        long done;
+        long next;
+        do {
+            done = applied;
+            if (done < 0 || !state.readable()) {
+                return Long.MAX_VALUE;
+            }
+            if (done >= log.committed()) {
+                return 0;
+            }
+            next = log.commitMillis(done + 1);
+        } while (next < 0 && applied != done); // the entry was let go as every replica applied it: look again
         return next < 0 ? Long.MAX_VALUE : Math.max(0, System.currentTimeMillis() - next);
     }
 
@@ -543,6 +547,7 @@ public final class ReplicaApplier implements Runnable {
                 applyLock.unlock();
             }
             log.archive();
+            log.release();
             if (park == CAUGHT_UP) {
                 awaitCommit();
             } else if (park > 0) {

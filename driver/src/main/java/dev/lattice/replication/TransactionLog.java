@@ -1,15 +1,18 @@
 package dev.lattice.replication;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
  * The ordered log of committed transactions: the LSN of the last commit ({@code C}), a ring of
- * the most recent entries in memory for the appliers, older ones that a replica has yet to apply
+ * the most recent entries in memory for the appliers (let go once every replica applied them), older ones that a replica has yet to apply
  * kept encoded within the retention ({@link LogArchive}), and, for durable clusters, the
  * {@link DurableLog} table behind them. An in-memory cluster keeps its log in memory alone, as
  * volatile as its data.
@@ -23,6 +26,14 @@ public final class TransactionLog {
      */
     static final int RING = 16384;
 
+    /**
+     * How far behind C the ring lets go of entries every replica has applied: far enough that
+     * the appliers' stores stay off the cache lines committers write.
+     */
+    static final int RELEASE_DISTANCE = 64;
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(LoggedTransaction[].class);
+
     /** Tests only: false keeps no archive, so only the ring's RING entries are kept in memory. */
     static volatile boolean archives = true;
 
@@ -34,6 +45,8 @@ public final class TransactionLog {
     private final ReentrantLock archiving = new ReentrantLock();
     /** Entries up to this LSN are archived, or were applied by every replica and need no keeping. */
     private volatile long archived;
+    /** Entries up to this LSN have been let go from the ring (see {@link #release}). */
+    private final AtomicLong released;
     /** The LSN every replica has applied (-1 when one's is unknown): what need not be archived. */
     private volatile LongSupplier appliedByAll = () -> -1;
     private final DurableLog durable;
@@ -52,6 +65,7 @@ public final class TransactionLog {
         this.mask = capacity - 1;
         this.archive = inMemory > capacity && archives ? new LogArchive(inMemory) : null;
         this.archived = lastLsn;
+        this.released = new AtomicLong(lastLsn);
         this.durable = durable;
         this.retention = retention;
         this.committed = lastLsn;
@@ -109,6 +123,26 @@ public final class TransactionLog {
         }
     }
 
+    /**
+     * Lets go of the ring's entries that every replica has applied: no one reads them again, and
+     * kept they would be copied by every young collection until the ring comes round (a ring of
+     * row changes, many megabytes, each time). Appliers call it after each batch.
+     */
+    void release() {
+        long from = released.get();
+        long through = Math.min(appliedByAll.getAsLong(), committed - RELEASE_DISTANCE);
+        if (through <= from || !released.compareAndSet(from, through)) {
+            return;
+        }
+        for (long lsn = Math.max(from + 1, through - ring.length + 1); lsn <= through; lsn++) {
+            int slot = (int) (lsn & mask);
+            LoggedTransaction tx = ring[slot];
+            if (tx != null && tx.lsn() == lsn) {
+                SLOT.compareAndSet(ring, slot, tx, null); // a committer may have reused the slot since
+            }
+        }
+    }
+
     private void archiveThrough(long lsn) {
         archiving.lock();
         try {
@@ -150,6 +184,7 @@ public final class TransactionLog {
                 archive.truncateAfter(lsn);
                 archived = Math.min(archived, lsn);
             }
+            released.set(Math.min(released.get(), lsn));
             committed = lsn;
         } finally {
             archiving.unlock();

@@ -83,6 +83,32 @@ class TransactionLogTest {
     }
 
     @Test
+    void entriesEveryReplicaAppliedLeaveTheRingAndTheRestAreReadAsCommitted() throws SQLException {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
+        AtomicLong appliedByAll = new AtomicLong(-1);
+        log.readersApplied(appliedByAll::get);
+        for (long lsn = 1; lsn <= 1000; lsn++) {
+            log.publish(entry(lsn));
+        }
+        log.release();
+        assertNotNull(log.recent(1), "a replica's LSN is unknown: every entry stays");
+        appliedByAll.set(900);
+        LoggedTransaction next = log.recent(901);
+        log.release();
+        assertNull(log.recent(1), "applied by every replica: let go");
+        assertNull(log.recent(900));
+        List<LoggedTransaction> rest = log.read(901, 200, null);
+        assertSame(next, rest.get(0), "what a replica has yet to apply stays, as committed");
+        assertEquals(100, rest.size());
+        assertEquals(1_000_000 + 901, log.commitMillis(901), "and so does its commit time (a replica's lag)");
+        appliedByAll.set(1000);
+        log.release();
+        assertNull(log.recent(1000 - TransactionLog.RELEASE_DISTANCE));
+        assertNotNull(log.recent(1000 - TransactionLog.RELEASE_DISTANCE + 1), "the newest stay a while");
+        assertEquals(List.of(), log.read(1001, 10, null), "past C: nothing, not a rebuild");
+    }
+
+    @Test
     void withoutTheArchiveOnlyTheRingIsKept() throws SQLException {
         TransactionLog.archives = false;
         try {
