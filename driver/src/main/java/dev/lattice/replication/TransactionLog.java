@@ -57,10 +57,11 @@ public final class TransactionLog {
     /**
      * @param retention how many transactions the log keeps; a replica further behind is rebuilt
      * @param durable the log table, or null for an in-memory cluster
-     * @param read whether replicas read the log: without them memory keeps only the ring
+     * @param read whether replicas read the log: without them no one does, and memory keeps only
+     * the newest two entries (a ring of them would be copied by every young collection)
      */
     public TransactionLog(long retention, DurableLog durable, long lastLsn, boolean read) {
-        long inMemory = !read ? RING : durable == null ? retention : Math.min(retention, 1 << 16);
+        long inMemory = !read ? 2 : durable == null ? retention : Math.min(retention, 1 << 16);
         int capacity = Integer.highestOneBit((int) Math.max(2, Math.min(inMemory, RING)) - 1) << 1;
         this.ring = new LoggedTransaction[capacity];
         this.mask = capacity - 1;

@@ -109,6 +109,17 @@ class TransactionLogTest {
     }
 
     @Test
+    void withoutReplicasOnlyTheNewestEntriesAreKept() throws SQLException {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 3, null, 0, false);
+        for (long lsn = 1; lsn <= 1000; lsn++) {
+            log.publish(entry(lsn));
+        }
+        assertEquals(1000, log.committed());
+        assertEquals(1000, log.recent(1000).lsn());
+        assertNull(log.recent(998), "no one reads the log: nothing older is kept");
+    }
+
+    @Test
     void withoutTheArchiveOnlyTheRingIsKept() throws SQLException {
         TransactionLog.archives = false;
         try {
