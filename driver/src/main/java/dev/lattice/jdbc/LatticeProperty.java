@@ -26,8 +26,9 @@ public enum LatticeProperty {
     LOCK_TIMEOUT("lockTimeout", "10000", "Milliseconds a lock wait (and a DDL waiting for open write "
             + "transactions) may last before failing.", null),
     LOG_RETENTION("logRetention", "100000", "How many transactions the change log keeps; a replica further "
-            + "behind is rebuilt from a snapshot. The newest 16,384 are kept as objects; older ones that a replica "
-            + "has yet to apply are encoded (a few hundred bytes for a one-row update).", null),
+            + "behind is rebuilt from a snapshot. The newest 16,384 that a replica has yet to apply are kept as "
+            + "objects; older ones are encoded (a few hundred bytes for a one-row update). What every replica "
+            + "applied is let go.", null),
     MAX_REPLICA_LAG("maxReplicaLag", "10000", "H2 clusters: how many LSNs the slowest healthy replica may fall "
             + "behind before commits wait for it (backpressure); paused, failing and unreachable replicas hold no one "
             + "back. 0 turns backpressure off.", null),
