@@ -28,7 +28,7 @@ public enum LatticeProperty {
     LOG_RETENTION("logRetention", "100000", "How many transactions the change log keeps; a replica further "
             + "behind is rebuilt from a snapshot. The newest 16,384 that a replica has yet to apply are kept as "
             + "objects; older ones are encoded (a few hundred bytes for a one-row update). What every replica "
-            + "applied is let go.", null),
+            + "applied is let go, unless a replica is a server of its own.", null),
     MAX_REPLICA_LAG("maxReplicaLag", "10000", "H2 clusters: how many LSNs the slowest healthy replica may fall "
             + "behind before commits wait for it (backpressure); paused, failing and unreachable replicas hold no one "
             + "back. 0 turns backpressure off.", null),

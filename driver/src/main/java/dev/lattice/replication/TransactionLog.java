@@ -46,6 +46,8 @@ public final class TransactionLog {
     private final ReentrantLock archiving = new ReentrantLock();
     /** Entries up to this LSN are archived, or were applied by every replica and need no keeping. */
     private volatile long archived;
+    /** Whether entries every replica applied leave the ring (every replica runs in this process). */
+    private volatile boolean releases;
     /** Entries up to this LSN have been let go from the ring (see {@link #release}). */
     private final AtomicLong released;
     /** The LSN every replica has applied (-1 when one's is unknown): what need not be archived. */
@@ -102,10 +104,16 @@ public final class TransactionLog {
     /**
      * Tells the log what its readers have applied: entries every replica applied are not archived
      * (a replica goes on from what it applied, or from a new snapshot), so while all keep up
-     * nothing is encoded.
+     * nothing is encoded; where every replica runs in this process they also leave the ring
+     * ({@link #release}). A replica server of its own, killed, may come back without its last
+     * commits (H2 writes them to its file up to half a second later) and read them again: while
+     * there is one, the ring keeps them.
+     *
+     * @param inProcess whether every replica runs in this process
      */
-    public void readersApplied(LongSupplier appliedByAll) {
+    public void readersApplied(LongSupplier appliedByAll, boolean inProcess) {
         this.appliedByAll = appliedByAll;
+        this.releases = inProcess;
     }
 
     /**
@@ -126,11 +134,15 @@ public final class TransactionLog {
     }
 
     /**
-     * Lets go of the ring's entries that every replica has applied: no one reads them again, and
-     * kept they would be copied by every young collection until the ring comes round (a ring of
-     * row changes, many megabytes, each time). Appliers call it after each batch.
+     * Lets go of the ring's entries that every replica has applied, when every replica runs in
+     * this process: no one reads them again, and kept they would be copied by every young
+     * collection until the ring comes round (a ring of row changes, many megabytes, each time).
+     * Appliers call it after each batch.
      */
     void release() {
+        if (!releases) {
+            return;
+        }
         long from = released.get();
         long through = Math.min(appliedByAll.getAsLong(), committed - RELEASE_DISTANCE);
         if (through <= from || !released.compareAndSet(from, through)) {

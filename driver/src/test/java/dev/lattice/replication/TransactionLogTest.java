@@ -57,7 +57,7 @@ class TransactionLogTest {
     void onlyWhatAReplicaHasYetToApplyIsEncoded() throws SQLException {
         TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
         AtomicLong appliedByAll = new AtomicLong(-1);
-        log.readersApplied(appliedByAll::get);
+        log.readersApplied(appliedByAll::get, true);
         long lsn = 0;
         while (lsn < TransactionLog.RING * 2L) {
             log.publish(entry(++lsn));
@@ -86,7 +86,7 @@ class TransactionLogTest {
     void entriesEveryReplicaAppliedLeaveTheRingAndTheRestAreReadAsCommitted() throws SQLException {
         TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
         AtomicLong appliedByAll = new AtomicLong(-1);
-        log.readersApplied(appliedByAll::get);
+        log.readersApplied(appliedByAll::get, true);
         for (long lsn = 1; lsn <= 1000; lsn++) {
             log.publish(entry(lsn));
         }
@@ -106,6 +106,17 @@ class TransactionLogTest {
         assertNull(log.recent(1000 - TransactionLog.RELEASE_DISTANCE));
         assertNotNull(log.recent(1000 - TransactionLog.RELEASE_DISTANCE + 1), "the newest stay a while");
         assertEquals(List.of(), log.read(1001, 10, null), "past C: nothing, not a rebuild");
+    }
+
+    @Test
+    void withAReplicaServerOfItsOwnTheRingKeepsWhatItApplied() throws SQLException {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
+        log.readersApplied(() -> 900, false);
+        for (long lsn = 1; lsn <= 1000; lsn++) {
+            log.publish(entry(lsn));
+        }
+        log.release();
+        assertEquals(1, log.read(1, 10, null).get(0).lsn(), "a killed server may need it again");
     }
 
     @Test

@@ -142,7 +142,7 @@ public final class H2Backend implements ClusterBackend {
             appliers.add(applier);
             replicas.add(new Replica(node, applier));
         }
-        log.readersApplied(appliedByAll(List.copyOf(appliers)));
+        log.readersApplied(appliedByAll(List.copyOf(appliers)), replicaNodes.stream().allMatch(Node::embedded));
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lattice-housekeeping");
             t.setDaemon(true);
