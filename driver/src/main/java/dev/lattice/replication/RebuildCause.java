@@ -26,6 +26,8 @@ public enum RebuildCause {
      * recovery does not clean up, and applying the same rows again can then spin in H2 for ever.
      */
     LEFT_OPEN,
+    /** H2 found the replica's file corrupt: it was set aside and the replica started empty. */
+    FILE_CORRUPT,
     /** Asked for (tests). */
     REQUESTED
 }

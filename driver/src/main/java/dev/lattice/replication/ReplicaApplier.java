@@ -108,6 +108,11 @@ public final class ReplicaApplier implements Runnable {
     private volatile long applying = -1;
     private volatile ReplicaState state = ReplicaState.REBUILDING;
     private volatile String lastError;
+    private final boolean ownsFiles;
+    /** Set when the replica's corrupt file was set aside: the next connect's rebuild says why. */
+    private boolean setAside;
+    /** Tests only: false leaves a corrupt file where it is (the replica then fails on every connect). */
+    static volatile boolean setsAsideCorruptFiles = true;
     private volatile int waiters;
     private volatile long rebuilds;
     private volatile boolean rebuildRequested;
@@ -189,9 +194,14 @@ public final class ReplicaApplier implements Runnable {
      * @param chunk the most transactions to commit on the replica at once, yielding the CPU between
      *              two such commits; 0 for all that one look finds (up to BATCH)
      */
+    /**
+     * @param ownsFiles whether the replica's files are the cluster's own (a {@code file:} cluster):
+     *                  a file H2 finds corrupt is then set aside and the replica rebuilt
+     */
     public ReplicaApplier(Node replica, Node primary, CommitSequencer sequencer, ApplyProgress progress,
-                          NodeSetup setup, int chunk) {
+                          NodeSetup setup, int chunk, boolean ownsFiles) {
         this.replica = replica;
+        this.ownsFiles = ownsFiles;
         this.chunk = chunk > 0 ? Math.min(chunk, BATCH) : BATCH;
         this.yields = chunk > 0;
         this.setup = setup;
@@ -1079,7 +1089,18 @@ public final class ReplicaApplier implements Runnable {
     }
 
     private void connect() throws SQLException {
-        Connection c = replica.connectDirect();
+        Connection c;
+        try {
+            c = replica.connectDirect();
+        } catch (SQLException e) {
+            if (!ownsFiles || promoted || !setsAsideCorruptFiles || !CorruptFiles.corrupt(e)) {
+                throw e;
+            }
+            LOG.warn("Replica {}: H2 cannot open its file ({}); it is set aside as {} and the replica rebuilt from the "
+                    + "primary", replica.name(), e.getMessage(), CorruptFiles.setAside(replica.url()));
+            setAside = true;
+            c = replica.connectDirect();
+        }
         try {
             c.setAutoCommit(false);
             connection = c;
@@ -1105,7 +1126,7 @@ public final class ReplicaApplier implements Runnable {
                         + "from a snapshot", replica.name(), recorded, rebuildAbove);
                 rebuild(RebuildCause.NEW_PRIMARY);
             } else if (recorded < 0) {
-                RebuildCause cause = ddlFailed ? RebuildCause.APPLY_FAILED
+                RebuildCause cause = setAside ? RebuildCause.FILE_CORRUPT : ddlFailed ? RebuildCause.APPLY_FAILED
                         : AppliedLsn.exists(catalog) ? RebuildCause.RESTART : RebuildCause.INITIAL;
                 LOG.info("Replica {} has no applied-LSN record (new, or cut off mid-DDL): rebuilding from a snapshot ({})",
                         replica.name(), cause);
@@ -1124,6 +1145,7 @@ public final class ReplicaApplier implements Runnable {
             }
             AppliedLsn.markOpen(catalog);
             connectedBefore = true;
+            setAside = false;
             lastError = null;
         } catch (SQLException | RuntimeException e) {
             disconnect();

@@ -138,7 +138,7 @@ public final class H2Backend implements ClusterBackend {
         progress.onWait(() -> appliers.forEach(ReplicaApplier::nudge));
         for (Node node : replicaNodes) {
             ReplicaApplier applier = new ReplicaApplier(node, primary, sequencer, progress, config.nodeSetup(),
-                    config.applyChunk());
+                    config.applyChunk(), config.kind() == ClusterConfig.Kind.FILE);
             appliers.add(applier);
             replicas.add(new Replica(node, applier));
         }
