@@ -50,6 +50,8 @@ public final class ReplicaApplier implements Runnable {
     static volatile boolean inPlaceWrites = true;
     /** Tests only: false trusts an in-memory replica's record on reconnecting, though batches did not write it. */
     static volatile boolean catchesUpRecord = true;
+    /** Tests only: false leaves a corrupt file where it is (the replica then fails on every connect). */
+    static volatile boolean setsAsideCorruptFiles = true;
     private static final int BATCH = 256;
     /**
      * The most transactions one run written in place holds. A run shows all at once, so applied
@@ -108,11 +110,10 @@ public final class ReplicaApplier implements Runnable {
     private volatile long applying = -1;
     private volatile ReplicaState state = ReplicaState.REBUILDING;
     private volatile String lastError;
+    /** Whether the replica's files are the cluster's own: one H2 finds corrupt may be set aside. */
     private final boolean ownsFiles;
     /** Set when the replica's corrupt file was set aside: the next connect's rebuild says why. */
     private boolean setAside;
-    /** Tests only: false leaves a corrupt file where it is (the replica then fails on every connect). */
-    static volatile boolean setsAsideCorruptFiles = true;
     private volatile int waiters;
     private volatile long rebuilds;
     private volatile boolean rebuildRequested;
@@ -193,8 +194,6 @@ public final class ReplicaApplier implements Runnable {
     /**
      * @param chunk the most transactions to commit on the replica at once, yielding the CPU between
      *              two such commits; 0 for all that one look finds (up to BATCH)
-     */
-    /**
      * @param ownsFiles whether the replica's files are the cluster's own (a {@code file:} cluster):
      *                  a file H2 finds corrupt is then set aside and the replica rebuilt
      */

@@ -12,11 +12,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The ordered log of committed transactions: the LSN of the last commit ({@code C}), a ring of
- * the most recent entries in memory for the appliers (let go once every replica applied them),
- * older ones that a replica has yet to apply kept encoded within the retention
- * ({@link LogArchive}), and, for durable clusters, the
- * {@link DurableLog} table behind them. An in-memory cluster keeps its log in memory alone, as
- * volatile as its data.
+ * the most recent entries in memory for the appliers (let go once every replica, all in this
+ * process, applied them), older ones that a replica has yet to apply kept encoded within the
+ * retention ({@link LogArchive}), and, for durable clusters, the {@link DurableLog} table behind
+ * them. An in-memory cluster keeps its log in memory alone, as volatile as its data.
  */
 public final class TransactionLog {
 
