@@ -166,7 +166,8 @@ public final class TransactionLog {
     }
 
     private void archiveLocked(long through) {
-        long appliedByAll = this.appliedByAll.getAsLong();
+        // what the ring let go every replica had applied, though this read of theirs may be older
+        long appliedByAll = Math.max(this.appliedByAll.getAsLong(), released.get());
         if (appliedByAll > archived) {
             archived = appliedByAll; // every replica has them: nothing to keep
         }
@@ -174,6 +175,10 @@ public final class TransactionLog {
         for (long lsn = archived + 1; lsn <= through; lsn++) {
             LoggedTransaction tx = ring[(int) (lsn & mask)];
             if (tx == null || tx.lsn() != lsn) {
+                if (lsn <= released.get()) {
+                    archived = lsn; // let go by an applier meanwhile: every replica had applied it
+                    continue;
+                }
                 return; // truncated under us (a promotion): nothing of that history to keep
             }
             archive.append(tx);
