@@ -123,7 +123,7 @@ final class DirectApply implements TableApply {
         this.mainColumn = table.getMainIndexColumn();
         // a LOB the row held must be found to be released: the row is read first
         this.byKeyAlone = keyed && key.length == 1 && key[0] == mainColumn && onlyPrimaryIndex(table) && !lob;
-        this.layout = RowLayout.of(table);
+        this.layout = new RowLayout(types, mainColumn);
         Index scan = table.getScanIndex(session);
         // in memory only: a store with a file would also have to be told which pages a run replaced
         this.inPlace = byKeyAlone && scan instanceof MVPrimaryIndex primary
