@@ -55,9 +55,8 @@ class TransactionLogTest {
 
     @Test
     void onlyWhatAReplicaHasYetToApplyIsEncoded() throws SQLException {
-        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
         AtomicLong appliedByAll = new AtomicLong(-1);
-        log.readersApplied(appliedByAll::get, true);
+        TransactionLog log = readBy(appliedByAll);
         long lsn = 0;
         while (lsn < TransactionLog.RING * 2L) {
             log.publish(entry(++lsn));
@@ -84,9 +83,8 @@ class TransactionLogTest {
 
     @Test
     void entriesEveryReplicaAppliedLeaveTheRingAndTheRestAreReadAsCommitted() throws SQLException {
-        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
         AtomicLong appliedByAll = new AtomicLong(-1);
-        log.readersApplied(appliedByAll::get, true);
+        TransactionLog log = readBy(appliedByAll);
         for (long lsn = 1; lsn <= 1000; lsn++) {
             log.publish(entry(lsn));
         }
@@ -110,9 +108,8 @@ class TransactionLogTest {
 
     @Test
     void archivingGoesPastEntriesTheRingLetGoThoughItsReadOfTheReplicasIsOlder() throws SQLException {
-        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
         AtomicLong appliedByAll = new AtomicLong(-1);
-        log.readersApplied(appliedByAll::get, true);
+        TransactionLog log = readBy(appliedByAll);
         long lsn = 0;
         while (lsn < 1000) {
             log.publish(entry(++lsn));
@@ -197,6 +194,13 @@ class TransactionLogTest {
         assertEquals(fork - 1, around.get(0).changes().get(0).newRow()[0]);
         assertEquals(fork, around.get(1).changes().get(0).newRow()[0]);
         assertEquals(-(fork + 1), around.get(2).changes().get(0).newRow()[0], "the new history after the fork");
+    }
+
+    /** A log that in-process replicas read, which have applied what appliedByAll holds (-1: unknown). */
+    private static TransactionLog readBy(AtomicLong appliedByAll) {
+        TransactionLog log = new TransactionLog(TransactionLog.RING * 8, null, 0, true);
+        log.readersApplied(appliedByAll::get, true);
+        return log;
     }
 
     private static LoggedTransaction entry(long lsn) {
