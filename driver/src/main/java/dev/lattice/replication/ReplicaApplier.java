@@ -1,6 +1,7 @@
 package dev.lattice.replication;
 
 import dev.lattice.backend.ApplyProgress;
+import dev.lattice.backend.SyncSetMembership;
 import dev.lattice.cluster.EmbeddedSession;
 import dev.lattice.cluster.Node;
 import dev.lattice.cluster.NodeSetup;
@@ -9,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,12 +62,6 @@ public final class ReplicaApplier implements Runnable {
      */
     private static final int MAX_RUN = 32;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** How long after applying an applier looks once more for new commits before it parks until woken. */
-    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    /** The longest time between looks, reached while each look finds a dense stream of commits. */
-    private static final long POLL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
-    /** Commits a look must find for the next look to come twice as late. */
-    private static final long DENSE = 4;
     /** What {@link #step} returns when the replica has applied everything committed. */
     private static final long CAUGHT_UP = -1;
     private static final long RETRY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -88,18 +82,13 @@ public final class ReplicaApplier implements Runnable {
     private final Object appliedMonitor = new Object();
     private final ApplyProgress progress;
     private final ReadFence fence = new ReadFence();
-    private final long[] rebuildsByCause = new long[RebuildCause.values().length];
+    private final RebuildCounts rebuilds = new RebuildCounts();
 
     private volatile Thread thread;
     private volatile boolean stopped;
     /** Whether the applier is parked until woken: only then does a commit have to wake it. */
     private volatile boolean idle;
-    /** Whether the last step applied something: then the applier polls once before it parks until woken. */
-    private boolean appliedLately;
-    /** C when the applier last looked for commits, caught up: one look later, how many came meanwhile. */
-    private long committedAtLastLook = -1;
-    /** How long until the next look while commits keep coming. */
-    private long pollNanos = POLL_NANOS;
+    private final CommitPoll poll = new CommitPoll();
     private volatile boolean paused;
     /** Tests: the applier's own thread applies nothing (sessions still may, see {@link #applyNow}). */
     private volatile boolean threadHeld;
@@ -115,13 +104,11 @@ public final class ReplicaApplier implements Runnable {
     /** Set when the replica's corrupt file was set aside: the next connect's rebuild says why. */
     private boolean setAside;
     private volatile int waiters;
-    private volatile long rebuilds;
     private volatile boolean rebuildRequested;
     /** Whether this applier has connected once: only the first connect looks for an open mark left behind. */
     private boolean connectedBefore;
     private boolean ddlFailed;
-    private volatile boolean inSyncSet;
-    private volatile long joinedAtLsn;
+    private final SyncSetMembership syncSet;
     /** Set when this replica became the primary: it has everything committed, and applies nothing. */
     private volatile boolean promoted;
     /** On (re)connecting, a replica that has applied beyond this LSN is rebuilt (it is past the new primary's history). */
@@ -208,6 +195,7 @@ public final class ReplicaApplier implements Runnable {
         this.sequencer = sequencer;
         this.log = sequencer.log();
         this.progress = progress;
+        this.syncSet = new SyncSetMembership(progress, log::committed);
     }
 
     public void start() {
@@ -280,7 +268,7 @@ public final class ReplicaApplier implements Runnable {
     public void promoted() {
         stop();
         promoted = true;
-        inSyncSet = false;
+        syncSet.leave();
         state = ReplicaState.PRIMARY;
         progress.signal();
     }
@@ -356,27 +344,17 @@ public final class ReplicaApplier implements Runnable {
 
     /** How many times the replica has been rebuilt from a snapshot. */
     public long rebuilds() {
-        return rebuilds;
+        return rebuilds.total();
     }
 
     /** How many times the replica has been rebuilt for this cause. */
     public long rebuilds(RebuildCause cause) {
-        synchronized (rebuildsByCause) {
-            return rebuildsByCause[cause.ordinal()];
-        }
+        return rebuilds.of(cause);
     }
 
     /** The causes the replica has been rebuilt for, with their counts (only causes that happened). */
     public Map<RebuildCause, Long> rebuildsByCause() {
-        Map<RebuildCause, Long> counts = new EnumMap<>(RebuildCause.class);
-        synchronized (rebuildsByCause) {
-            for (RebuildCause cause : RebuildCause.values()) {
-                if (rebuildsByCause[cause.ordinal()] > 0) {
-                    counts.put(cause, rebuildsByCause[cause.ordinal()]);
-                }
-            }
-        }
-        return counts;
+        return rebuilds.byCause();
     }
 
     /** What a read on this replica checks to know whether the replica's schema changed under it. */
@@ -426,34 +404,25 @@ public final class ReplicaApplier implements Runnable {
 
     /**
      * Whether the replica is in STRONG's synchronous set: commits wait for it, and it may serve
-     * STRONG reads once it has applied {@link #joinedAtLsn()}. It joins when it has caught up and
-     * leaves when it fails or a commit gives up waiting for it.
+     * STRONG reads once it has applied {@link #joinedAtLsn()}.
      */
     public boolean inSyncSet() {
-        return inSyncSet;
+        return syncSet.member();
     }
 
     /** C when the replica last joined the synchronous set; commits before that did not wait for it. */
     public long joinedAtLsn() {
-        return joinedAtLsn;
+        return syncSet.joinedAtLsn();
     }
 
     /** Takes the replica out of the synchronous set: a commit found it too slow, or it failed. */
     public void leaveSyncSet() {
-        if (inSyncSet) {
-            inSyncSet = false;
-            progress.signal();
-        }
+        syncSet.leave();
     }
 
     private void joinSyncSetIfCaughtUp() {
-        if (!inSyncSet && !paused && applied >= log.committed()) {
-            // Join first, then read C (a commit that did not see this replica in the set has already
-            // raised it); until then no STRONG read may come here.
-            joinedAtLsn = Long.MAX_VALUE;
-            inSyncSet = true;
-            joinedAtLsn = log.committed();
-            progress.signal();
+        if (!paused) {
+            syncSet.joinIfCaughtUp(applied);
         }
     }
 
@@ -463,7 +432,7 @@ public final class ReplicaApplier implements Runnable {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        nudge(); // a polling applier would look again within POLL_NANOS; the waiter needs it now
+        nudge(); // a polling applier would look again within its interval (CommitPoll); the waiter needs it now
         synchronized (appliedMonitor) {
             waiters++;
             try {
@@ -533,7 +502,7 @@ public final class ReplicaApplier implements Runnable {
             }
             if (!applyLock.tryLock()) {
                 // a session is applying in our place: look again soon, as after applying
-                appliedLately = true;
+                poll.applied();
                 awaitCommit();
                 continue;
             }
@@ -637,40 +606,18 @@ public final class ReplicaApplier implements Runnable {
             return TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(waitMillis, 50)));
         }
         apply(batch.subList(0, due));
-        appliedLately = true;
+        poll.applied();
         syncSequences();
         return 0;
     }
 
-    /**
-     * Caught up: waits for the next commit. While commits keep coming (some arrived since the last
-     * look, or it has just applied), it looks again after a while without being woken: each look
-     * finds the commits of its interval, they share one H2 commit on the replica, and the committing
-     * threads make no wake-up call (whoever waits for the replica nudges it). Commits keep coming
-     * even when sessions apply them here first, so that counts, not whether anything was left to
-     * apply: a commit that wakes a parked applier costs its thread a system call, and on 2 cores
-     * the woken thread often takes that thread's core (at CAUSAL, where sessions apply their own
-     * writes, one commit in seven did so).
-     * <p>
-     * The interval starts at POLL_NANOS and doubles, up to POLL_MAX_NANOS, while each look finds at
-     * least DENSE commits: under a dense stream a replica is then up to 4 ms behind, and its
-     * applier takes a core 250 times a second instead of ten thousand (each time, on 2 cores,
-     * maybe from a thread serving a session, whose statement then waits for the whole batch: with
-     * looks every 1 ms at most, the slowest 1% of a CAUSAL read/write mix at 2 threads took 3.2
-     * times raw H2's time, with 4 ms 2.2 to 2.4 times). A look that saw no new commit means
-     * commits are sparse: it then parks until a commit wakes it, so a lone commit is applied at once.
-     */
+    /** Caught up: waits for the next commit, as {@link CommitPoll} says. */
     private void awaitCommit() {
-        long committed = log.committed();
-        long came = committedAtLastLook < 0 ? 1 : committed - committedAtLastLook;
-        committedAtLastLook = committed;
-        if (appliedLately || came > 0) {
-            appliedLately = false;
-            pollNanos = came >= DENSE ? Math.min(2 * pollNanos, POLL_MAX_NANOS) : POLL_NANOS;
-            LockSupport.parkNanos(this, pollNanos);
+        long park = poll.next(log.committed());
+        if (park != CommitPoll.UNTIL_WOKEN) {
+            LockSupport.parkNanos(this, park);
             return;
         }
-        pollNanos = POLL_NANOS;
         idle = true;
         try {
             // idle is set before C is read again, so a commit after this read sees idle and wakes us
@@ -1183,10 +1130,7 @@ public final class ReplicaApplier implements Runnable {
         fence.open();
         published(snapshot.lsn());
         rebuildAbove = Long.MAX_VALUE;
-        rebuilds++;
-        synchronized (rebuildsByCause) {
-            rebuildsByCause[cause.ordinal()]++;
-        }
+        rebuilds.count(cause);
         state = ReplicaState.ONLINE;
     }
 

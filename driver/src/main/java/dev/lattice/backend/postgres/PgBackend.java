@@ -155,9 +155,8 @@ public final class PgBackend implements ClusterBackend {
     /** After any poll: who is primary, who is in the synchronous set; readers waiting look again. */
     void polled() {
         elect();
-        long c = committed;
         for (Standby s : standbys) {
-            s.updateSyncSet(c);
+            s.updateSyncSet();
         }
         progress.signal();
     }

@@ -1,6 +1,7 @@
 package dev.lattice.backend.postgres;
 
 import dev.lattice.backend.ReplicaNode;
+import dev.lattice.backend.SyncSetMembership;
 import dev.lattice.cluster.Node;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,12 +17,12 @@ final class Standby implements ReplicaNode {
 
     private final PgNode node;
     private final PgBackend backend;
-    private volatile boolean inSyncSet;
-    private volatile long joinedAtLsn;
+    private final SyncSetMembership syncSet;
 
     Standby(PgNode node, PgBackend backend) {
         this.node = node;
         this.backend = backend;
+        this.syncSet = new SyncSetMembership(backend.progress(), backend::committedLsn);
     }
 
     PgNode pgNode() {
@@ -81,34 +82,27 @@ final class Standby implements ReplicaNode {
 
     @Override
     public boolean inSyncSet() {
-        return inSyncSet;
+        return syncSet.member();
     }
 
     @Override
     public long joinedAtLsn() {
-        return joinedAtLsn;
+        return syncSet.joinedAtLsn();
     }
 
     @Override
     public void leaveSyncSet() {
-        if (inSyncSet) {
-            inSyncSet = false;
-            backend.progress().signal();
-        }
+        syncSet.leave();
     }
 
     /** After a poll: a readable standby that has caught up joins the set; one that cannot be read leaves it. */
-    void updateSyncSet(long committed) {
+    void updateSyncSet() {
         PgNode.Seen s = node.seen();
         long at = applied(s);
         if (at < 0) {
-            leaveSyncSet();
-        } else if (!inSyncSet && !s.paused() && at >= committed) {
-            // Join first, then read C: a commit that did not see this standby in the set has already
-            // raised C, so no STRONG read is served here before it has that commit too.
-            joinedAtLsn = Long.MAX_VALUE;
-            inSyncSet = true;
-            joinedAtLsn = backend.committedLsn();
+            syncSet.leave();
+        } else if (!s.paused()) {
+            syncSet.joinIfCaughtUp(at);
         }
     }
 
