@@ -30,7 +30,12 @@ public final class Outbound {
         return buf;
     }
 
-    /** Writes and flushes what is gathered. */
+    /**
+     * Writes and flushes what is gathered; off the event loop, then waits while the client is not
+     * reading, so a client that sends query after query and reads no answer holds back its own
+     * session (and, once its queued messages reach their bound, stops being read) instead of piling
+     * every answer up in the proxy.
+     */
     public void flush() {
         ByteBuf b = buf;
         buf = null;
@@ -39,6 +44,13 @@ public final class Outbound {
         }
         if (b.isReadable() && channel.isActive()) {
             channel.writeAndFlush(b, channel.voidPromise());
+            if (!channel.eventLoop().inEventLoop()) {
+                try {
+                    awaitWritable();
+                } catch (ClientGoneException e) {
+                    // nothing more reaches this client; its session ends when the channel's close is handled
+                }
+            }
         } else {
             b.release();
         }

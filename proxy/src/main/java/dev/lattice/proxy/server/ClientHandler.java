@@ -263,8 +263,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         ClientSession arrivedAt = session;
         if (arrivedAt != null) {
             arrivedAt.arrived(m);
-            // What waits for nothing runs here, with no hand-off to a worker thread and back.
-            if (worker.tryHold()) {
+            // What waits for nothing runs here, with no hand-off to a worker thread and back; not while
+            // the client is behind in reading: its answers would pile up here, where nothing can wait.
+            if (channel.isWritable() && worker.tryHold()) {
                 try {
                     if (arrivedAt.handlesAtOnce(m) && run(arrivedAt, m, true)) {
                         return;
