@@ -246,8 +246,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void ready(ChannelHandlerContext ctx, FrontendMessage m) {
         if (m instanceof FrontendMessage.Terminate) {
+            // As PostgreSQL: what came before the Terminate is done first (a COMMIT sent with it
+            // commits, a pipelined INSERT is not lost); nothing after it is read.
             phase = Phase.CLOSED;
-            ctx.close();
+            channel.config().setAutoRead(false);
+            worker.enqueue(channel::close);
             return;
         }
         if (!(m instanceof FrontendMessage.Query || m instanceof FrontendMessage.Parse
