@@ -35,6 +35,11 @@ final class CancelRegistry {
         }
     }
 
+    /** How many sessions have a key now. */
+    int size() {
+        return sessions.size();
+    }
+
     /**
      * Cancels the session's running statement when the secret matches; otherwise does nothing, as
      * PostgreSQL.

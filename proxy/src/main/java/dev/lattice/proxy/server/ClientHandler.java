@@ -386,6 +386,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         // After whatever the worker still has queued: roll back and release the engine session.
         worker.execute(() -> {
+            // Again here: a session still opening when the client left registers its key after the removal above.
+            server.cancels().remove(key);
             ClientSession s = session;
             session = null;
             server.liveSessions().close(live);
