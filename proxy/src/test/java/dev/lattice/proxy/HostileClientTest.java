@@ -227,6 +227,25 @@ class HostileClientTest {
     }
 
     @Test
+    void aQueryDuringCopyFromStdinFailsTheCopyAndIsNotRun() throws Exception {
+        try (Statement s = control.createStatement()) {
+            s.execute("create table copied (id int primary key)");
+        }
+        try (RawClient c = ready()) {
+            c.send(RawClient.query("copy copied from stdin"));
+            assertNotNull(c.readUntil('G'), "CopyInResponse");
+            c.send(RawClient.message('d', "1\n".getBytes(StandardCharsets.UTF_8)));
+            // As PostgreSQL: a protocol violation that ends the COPY; the message that broke it is consumed, not run.
+            List<RawClient.Message> failed = roundTrip(c, RawClient.query("insert into copied values (2)"));
+            assertEquals("08P01", errorState(failed), failed.toString());
+            List<RawClient.Message> count = roundTrip(c, RawClient.query("select count(*) from copied"));
+            assertNull(errorState(count), count.toString());
+            assertTrue(count.stream().anyMatch(m -> m.type() == 'D' && m.text().endsWith("0")),
+                    "neither the COPY's row nor the INSERT sent during the COPY is stored: " + count);
+        }
+    }
+
+    @Test
     void invalidUtf8AndNulBytesInTextAreRefused() throws Exception {
         try (RawClient c = ready()) {
             byte[] badQuery = {'s', 'e', 'l', 'e', 'c', 't', ' ', '\'', (byte) 0xC3, '(', '\'', 0};

@@ -237,7 +237,8 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void dispatch(FrontendMessage message) throws ClientGoneException {
-        if (copyIn != null && copyIn(message)) {
+        if (copyIn != null) {
+            copyIn(message);
             return;
         }
         if (message instanceof FrontendMessage.CopyData || message instanceof FrontendMessage.CopyDone
@@ -843,15 +844,19 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
-    /** A message in copy-in mode; false when it ends the copy and is then handled as usual. */
-    private boolean copyIn(FrontendMessage message) {
+    /**
+     * A message in copy-in mode, always consumed: CopyData, CopyDone and CopyFail as the COPY's;
+     * any other message (but Sync and Flush, ignored) fails the COPY with 08P01 and, as in
+     * PostgreSQL, is not run.
+     */
+    private void copyIn(FrontendMessage message) {
         try {
             if (message instanceof FrontendMessage.CopyData d) {
                 copyIn.data(d.data());
-                return true;
+                return;
             }
             if (message instanceof FrontendMessage.Sync || message instanceof FrontendMessage.Flush) {
-                return true; // ignored in copy-in mode, as PostgreSQL does
+                return; // ignored in copy-in mode, as PostgreSQL does
             }
             if (message instanceof FrontendMessage.CopyDone) {
                 String tag = copyIn.done();
@@ -872,7 +877,6 @@ public final class ClientSession implements AutoCloseable {
         }
         readyForQuery();
         out.flush();
-        return message instanceof FrontendMessage.CopyDone || message instanceof FrontendMessage.CopyFail;
     }
 
     /** Ends a COPY FROM STDIN that failed: nothing of it stays (all of it, in the COPY's own transaction). */
