@@ -89,6 +89,23 @@ final class RawClient implements AutoCloseable {
         return message('E', new byte[] {0, 0, 0, 0, 0});
     }
 
+    /** A Bind of a statement with no parameters to a named portal, results in text. */
+    static byte[] bind(String portal, String statement) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(portal.getBytes(StandardCharsets.UTF_8));
+        body.write(0);
+        body.writeBytes(statement.getBytes(StandardCharsets.UTF_8));
+        body.write(0);
+        body.writeBytes(new byte[] {0, 0, 0, 0, 0, 0});
+        return message('B', body.toByteArray());
+    }
+
+    /** An Execute of a named portal for at most maxRows rows (0: all). */
+    static byte[] execute(String portal, int maxRows) {
+        byte[] p = portal.getBytes(StandardCharsets.UTF_8);
+        return message('E', ByteBuffer.allocate(p.length + 5).put(p).put((byte) 0).putInt(maxRows).array());
+    }
+
     static byte[] sync() {
         return message('S', new byte[0]);
     }

@@ -893,16 +893,24 @@ public final class ClientSession implements AutoCloseable {
         if (status == 'I' && advisoryLocking) {
             advisoryLocks.transactionEnded(this); // pg_advisory_xact_lock's locks end with their transaction
         }
+        if (status == 'I' && !portals.isEmpty()) {
+            // As PostgreSQL: portals end with their transaction, so none holds its result past it
+            closeAllPortals();
+        }
         BackendMessages.readyForQuery(out.buf(), status);
+    }
+
+    private void closeAllPortals() {
+        for (Portal p : portals.values()) {
+            p.close();
+        }
+        portals.clear();
     }
 
     /** Rolls back what is open and releases every statement, portal and node connection. */
     @Override
     public void close() {
-        for (Portal p : portals.values()) {
-            p.close();
-        }
-        portals.clear();
+        closeAllPortals();
         prepared.clear();
         statements.close();
         session.close();
