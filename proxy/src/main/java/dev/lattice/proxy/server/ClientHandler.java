@@ -414,6 +414,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
+            if (!worker.idle()) {
+                // Quiet because a statement runs (or waits for a lock), not because the client is
+                // idle: the handler asks again after another idleTimeout.
+                return;
+            }
             fatal(ctx, "57P05", "terminating connection due to idle timeout (idleTimeout "
                     + server.config().idleTimeoutSeconds() + " s)");
             return;

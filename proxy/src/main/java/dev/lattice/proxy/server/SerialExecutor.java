@@ -35,6 +35,11 @@ final class SerialExecutor implements Executor {
         tasks.add(task);
     }
 
+    /** Whether nothing is queued or running: the connection waits for its client. */
+    boolean idle() {
+        return tasks.isEmpty() && !scheduled.get();
+    }
+
     /** Starts a thread on what is queued, unless one is already running it. */
     void schedule() {
         if (tasks.isEmpty()) {
