@@ -227,6 +227,19 @@ class HostileClientTest {
     }
 
     @Test
+    void aParameterNumberNoBindCanSupplyIsAnErrorAtParse() throws Exception {
+        try (RawClient c = ready()) {
+            for (String sql : List.of("select $2147483647", "select $65536")) {
+                c.send(RawClient.parse(sql));
+                c.send(RawClient.message('D', new byte[] {'S', 0}));
+                List<RawClient.Message> got = roundTrip(c, RawClient.sync());
+                assertEquals("54000", errorState(got), sql + ": " + got);
+            }
+            stillAnswersSelectOne(c);
+        }
+    }
+
+    @Test
     void aQueryDuringCopyFromStdinFailsTheCopyAndIsNotRun() throws Exception {
         try (Statement s = control.createStatement()) {
             s.execute("create table copied (id int primary key)");

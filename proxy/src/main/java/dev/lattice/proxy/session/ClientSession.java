@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientSession implements AutoCloseable {
 
     private static final Object[] NO_PARAMETERS = new Object[0];
+    /** The most parameter values a Bind message carries (its count is an Int16). */
+    private static final int MAX_PARAMETERS = 65_535;
     /** The longest statement text handled on the event loop: analysing a longer one is work for the worker. */
     private static final int AT_ONCE_TEXT = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -442,7 +444,14 @@ public final class ClientSession implements AutoCloseable {
         if (SqlSplitter.split(p.sql()).size() > 1) {
             throw new SQLException("cannot insert multiple commands into a prepared statement", "42601");
         }
-        prepared.put(p.name(), PreparedQuery.of(session, p.sql(), p.parameterTypes(), rewriter));
+        PreparedQuery q = PreparedQuery.of(session, p.sql(), p.parameterTypes(), rewriter);
+        if (q.parameterCount() > MAX_PARAMETERS) {
+            // No Bind could run it, and describing it would size arrays by its highest $n (a 17-byte
+            // "select $100000000" asked for gigabytes of the proxy's heap).
+            throw new SQLException("statement has " + q.parameterCount() + " parameters, more than the "
+                    + MAX_PARAMETERS + " a Bind message can supply", "54000");
+        }
+        prepared.put(p.name(), q);
         BackendMessages.parseComplete(out.buf());
     }
 
