@@ -222,6 +222,24 @@ class RobustnessTest {
     }
 
     @Test
+    void aLargeMessageBeforeAuthenticationIsRefusedWithoutReadingIt() throws Exception {
+        try (RunningProxy scram = RunningProxy.start("robust-preauth", Map.of("maxMessageSize", 16 << 20))) {
+            try (RawClient c = new RawClient(scram.port())) {
+                c.sendStartup("lattice");
+                assertEquals('R', c.read().type(), "AuthenticationSASL");
+                // a password message announcing a megabyte: only its header is sent
+                c.send(ByteBuffer.allocate(5).put((byte) 'p').putInt(1 << 20).array());
+                assertFatal(c.readToEnd(), "08P01");
+            }
+            try (Connection ok = scram.connect(); Statement s = ok.createStatement();
+                 ResultSet rs = s.executeQuery("select length('" + "x".repeat(200_000) + "')")) {
+                assertTrue(rs.next(), "after authentication, messages up to maxMessageSize are read");
+                assertEquals(200_000, rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
     void queriesBeforeAuthenticationAndAWrongPasswordAreRefused() throws Exception {
         try (RunningProxy scram = RunningProxy.start("robust-scram")) {
             try (RawClient c = new RawClient(scram.port())) {

@@ -15,8 +15,16 @@ public final class PgDecoder extends ByteToMessageDecoder {
     /** Start-up packets are small; PostgreSQL itself caps them at 10000 bytes. */
     static final int MAX_STARTUP_LENGTH = 10_000;
 
+    /**
+     * Until the client has authenticated, a message may be this large at most (PostgreSQL's
+     * PG_MAX_AUTH_TOKEN_LENGTH): a password or SASL message is small, and an unauthenticated
+     * socket must not make the proxy buffer maxMessageSize bytes.
+     */
+    static final int MAX_AUTHENTICATION_MESSAGE = 65_535;
+
     private final int maxMessageSize;
     private final boolean tlsAvailable;
+    private boolean authenticated;
     private boolean started;
     private boolean failed;
 
@@ -32,6 +40,11 @@ public final class PgDecoder extends ByteToMessageDecoder {
     public PgDecoder(int maxMessageSize, boolean tlsAvailable) {
         this.maxMessageSize = maxMessageSize;
         this.tlsAvailable = tlsAvailable;
+    }
+
+    /** The client has authenticated: from now on messages may be as large as maxMessageSize. */
+    public void authenticated() {
+        authenticated = true;
     }
 
     @Override
@@ -82,6 +95,10 @@ public final class PgDecoder extends ByteToMessageDecoder {
             int length = in.getInt(start + 1);
             if (length < 4) {
                 throw new ProtocolException("invalid message length " + length + " for message type '" + (char) type + "'");
+            }
+            if (!authenticated && length - 4 > Math.min(maxMessageSize, MAX_AUTHENTICATION_MESSAGE)) {
+                throw new ProtocolException("invalid message length " + length + " for message type '" + (char) type
+                        + "' before authentication");
             }
             if (length - 4 > maxMessageSize) {
                 throw new ProtocolException("54000", "message of " + length + " bytes is larger than the maximum of "

@@ -9,6 +9,7 @@ import dev.lattice.proxy.console.LiveSession;
 import dev.lattice.proxy.protocol.BackendMessages;
 import dev.lattice.proxy.protocol.FrontendMessage;
 import dev.lattice.proxy.protocol.Outbound;
+import dev.lattice.proxy.protocol.PgDecoder;
 import dev.lattice.proxy.protocol.ProtocolException;
 import dev.lattice.proxy.session.ClientSession;
 import dev.lattice.proxy.session.PgSettings;
@@ -211,6 +212,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticated(ChannelHandlerContext ctx, ByteBuf buf) {
         authenticationTimer.cancel(false);
+        ctx.pipeline().get(PgDecoder.class).authenticated();
         BackendMessages.authenticationOk(buf);
         ctx.writeAndFlush(buf);
         phase = Phase.READY;
