@@ -44,7 +44,7 @@ public final class Outbound {
         }
         if (b.isReadable() && channel.isActive()) {
             channel.writeAndFlush(b, channel.voidPromise());
-            if (!channel.eventLoop().inEventLoop()) {
+            if (!channel.isWritable() && !channel.eventLoop().inEventLoop()) {
                 try {
                     awaitWritable();
                 } catch (ClientGoneException e) {
