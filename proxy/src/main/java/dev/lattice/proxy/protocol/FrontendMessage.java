@@ -45,7 +45,8 @@ public sealed interface FrontendMessage {
     record Describe(byte target, String name) implements FrontendMessage { }
 
     /** 'E': Execute a portal, at most maxRows rows (0 = all). */
-    record Execute(String portal, int maxRows) implements FrontendMessage { }
+    /** @param syncFollows whether a Sync came right behind it (then it ends its pipeline alone) */
+    record Execute(String portal, int maxRows, boolean syncFollows) implements FrontendMessage { }
 
     /** 'C': Close a statement ('S') or portal ('P'). */
     record Close(byte target, String name) implements FrontendMessage { }

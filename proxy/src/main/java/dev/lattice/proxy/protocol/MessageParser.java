@@ -13,12 +13,13 @@ final class MessageParser {
     private MessageParser() {
     }
 
-    static FrontendMessage parse(byte type, ByteBuf body) {
+    /** @param syncFollows whether the next message (already received) is a Sync */
+    static FrontendMessage parse(byte type, ByteBuf body, boolean syncFollows) {
         if (!known(type)) {
             throw new ProtocolException("invalid frontend message type " + (type & 0xFF));
         }
         try {
-            return parseKnown(type, body);
+            return parseKnown(type, body, syncFollows);
         } catch (ProtocolException e) {
             return new FrontendMessage.Malformed(type, e.sqlState(), e.getMessage());
         }
@@ -31,13 +32,13 @@ final class MessageParser {
         };
     }
 
-    private static FrontendMessage parseKnown(byte type, ByteBuf body) {
+    private static FrontendMessage parseKnown(byte type, ByteBuf body, boolean syncFollows) {
         FrontendMessage message = switch (type) {
             case 'Q' -> new FrontendMessage.Query(Bytes.cstring(body));
             case 'P' -> parseStatement(body);
             case 'B' -> bind(body);
             case 'D' -> new FrontendMessage.Describe(target(body), Bytes.cstring(body));
-            case 'E' -> new FrontendMessage.Execute(Bytes.cstring(body), Bytes.int32(body));
+            case 'E' -> new FrontendMessage.Execute(Bytes.cstring(body), Bytes.int32(body), syncFollows);
             case 'C' -> new FrontendMessage.Close(target(body), Bytes.cstring(body));
             case 'S' -> new FrontendMessage.Sync();
             case 'H' -> new FrontendMessage.Flush();

@@ -109,7 +109,7 @@ public final class PgDecoder extends ByteToMessageDecoder {
             }
             in.skipBytes(5);
             ByteBuf body = in.readSlice(length - 4);
-            out.add(MessageParser.parse(type, body));
+            out.add(MessageParser.parse(type, body, in.isReadable() && in.getByte(in.readerIndex()) == 'S'));
         }
     }
 }

@@ -58,6 +58,12 @@ public final class ClientSession implements AutoCloseable {
     private final Map<String, Portal> portals = new HashMap<>();
     private boolean failedTransaction;
     private boolean discarding;
+    /**
+     * An implicit transaction of the extended protocol is open: as in PostgreSQL, the statements of
+     * one pipeline (up to its Sync) outside a transaction block commit together at the Sync, or not
+     * at all (a JDBC batch in autocommit). Opened at a write that is not alone in its pipeline.
+     */
+    private boolean pipelineTransaction;
     private long reportedToken = Long.MIN_VALUE;
     /** The statement on a node now, which a CancelRequest stops. */
     private final RunningStatement running = new RunningStatement();
@@ -145,7 +151,7 @@ public final class ClientSession implements AutoCloseable {
      */
     public boolean handlesAtOnce(FrontendMessage m) {
         judged = null;
-        if (postgres || copyIn != null) {
+        if (postgres || copyIn != null || pipelineTransaction) {
             return false;
         }
         try {
@@ -170,7 +176,8 @@ public final class ClientSession implements AutoCloseable {
             }
             if (m instanceof FrontendMessage.Execute e) {
                 Portal p = portals.get(e.portal());
-                return p == null || p.query.empty || (p.result != null ? p.resultAtOnce : runsAtOnce(p.query));
+                return p == null || p.query.empty || (p.result != null ? p.resultAtOnce
+                        : !beginsPipelineTransaction(e, p) && runsAtOnce(p.query));
             }
             if (m instanceof FrontendMessage.Query q && q.sql().length() <= AT_ONCE_TEXT) {
                 List<String> parts = SqlSplitter.split(q.sql());
@@ -255,6 +262,7 @@ public final class ClientSession implements AutoCloseable {
             if (message instanceof FrontendMessage.Malformed m) {
                 malformed(m);
             } else if (message instanceof FrontendMessage.Query q) {
+                endPipelineTransaction(false); // a simple Query ends the pipeline's transaction, as in PostgreSQL
                 simpleQuery(q.sql());
             } else if (message instanceof FrontendMessage.Parse p) {
                 parse(p);
@@ -267,7 +275,9 @@ public final class ClientSession implements AutoCloseable {
             } else if (message instanceof FrontendMessage.Close c) {
                 close(c);
             } else if (message instanceof FrontendMessage.Sync) {
+                boolean failed = discarding;
                 discarding = false;
+                endPipelineTransaction(failed);
                 readyForQuery();
                 out.flush();
             } else if (message instanceof FrontendMessage.Flush) {
@@ -303,6 +313,7 @@ public final class ClientSession implements AutoCloseable {
     private void malformed(FrontendMessage.Malformed m) {
         BackendMessages.error(out.buf(), m.sqlState(), m.message());
         if (m.type() == 'Q' || m.type() == 'S') {
+            endPipelineTransaction(true);
             discarding = false;
             readyForQuery();
             out.flush();
@@ -550,6 +561,14 @@ public final class ClientSession implements AutoCloseable {
             BackendMessages.emptyQueryResponse(out.buf());
             return;
         }
+        if (pipelineTransaction && p.query.analysis != null
+                && p.query.analysis.kind() == StatementKind.TRANSACTION_CONTROL) {
+            // BEGIN makes the pipeline's transaction a block of the client's; COMMIT, ROLLBACK end it
+            pipelineTransaction = false;
+        } else if (beginsPipelineTransaction(e, p)) {
+            session.begin(null, null);
+            pipelineTransaction = true;
+        }
         if (p.result == null) {
             p.result = run(p.query, p.parameters);
             p.resultAtOnce = atOnce;
@@ -566,6 +585,33 @@ public final class ClientSession implements AutoCloseable {
             p.result = Result.done(tag);
         } else {
             BackendMessages.portalSuspended(out.buf());
+        }
+    }
+
+    /** A write outside a transaction block that may not be alone in its pipeline: it opens the pipeline's transaction. */
+    private boolean beginsPipelineTransaction(FrontendMessage.Execute e, Portal p) {
+        return !e.syncFollows() && !pipelineTransaction && !failedTransaction && p.result == null
+                && p.query.analysis != null && p.query.parts == null && !p.query.setting
+                && p.query.analysis.kind() == StatementKind.DML && session.effectiveAutoCommit();
+    }
+
+    /** At the pipeline's Sync (or a simple Query): its transaction commits, or rolls back after an error. */
+    private void endPipelineTransaction(boolean failed) {
+        if (!pipelineTransaction) {
+            return;
+        }
+        pipelineTransaction = false;
+        boolean rollback = failed || failedTransaction;
+        failedTransaction = false;
+        try {
+            if (rollback) {
+                session.rollback();
+            } else {
+                session.commit();
+                reportToken();
+            }
+        } catch (SQLException e) {
+            error(e);
         }
     }
 
