@@ -65,6 +65,26 @@ class PortalsTest {
     }
 
     @Test
+    void aPortalRunToCompletionAndExecutedAgainReturnsNoMoreRows() throws Exception {
+        try (RawClient c = new RawClient(proxy.port())) {
+            c.sendStartup("lattice");
+            assertNotNull(c.readUntil('Z'));
+            c.send(RawClient.parse("select id from listed order by id"));
+            c.send(RawClient.bind("all", ""));
+            c.send(RawClient.execute("all", 0));
+            c.send(RawClient.execute("all", 0));
+            c.send(RawClient.sync());
+            List<String> tags = new ArrayList<>();
+            for (RawClient.Message m : upToReady(c)) {
+                if (m.type() == 'C') {
+                    tags.add(m.text().replace("\0", ""));
+                }
+            }
+            assertEquals(List.of("SELECT 3", "SELECT 0"), tags, "as PostgreSQL tags them");
+        }
+    }
+
+    @Test
     void aPortalOfAnExplicitTransactionLastsUntilCommit() throws Exception {
         try (RawClient c = new RawClient(proxy.port())) {
             c.sendStartup("lattice");

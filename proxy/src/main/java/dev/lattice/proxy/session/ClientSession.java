@@ -582,7 +582,8 @@ public final class ClientSession implements AutoCloseable {
             String tag = rowsTag(p.query, r.sent);
             BackendMessages.commandComplete(out.buf(), tag);
             r.close();
-            p.result = Result.done(tag);
+            // run to completion: executed again, it returns no more rows, as PostgreSQL's "SELECT 0"
+            p.result = Result.done(rowsTag(p.query, 0));
         } else {
             BackendMessages.portalSuspended(out.buf());
         }
