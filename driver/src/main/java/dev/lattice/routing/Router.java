@@ -323,7 +323,8 @@ final class Router {
     private int bounded(ConsistencySpec spec) {
         int n = replicas.size();
         long committed = backend.committedLsn();
-        long boundMillis = spec.getUnit() == StalenessUnit.SECONDS ? spec.getBound() * 1000 : spec.getBound();
+        long boundMillis = spec.getUnit() != StalenessUnit.SECONDS ? spec.getBound()
+                : spec.getBound() > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : spec.getBound() * 1000; // not negative
         for (int tried = 0; tried < n; tried++) {
             int i = next;
             next = i + 1 == n ? 0 : i + 1;

@@ -259,6 +259,20 @@ class SessionGuaranteesTest {
         }
     }
 
+    @Test
+    void boundedStalenessOfTheLongestBoundReadsACaughtUpReplica() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("longest-bound", 0, 0)) {
+            lc.execute("CREATE TABLE reg(id INT PRIMARY KEY, v INT)", "INSERT INTO reg VALUES (1, 7)");
+            // The bound in milliseconds is past a long: it must mean "any lag", not a negative bound no replica meets.
+            try (Connection c = lc.connect("BOUNDED_STALENESS " + Long.MAX_VALUE + " SECONDS");
+                 Statement s = c.createStatement()) {
+                s.execute("SET CONSISTENCY FALLBACK ERROR");
+                s.execute("SET CONSISTENCY TIMEOUT 0");
+                assertEquals(7, readValue(c));
+            }
+        }
+    }
+
     private static int readValue(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v FROM reg WHERE id = 1")) {
             rs.next();
