@@ -31,6 +31,9 @@ public record ConsistencyToken(String clusterId, long epoch, long lsn) {
         }
         try {
             long epoch = v1 ? 1 : Long.parseLong(parts[2]);
+            if (epoch < 1) {
+                throw new SQLException("Malformed consistency token '" + token + "': epochs count from 1", "22023");
+            }
             return new ConsistencyToken(parts[1], epoch, Long.parseLong(parts[parts.length - 1]));
         } catch (NumberFormatException e) {
             throw new SQLException("Malformed consistency token '" + token + "': position out of range", "22023");

@@ -401,8 +401,28 @@ public final class SessionConsistency {
                     + "try again once it has seen the failover", "22023");
         }
         long lsn = parsed.epoch() == epoch ? parsed.lsn() : backend.toEpoch(parsed.epoch(), parsed.lsn());
+        long newest = newestCommitted();
+        if (lsn > newest) {
+            // no session of this cluster can have seen it: every read would wait for a replica that never gets there
+            throw new SQLException("The consistency token '" + token + "' carries LSN " + lsn + ", beyond LSN "
+                    + newest + ", the newest this cluster has committed: it was not taken from this cluster's "
+                    + "history", "22023");
+        }
         position.wrote(lsn);
         router.readFrom(lsn);
+    }
+
+    /**
+     * The highest position a token of this cluster can carry now: C, or a commit being published; the
+     * primary's own when it answers. Long.MAX_VALUE when no one can say (a PostgreSQL primary gone).
+     */
+    private long newestCommitted() {
+        long newest = Math.max(backend.knownCommittedUpperBound(), backend.committedLsn());
+        try {
+            return Math.max(newest, backend.committedUpperBound(nodes));
+        } catch (SQLException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Counts a read the session's transaction or isolation sends to the primary outside routing. */

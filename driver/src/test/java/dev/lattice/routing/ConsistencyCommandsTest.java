@@ -64,6 +64,31 @@ class ConsistencyCommandsTest {
         }
     }
 
+    @Test
+    void aTokenBeyondWhatTheClusterCommittedIsRefused() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("beyond", 0, 0); Connection c = lc.connect("CAUSAL");
+             Statement s = c.createStatement()) {
+            s.execute("SET CONSISTENCY FALLBACK ERROR");
+            s.execute("SET CONSISTENCY TIMEOUT 0");
+            lc.execute("CREATE TABLE t(id INT PRIMARY KEY)", "INSERT INTO t VALUES (1)");
+            String token = c.unwrap(LatticeConnection.class).consistencyToken();
+            String[] parts = token.split(":");
+            String prefix = parts[0] + ":" + parts[1] + ":";
+            long c0 = lc.cluster().committedLsn();
+            List<String> before = show(s);
+            // An edited token would make every read of the session wait for an LSN no replica reaches.
+            assertState(s, "SET CONSISTENCY TOKEN '" + prefix + parts[2] + ":" + (c0 + 1000) + "'", "22023",
+                    "beyond");
+            assertState(s, "SET CONSISTENCY TOKEN '" + prefix + "0:" + c0 + "'", "22023", "Malformed");
+            assertEquals(before, show(s), "refused tokens leave the session as it was");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the session still reads its replicas");
+            }
+            s.execute("SET CONSISTENCY TOKEN '" + prefix + parts[2] + ":" + c0 + "'");
+        }
+    }
+
     private static void assertState(Statement s, String sql, String sqlState, String mentions) {
         SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
         assertEquals(sqlState, e.getSQLState(), sql + ": " + e.getMessage());
