@@ -93,6 +93,14 @@ public interface PrimaryTransaction extends AutoCloseable {
 
     int isolation() throws SQLException;
 
+    /**
+     * Before the first statement of a read-only transaction that runs on the primary: the
+     * transaction reads one snapshot there (REPEATABLE READ, PostgreSQL's snapshot).
+     */
+    default void snapshotIsolation() throws SQLException {
+        setIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+    }
+
     /** Before a session setting (SET ...) runs on the primary: ends what the primary would end by running it. */
     default void beforeSetting(String sql) throws SQLException {
     }

@@ -172,6 +172,8 @@ public final class Session implements SessionContext, AutoCloseable {
                 pinnedNode = consistency.routeRead();
                 if (pinnedNode > 0) {
                     beginSnapshot(nodes.get(pinnedNode));
+                } else {
+                    snapshotOnPrimary();
                 }
             }
             if (pinnedNode > 0) {
@@ -241,6 +243,19 @@ public final class Session implements SessionContext, AutoCloseable {
             replica.commit(); // ends a standing read transaction: the snapshot starts at the next read
         }
         replica.setTransactionIsolation(backend.snapshotIsolation());
+    }
+
+    /**
+     * A read-only transaction the level sends to the primary is one snapshot there too (READ
+     * COMMITTED would let a later statement see what an earlier one missed); the isolation the
+     * session had comes back when the transaction ends.
+     */
+    private void snapshotOnPrimary() throws SQLException {
+        int before = primary.isolation();
+        primary.snapshotIsolation();
+        if (restoreIsolation < 0) {
+            restoreIsolation = before;
+        }
     }
 
     private void endSnapshot(boolean commit) throws SQLException {

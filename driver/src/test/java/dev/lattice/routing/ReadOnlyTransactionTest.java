@@ -68,6 +68,41 @@ class ReadOnlyTransactionTest {
         }
     }
 
+    /**
+     * When no replica can serve it, a read-only transaction runs on the primary, and there too as one
+     * snapshot: a post and its reply committed together between its two reads are both unseen.
+     */
+    @Test
+    void aReadOnlyTransactionOnThePrimaryIsOneSnapshot() throws Exception {
+        try (LaggedCluster lc = new LaggedCluster("read-only-primary", 0, 0);
+             Connection c = lc.connect("CAUSAL"); Connection writer = lc.connect("EVENTUAL");
+             Statement s = c.createStatement(); Statement w = writer.createStatement()) {
+            lc.execute("CREATE TABLE post(id INT PRIMARY KEY)", "CREATE TABLE reply(id INT PRIMARY KEY, post_id INT)");
+            lc.alter("ALTER REPLICA replica1 PAUSE", "ALTER REPLICA replica2 PAUSE");
+            s.execute("SET CONSISTENCY TIMEOUT 0");
+            s.executeUpdate("INSERT INTO post VALUES (0)"); // no replica has it: the transaction reads the primary
+            long primaryReadsBefore = ShowStats.count(s, "CAUSAL", "PRIMARY_READS");
+            s.execute("START TRANSACTION READ ONLY");
+            assertEquals(1, count(s, "post"));
+            writer.setAutoCommit(false);
+            w.executeUpdate("INSERT INTO post VALUES (1)");
+            w.executeUpdate("INSERT INTO reply VALUES (1, 1)");
+            writer.commit();
+            assertEquals(0, count(s, "reply"), "a reply whose post the transaction did not see");
+            assertEquals(1, count(s, "post"));
+            s.execute("COMMIT");
+            assertEquals(primaryReadsBefore + 1, ShowStats.count(s, "CAUSAL", "PRIMARY_READS"),
+                    "the transaction was routed once, to the primary");
+            assertEquals(1, count(s, "reply"), "autocommit reads see the newest state again");
+            assertEquals(2, count(s, "post"));
+            writer.setAutoCommit(true);
+            w.executeUpdate("INSERT INTO post VALUES (2)"); // the primary connection is read-write again
+            s.executeUpdate("INSERT INTO post VALUES (3)");
+            assertEquals(4, count(s, "post"));
+            lc.alter("ALTER REPLICA replica1 RESUME", "ALTER REPLICA replica2 RESUME");
+        }
+    }
+
     @Test
     void readWriteTransactionsRunOnThePrimary() throws Exception {
         try (LaggedCluster lc = new LaggedCluster("read-write", 0, 0); Connection c = lc.connect("EVENTUAL");
@@ -83,7 +118,11 @@ class ReadOnlyTransactionTest {
     }
 
     private static int count(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+        return count(s, "t");
+    }
+
+    private static int count(Statement s, String table) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getInt(1);
         }

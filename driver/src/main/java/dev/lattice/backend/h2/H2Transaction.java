@@ -601,6 +601,13 @@ final class H2Transaction implements PrimaryTransaction {
                 ? Connection.TRANSACTION_READ_COMMITTED : jdbcLevel);
     }
 
+    /** H2's REPEATABLE READ takes each table's snapshot at its first read; its SERIALIZABLE is one snapshot. */
+    @Override
+    public void snapshotIsolation() throws SQLException {
+        commitBeforeH2Does();
+        link.get().setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+    }
+
     @Override
     public int isolation() throws SQLException {
         return link.get().getTransactionIsolation();
