@@ -22,4 +22,13 @@ public final class EmbeddedSession {
         return connection.isWrapperFor(JdbcConnection.class)
                 && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal local ? local : null;
     }
+
+    /**
+     * Whether the connection's open transaction on an embedded node has changed rows (false for
+     * any other connection): a query on a replica that did so called a function that writes.
+     */
+    public static boolean wrote(Connection connection) throws SQLException {
+        SessionLocal session = of(connection);
+        return session != null && session.hasPendingTransaction();
+    }
 }

@@ -9,6 +9,7 @@ import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.PrimaryTransaction.SavepointAction;
 import dev.lattice.backend.SessionContext;
 import dev.lattice.cluster.Cluster;
+import dev.lattice.cluster.EmbeddedSession;
 import dev.lattice.locking.SessionLocks;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementAnalyzer;
@@ -177,7 +178,14 @@ public final class Session implements SessionContext, AutoCloseable {
                 }
             }
             if (pinnedNode > 0) {
-                T result = work.run(nodes.get(pinnedNode), pinnedNode);
+                Connection replica = nodes.get(pinnedNode);
+                T result = work.run(replica, pinnedNode);
+                if (EmbeddedSession.wrote(replica)) {
+                    ReadFence.discard(result);
+                    rollback();
+                    throw new SQLException("Cannot run a write in a read-only transaction: a function the query "
+                            + "calls changed rows. The transaction was rolled back", "25006");
+                }
                 consistency.afterRead(pinnedNode);
                 return result;
             }
@@ -342,6 +350,7 @@ public final class Session implements SessionContext, AutoCloseable {
             return onPrimary(analysis, sql, null, work, now);
         }
         T result;
+        boolean wrote;
         try {
             Connection c = nodes.get(index);
             if (stamp != readStamps[index]) {
@@ -351,6 +360,11 @@ public final class Session implements SessionContext, AutoCloseable {
                 readStamps[index] = stamp;
             }
             result = work.run(c, index);
+            wrote = EmbeddedSession.wrote(c);
+            if (wrote) {
+                c.rollback(); // a function it calls wrote: unlogged, that would stay on this replica alone
+                ReadFence.discard(result);
+            }
         } catch (SQLException e) {
             if (NodeFailure.connectionLost(e)) {
                 nodes.drop(index);
@@ -359,6 +373,12 @@ public final class Session implements SessionContext, AutoCloseable {
                 throw e;
             }
             return onPrimary(analysis, sql, null, work, now);
+        }
+        if (wrote) {
+            if (now) {
+                throw new WouldWait("a query that writes", null);
+            }
+            return primary.runAsWriter(analysis, sql, primary.routedRead(work));
         }
         if (!replica.readHeld(stamp)) {
             ReadFence.discard(result);
