@@ -137,8 +137,8 @@ ConsistencySpec LatticeLevelSpec() :
     long bound = -1;
     String unit = null;
     SqlParserPos unitPos = null;
-    long write = 0;
-    long read = 0;
+    long write = -1;
+    long read = -1;
 }
 {
     { pos = LatticePos(getToken(1)); }

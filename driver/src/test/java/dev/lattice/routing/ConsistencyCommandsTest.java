@@ -45,6 +45,9 @@ class ConsistencyCommandsTest {
             assertState(s, "SET CONSISTENCY TIMEOUT 999999999999", "22023", "3600000");
             assertState(s, "SET CONSISTENCY FALLBACK SOMETIMES", "42601", null);
             assertState(s, "SET CONSISTENCY QUORUM WRITE 3 READ 1", "22023", "the cluster has 2");
+            assertState(s, "SET CONSISTENCY QUORUM WRITE 0 READ 1", "42601", "at least 1");
+            assertState(s, "SET consistency = 'quorum read 0'", "42601", "at least 1");
+            assertState(s, "SET CONSISTENCY CAUSAL WRITE 0", "42601", "no quorum sizes");
             assertState(s, "SET CONSISTENCY TOKEN 'not-a-token'", "22023", "Malformed");
             assertEquals(before, show(s), "refused settings leave the session as it was");
         }

@@ -96,6 +96,11 @@ final class SpecText {
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("Number too large for " + what + ": " + n);
     }
+    if (n == 0) {
+      // 0 would silently mean the default size, ⌊N/2⌋+1
+      throw new IllegalArgumentException("A quorum size must be at least 1, not 0 for " + what
+          + "; leave WRITE or READ out for the default");
+    }
     return (int) n;
   }
 

@@ -84,9 +84,14 @@ public final class GrammarActions {
       if (write > Integer.MAX_VALUE || read > Integer.MAX_VALUE) {
         throw error("Quorum size too large", pos, null);
       }
-      return ConsistencySpec.quorum((int) write, (int) read);
+      if (write == 0 || read == 0) {
+        // 0 would silently mean the default size, ⌊N/2⌋+1
+        throw error("A quorum size must be at least 1", pos,
+            "Leave WRITE or READ out for the default, a majority of the replicas");
+      }
+      return ConsistencySpec.quorum((int) Math.max(write, 0), (int) Math.max(read, 0));
     }
-    if (write > 0 || read > 0) {
+    if (write >= 0 || read >= 0) {
       throw error(level + " takes no quorum sizes", pos,
           "Only QUORUM [WRITE <w>] [READ <r>] has them");
     }
