@@ -23,6 +23,12 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
     private final Connection[] open;
     private final Node[] openedOn;
     private final List<String> settings = new ArrayList<>();
+    /**
+     * Per replica connection, the replica's applied LSN when a session setting failed on it (it
+     * had not yet applied the schema SET SCHEMA names, say), else -1: such a connection answers
+     * without the setting, so it serves the session's reads only once a replay takes.
+     */
+    private final long[] settingFailedAt;
     private PrimaryTransaction transaction;
     /** The epoch the primary connection was opened in, read before the primary was looked up. */
     private long primaryEpoch;
@@ -31,6 +37,8 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
         this.backend = backend;
         this.open = new Connection[backend.replicas().size() + 1];
         this.openedOn = new Node[open.length];
+        this.settingFailedAt = new long[open.length];
+        java.util.Arrays.fill(settingFailedAt, -1);
     }
 
     /** The session's primary transaction, told when a primary connection opens and closes. */
@@ -90,10 +98,13 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
     }
 
     private Connection openNode(Node node, int index) throws SQLException {
+        long applied = index == 0 ? 0 : backend.replicas().get(index - 1).applied();
         Connection c = node.connect();
         try {
             for (String setting : settings) {
-                replay(c, setting, index == 0);
+                if (!replay(c, setting, index == 0)) {
+                    settingFailedAt[index] = applied;
+                }
             }
             if (index == 0) {
                 c.setAutoCommit(false);
@@ -113,23 +124,45 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
         replay(get(0), sql, true);
         for (int i = 1; i < open.length; i++) {
             if (open[i] != null) {
-                replay(open[i], sql, false);
+                long applied = backend.replicas().get(i - 1).applied();
+                if (!replay(open[i], sql, false)) {
+                    settingFailedAt[i] = applied;
+                }
             }
         }
         settings.add(sql);
     }
 
     /**
-     * A setting that fails on a replica (a database-wide H2 setting a read-only connection may
-     * not change, say) is skipped there: it has already taken effect where writes happen.
+     * Whether the session's settings all hold on replica {@code index}'s connection. One that failed
+     * there is replayed, on a new connection, once the replica has applied more since.
      */
-    private static void replay(Connection c, String sql, boolean mustSucceed) throws SQLException {
+    boolean settingsHold(int index) throws SQLException {
+        long failedAt = settingFailedAt[index];
+        if (failedAt < 0) {
+            return true;
+        }
+        if (backend.replicas().get(index - 1).applied() == failedAt) {
+            return false;
+        }
+        drop(index);
+        get(index);
+        return settingFailedAt[index] < 0;
+    }
+
+    /**
+     * Whether the setting took. One that fails on a replica is not the session's error: it has taken
+     * effect on the primary (see {@link #settingsHold}).
+     */
+    private static boolean replay(Connection c, String sql, boolean mustSucceed) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
+            return true;
         } catch (SQLException e) {
             if (mustSucceed) {
                 throw e;
             }
+            return false;
         }
     }
 
@@ -138,6 +171,7 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
         Connection c = open[index];
         open[index] = null;
         openedOn[index] = null;
+        settingFailedAt[index] = -1;
         if (c != null) {
             if (index == 0) {
                 transaction.closing(c);

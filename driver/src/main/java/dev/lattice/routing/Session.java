@@ -171,6 +171,9 @@ public final class Session implements SessionContext, AutoCloseable {
             requireWritable(analysis);
             if (pinnedNode < 0) {
                 pinnedNode = consistency.routeRead();
+                if (pinnedNode > 0 && !nodes.settingsHold(pinnedNode)) {
+                    pinnedNode = 0; // the primary keeps every promise, and has the session's settings
+                }
                 if (pinnedNode > 0) {
                     beginSnapshot(nodes.get(pinnedNode));
                 } else {
@@ -349,6 +352,9 @@ public final class Session implements SessionContext, AutoCloseable {
         if (stamp < 0) {
             return onPrimary(analysis, sql, null, work, now);
         }
+        if (!settingsHold(index)) {
+            return onPrimary(analysis, sql, null, work, now); // the replica lacks a setting of the session
+        }
         T result;
         boolean wrote;
         try {
@@ -386,6 +392,16 @@ public final class Session implements SessionContext, AutoCloseable {
         }
         consistency.afterRead(index);
         return result;
+    }
+
+    /** Whether the session's settings hold on that replica's connection; a connection that broke meanwhile is dropped. */
+    private boolean settingsHold(int index) {
+        try {
+            return nodes.settingsHold(index);
+        } catch (SQLException e) {
+            nodes.drop(index);
+            return false;
+        }
     }
 
     /** A read routed to the primary; {@code now}, one that would wait there fails with WouldWait. */
