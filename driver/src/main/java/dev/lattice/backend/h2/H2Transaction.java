@@ -171,6 +171,29 @@ final class H2Transaction implements PrimaryTransaction {
         return result;
     }
 
+    /**
+     * Whether H2 rolled back the whole transaction rather than the statement: it does so for the
+     * victim of a deadlock it found among row locks (writers eliding Lattice's locks meet there).
+     */
+    private static boolean rolledBackByH2(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == ErrorCode.DEADLOCK_1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** H2 rolled the transaction back: so does Lattice, or its captured changes would be shipped at the next commit. */
+    private void transactionRolledBackByH2(SQLException failure) throws SQLException {
+        try {
+            rollback();
+        } catch (SQLException broken) {
+            failure.addSuppressed(broken);
+        }
+        session.rolledBack(failure);
+    }
+
     private static boolean lockTimeout(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && (s.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1
@@ -203,6 +226,8 @@ final class H2Transaction implements PrimaryTransaction {
                 } catch (SQLException broken) {
                     failure.addSuppressed(broken);
                 }
+            } else if (rolledBackByH2(e)) {
+                transactionRolledBackByH2(failure);
             }
             if (unseenDdl) {
                 try {
@@ -453,6 +478,8 @@ final class H2Transaction implements PrimaryTransaction {
         } catch (SQLException e) {
             if (session.autoCommit()) {
                 rollback();
+            } else if (rolledBackByH2(e)) {
+                transactionRolledBackByH2(e);
             }
             throw e;
         }
