@@ -15,6 +15,10 @@ import java.util.function.IntFunction;
  */
 public interface PrimaryTransaction extends AutoCloseable {
 
+    /** Called when the session has connected to the primary, before its settings (SET ...) are replayed there. */
+    default void connected(Connection primary) throws SQLException {
+    }
+
     /** Called when the session has opened a connection to the primary, before its first statement. */
     default void opened(Connection primary) throws SQLException {
     }

@@ -101,6 +101,9 @@ final class NodeConnections implements PrimaryLink, AutoCloseable {
         long applied = index == 0 ? 0 : backend.replicas().get(index - 1).applied();
         Connection c = node.connect();
         try {
+            if (index == 0) {
+                transaction.connected(c);
+            }
             for (String setting : settings) {
                 if (!replay(c, setting, index == 0)) {
                     settingFailedAt[index] = applied;

@@ -63,6 +63,32 @@ class LockLifecycleTest {
         }
     }
 
+    /**
+     * Writers that elide Lattice's locks (no SERIALIZABLE transaction runs) wait in H2's row locks:
+     * that wait too ends after lockTimeout with 40001, the waiter's transaction rolled back whole.
+     */
+    @Test
+    void aRowLockWaitOfWritersThatElideTheirLocksFailsWith40001AfterTheLockTimeout() throws Exception {
+        String url = "jdbc:lattice:mem:elided-timeout-" + System.nanoTime() + "?replicas=1&lockTimeout=300";
+        try (Connection holder = DriverManager.getConnection(url); Connection waiter = DriverManager.getConnection(url);
+             Statement h = holder.createStatement()) {
+            h.execute(TABLE[0]);
+            h.execute(TABLE[1]);
+            holder.setAutoCommit(false);
+            waiter.setAutoCommit(false);
+            update(holder, "UPDATE acct SET bal = 1 WHERE id = 1");
+            update(waiter, "INSERT INTO acct VALUES (3, 3)");
+            SQLException e = assertThrows(SQLException.class, () -> update(waiter, "UPDATE acct SET bal = 9 WHERE id = 1"));
+            assertEquals("40001", e.getSQLState(), e.getMessage());
+            waiter.commit();
+            holder.commit();
+            assertEquals(0, query(waiter, "SELECT COUNT(*) FROM acct WHERE id = 3"), "the waiter's transaction was rolled back");
+            update(waiter, "UPDATE acct SET bal = 9 WHERE id = 1");
+            waiter.commit();
+            assertEquals(9, query(waiter, "SELECT bal FROM acct WHERE id = 1"), "the waiter's connection is usable");
+        }
+    }
+
     @Test
     void showLocksListsHeldAndAwaitedLocks() throws Exception {
         try (TwoSessions s = new TwoSessions("show-locks", "SERIALIZABLE", TABLE)) {

@@ -68,6 +68,17 @@ final class H2Transaction implements PrimaryTransaction {
         this.remotePrimary = !backend.primaryNode().embedded();
     }
 
+    /**
+     * H2's row-lock waits last lockTimeout too: writers that elide Lattice's locks wait there (a
+     * SET LOCK_TIMEOUT of the session, replayed after this, still wins).
+     */
+    @Override
+    public void connected(Connection primary) throws SQLException {
+        try (java.sql.Statement s = primary.createStatement()) {
+            s.execute("SET LOCK_TIMEOUT " + Math.min(Integer.MAX_VALUE, backend.config().lockTimeoutMillis()));
+        }
+    }
+
     @Override
     public void opened(Connection primary) throws SQLException {
         remotePrimary = !backend.primaryNode().embedded(); // the primary may have changed (ALTER CLUSTER PROMOTE)
@@ -184,8 +195,41 @@ final class H2Transaction implements PrimaryTransaction {
         return false;
     }
 
-    /** H2 rolled the transaction back: so does Lattice, or its captured changes would be shipped at the next commit. */
-    private void transactionRolledBackByH2(SQLException failure) throws SQLException {
+    /** Whether H2 gave up a lock wait after the session's lock timeout (not one that was told not to wait). */
+    private static boolean waitedOutLockTimeout(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A lock wait over lockTimeout fails with 40001 (SPEC §4), the transaction rolled back whole as
+     * after a lock timeout in Lattice's lock manager, so that a retry of the transaction is right.
+     * The statement that would not wait (lock timeout 0) is WouldWait's, found by its cause.
+     */
+    private SQLException lockTimedOut(SQLException failure, SQLException h2) throws SQLException {
+        Connection primary = link.ifOpen();
+        SessionLocal h2Session = primary == null ? null : EmbeddedSession.of(primary);
+        if (h2Session != null && h2Session.getLockTimeout() == 0) {
+            return failure;
+        }
+        SQLException timedOut = new java.sql.SQLTransactionRollbackException("Lock timeout: the wait for a lock "
+                + "another transaction holds lasted longer than the lock timeout; the transaction was rolled back ("
+                + h2.getMessage().split("\n", 2)[0] + ")", LockManager.ROLLED_BACK, h2);
+        if (!session.autoCommit()) {
+            rollBackWhole(timedOut);
+        }
+        return timedOut;
+    }
+
+    /**
+     * The transaction ends here, rolled back: as H2 did to a deadlock victim (Lattice's captured
+     * changes would otherwise be shipped at the next commit), or after a lock timeout.
+     */
+    private void rollBackWhole(SQLException failure) throws SQLException {
         try {
             rollback();
         } catch (SQLException broken) {
@@ -227,7 +271,10 @@ final class H2Transaction implements PrimaryTransaction {
                     failure.addSuppressed(broken);
                 }
             } else if (rolledBackByH2(e)) {
-                transactionRolledBackByH2(failure);
+                rollBackWhole(failure);
+            }
+            if (waitedOutLockTimeout(e)) {
+                failure = lockTimedOut(failure, e);
             }
             if (unseenDdl) {
                 try {
@@ -479,7 +526,7 @@ final class H2Transaction implements PrimaryTransaction {
             if (session.autoCommit()) {
                 rollback();
             } else if (rolledBackByH2(e)) {
-                transactionRolledBackByH2(e);
+                rollBackWhole(e);
             }
             throw e;
         }
