@@ -55,21 +55,29 @@ public final class Commands {
     }
 
     /**
-     * H2's SET AUTOCOMMIT as the JDBC call (switching it on commits the open transaction): passed on,
-     * it would make H2 commit each statement by itself, unlogged and out of the commit order. Null for
-     * any other setting.
+     * H2's SET AUTOCOMMIT (with = or TO, 1 or 0, a comment after: as H2 takes it) as the JDBC call
+     * (switching it on commits the open transaction): passed on, it would make H2 commit each
+     * statement by itself, unlogged and out of the commit order. Null for any other setting.
      */
     private static Boolean autoCommitSetting(String sql) throws SQLException {
-        java.util.StringTokenizer words = new java.util.StringTokenizer(sql.replace(';', ' '));
+        int comment = sql.indexOf("--");
+        String text = (comment < 0 ? sql : sql.substring(0, comment)).replace(';', ' ').replace('=', ' ');
+        java.util.StringTokenizer words = new java.util.StringTokenizer(text);
         if (words.countTokens() < 2 || !words.nextToken().equalsIgnoreCase("SET")
                 || !words.nextToken().equalsIgnoreCase("AUTOCOMMIT")) {
             return null;
         }
-        String value = words.countTokens() == 1 ? words.nextToken().toUpperCase(java.util.Locale.ROOT) : "";
+        String value = "";
+        if (words.countTokens() == 1) {
+            value = words.nextToken();
+        } else if (words.countTokens() == 2 && words.nextToken().equalsIgnoreCase("TO")) {
+            value = words.nextToken(); // SET AUTOCOMMIT TO value, as H2 takes it
+        }
+        value = value.toUpperCase(java.util.Locale.ROOT);
         return switch (value) {
-            case "TRUE", "ON" -> Boolean.TRUE;
-            case "FALSE", "OFF" -> Boolean.FALSE;
-            default -> throw new SQLException("SET AUTOCOMMIT takes TRUE, ON, FALSE or OFF: " + sql, "42601");
+            case "TRUE", "ON", "1" -> Boolean.TRUE;
+            case "FALSE", "OFF", "0" -> Boolean.FALSE;
+            default -> throw new SQLException("SET AUTOCOMMIT takes TRUE, ON, 1, FALSE, OFF or 0: " + sql, "42601");
         };
     }
 

@@ -1,7 +1,9 @@
 package dev.lattice.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.cluster.Cluster;
 import dev.lattice.jdbc.LatticeConnection;
@@ -131,6 +133,35 @@ class ImplicitCommitsTest {
 
             Await.caughtUp(cluster, Duration.ofSeconds(30));
             NodeChecksum.assertReplicasMatchPrimary(cluster, "");
+        }
+    }
+
+    /** H2 takes SET AUTOCOMMIT with = or TO, 1 or 0, and a comment after: each is the JDBC switch too. */
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource({"SET AUTOCOMMIT=TRUE, SET AUTOCOMMIT=FALSE", "SET AUTOCOMMIT = 1, SET AUTOCOMMIT TO 0",
+            "SET AUTOCOMMIT TO ON -- on, SET AUTOCOMMIT OFF;"})
+    void everySpellingOfSetAutocommitIsTheJdbcSwitch(String on, String off) throws Exception {
+        try (H2ServerProcess.ClusterUrl nodes = server.cluster("embedded", "spellings", 1, "");
+             Connection a = DriverManager.getConnection(nodes.url()); Statement sa = a.createStatement()) {
+            Cluster cluster = a.unwrap(LatticeConnection.class).cluster();
+            sa.execute("CREATE TABLE t(id INT PRIMARY KEY, v INT)");
+            sa.execute("INSERT INTO t VALUES (1, 0), (2, 0)");
+            a.setAutoCommit(false);
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 2");
+            sa.execute(on);
+            assertTrue(a.getAutoCommit(), on);
+            sa.executeUpdate("UPDATE t SET v = 1 WHERE id = 1");
+            sa.execute(off);
+            assertFalse(a.getAutoCommit(), off);
+            sa.executeUpdate("UPDATE t SET v = 3 WHERE id = 2");
+            a.rollback(); // H2 left to commit by itself would have committed this, unlogged
+
+            Await.caughtUp(cluster, Duration.ofSeconds(30));
+            NodeChecksum.assertReplicasMatchPrimary(cluster, "");
+            try (ResultSet rs = sa.executeQuery("SELECT SUM(v) FROM t")) {
+                rs.next();
+                assertEquals(2, rs.getInt(1), "the rolled-back update is undone");
+            }
         }
     }
 
