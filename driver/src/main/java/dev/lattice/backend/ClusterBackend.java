@@ -48,6 +48,12 @@ public interface ClusterBackend extends AutoCloseable {
     /** C as last known: the position of the newest committed transaction the router has seen. */
     long committedLsn();
 
+    /**
+     * The newest position of a commit acknowledged without waiting for STRONG's synchronous set (a
+     * commit at any other level), at most C: a STRONG read needs a replica that has applied it.
+     */
+    long acknowledgedOutsideSyncSet();
+
     /** A read index: an upper bound of every commit acknowledged before this call (fresh from the primary). */
     long readIndex(PrimaryLink primary) throws SQLException;
 

@@ -24,6 +24,11 @@ public final class CommitSequencer {
     private final Runnable onPublish;
     private volatile long schemaChanges;
     private final ReadFence primaryFence = new ReadFence();
+    /**
+     * The LSN of the newest entry published without its commit waiting for STRONG's synchronous set:
+     * a commit at another level, DDL, or an adopted entry.
+     */
+    private volatile long outsideSyncSet;
     /** The LSN of a commit or DDL that may be visible on the primary before it is published, else 0. */
     private volatile long inFlight;
 
@@ -40,9 +45,11 @@ public final class CommitSequencer {
      * Commits the transaction on the primary and logs its row changes.
      *
      * @param logInsert the primary connection's prepared log insert, or null for an in-memory log
+     * @param waitsForSyncSet whether the commit is acknowledged only once STRONG's synchronous set applied it
      * @return the LSN given to the transaction, or 0 when it changed nothing
      */
-    public long commit(Connection primary, PreparedStatement logInsert, List<RowChange> changes) throws SQLException {
+    public long commit(Connection primary, PreparedStatement logInsert, List<RowChange> changes,
+                       boolean waitsForSyncSet) throws SQLException {
         if (changes.isEmpty()) {
             H2Commit.commit(primary);
             return 0;
@@ -61,6 +68,9 @@ public final class CommitSequencer {
             H2Commit.commit(primary);
             CrashPoint.reach(CrashPoint.COMMIT_AFTER_DATA_COMMIT);
             log.publish(tx);
+            if (!waitsForSyncSet) {
+                outsideSyncSet = tx.lsn();
+            }
         } finally {
             inFlight = 0;
             lock.unlock();
@@ -113,6 +123,7 @@ public final class CommitSequencer {
                 CrashPoint.reach(CrashPoint.DDL_AFTER_LOG_RECORD);
             }
             log.publish(tx);
+            outsideSyncSet = tx.lsn();
             schemaChanges++;
             lsn = tx.lsn();
         } finally {
@@ -132,6 +143,7 @@ public final class CommitSequencer {
             for (LoggedTransaction tx : entries) {
                 if (tx.lsn() == log.committed() + 1) {
                     log.publish(tx);
+                    outsideSyncSet = tx.lsn();
                 }
             }
         } finally {
@@ -191,6 +203,14 @@ public final class CommitSequencer {
     public long committedUpperBound() {
         long pending = inFlight;
         return Math.max(pending, log.committed());
+    }
+
+    /**
+     * The LSN of the newest entry published without waiting for STRONG's synchronous set, at most C
+     * (entries past a promotion's fork are gone).
+     */
+    public long acknowledgedOutsideSyncSet() {
+        return Math.min(outsideSyncSet, log.committed());
     }
 
     /** What a read on the primary checks to know whether DDL ran there meanwhile (issue 17). */

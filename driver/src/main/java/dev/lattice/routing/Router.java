@@ -75,7 +75,7 @@ final class Router {
         if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
-        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
+        long readIndex = readIndex(level, position);
         long seen = progress.generation();
         int pick = pick(spec, position, readIndex);
         if (pick != NONE_YET) {
@@ -145,7 +145,7 @@ final class Router {
         if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return true;
         }
-        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
+        long readIndex = readIndex(level, position);
         int turn = next;
         int mine = own;
         int stuck = sticky;
@@ -167,7 +167,7 @@ final class Router {
         if (backend.replicaCount() == 0 || level == ConsistencyLevel.SERIALIZABLE) {
             return primary(level);
         }
-        long readIndex = level == ConsistencyLevel.LINEARIZABLE ? backend.readIndex(primaryLink) : 0;
+        long readIndex = readIndex(level, position);
         int pick = pick(spec, position, readIndex);
         if (pick != NONE_YET) {
             return replica(level, pick);
@@ -211,6 +211,21 @@ final class Router {
             case READ_YOUR_WRITES, CAUSAL, LINEARIZABLE -> replicas.get(own).catchingUp()
                     && replicas.get(own).applyNow(needed);
             default -> false;
+        };
+    }
+
+    /**
+     * What a read at the level needs a replica to have applied besides the level's own rule, read
+     * once as the read begins: for LINEARIZABLE a read index; for STRONG, every write acknowledged
+     * without waiting for the synchronous set (a commit at another level) and everything the session
+     * wrote or saw, so that a STRONG read misses no acknowledged write and never goes back in time;
+     * else 0.
+     */
+    private long readIndex(ConsistencyLevel level, CausalPosition position) throws SQLException {
+        return switch (level) {
+            case LINEARIZABLE -> backend.readIndex(primaryLink);
+            case STRONG -> Math.max(position.observed(), backend.acknowledgedOutsideSyncSet());
+            default -> 0;
         };
     }
 
@@ -264,7 +279,7 @@ final class Router {
             case CAUSAL -> ownReplica(position.observed());
             case LINEARIZABLE -> ownReplica(readIndex);
             case BOUNDED_STALENESS -> bounded(spec);
-            case STRONG -> inSyncSet();
+            case STRONG -> inSyncSet(readIndex);
             case QUORUM -> quorum(spec);
             case SERIALIZABLE -> NONE_YET;
         };
@@ -342,13 +357,14 @@ final class Router {
         return NONE_YET;
     }
 
-    private int inSyncSet() {
+    /** The next replica in turn of the synchronous set that has applied what it joined at and lsn. */
+    private int inSyncSet(long lsn) {
         int n = replicas.size();
         for (int tried = 0; tried < n; tried++) {
             int i = next;
             next = i + 1 == n ? 0 : i + 1;
             ReplicaNode a = replicas.get(i);
-            if (a.inSyncSet() && a.readable() && a.applied() >= a.joinedAtLsn()) {
+            if (a.inSyncSet() && a.readable() && a.applied() >= Math.max(a.joinedAtLsn(), lsn)) {
                 return i;
             }
         }
@@ -384,7 +400,7 @@ final class Router {
             case LINEARIZABLE -> "needs applied LSN >= " + readIndex;
             case MONOTONIC_READS -> "needs applied LSN >= " + highestRead;
             case BOUNDED_STALENESS -> "needs lag <= " + spec.getBound() + " " + spec.getUnit();
-            case STRONG -> "needs a replica of the synchronous set";
+            case STRONG -> "needs a replica of the synchronous set with applied LSN >= " + readIndex;
             case QUORUM -> "needs " + Quorums.read(spec, backend.replicaCount()) + " readable replicas";
             default -> "needs a readable replica";
         };

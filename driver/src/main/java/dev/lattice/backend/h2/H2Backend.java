@@ -371,6 +371,11 @@ public final class H2Backend implements ClusterBackend {
     }
 
     @Override
+    public long acknowledgedOutsideSyncSet() {
+        return sequencer.acknowledgedOutsideSyncSet();
+    }
+
+    @Override
     public long readIndex(PrimaryLink link) {
         return committedLsn();
     }

@@ -554,7 +554,7 @@ final class H2Transaction implements PrimaryTransaction {
         try {
             List<RowChange> changes = remotePrimary
                     ? (gateWriter.inside() ? CaptureTable.drain(primary) : List.of()) : capture.drain();
-            lsn = sequencer.commit(primary, logInsert(), changes);
+            lsn = sequencer.commit(primary, logInsert(), changes, session.level() == ConsistencyLevel.STRONG);
         } catch (SQLException e) {
             capture.clear();
             SQLException failure = primaryFailed(e);

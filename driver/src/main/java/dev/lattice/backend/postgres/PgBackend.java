@@ -44,6 +44,8 @@ public final class PgBackend implements ClusterBackend {
     private volatile PgNode primary;
     private volatile long epoch;
     private volatile long committed;
+    /** The newest W of a commit acknowledged without waiting for the synchronous set (see {@link #acknowledgedOutsideSyncSet()}). */
+    private volatile long outsideSyncSet;
     private volatile String noPrimary = "no node has been seen as the primary yet";
 
     private PgBackend(ClusterConfig config, String id, List<Node> members) {
@@ -134,6 +136,22 @@ public final class PgBackend implements ClusterBackend {
      */
     void committedAt(long w) {
         raise(w);
+    }
+
+    /** A commit at W was acknowledged without waiting for the synchronous set (a level other than STRONG). */
+    void acknowledgedOutsideSyncSet(long w) {
+        if (w > outsideSyncSet) {
+            synchronized (this) {
+                if (w > outsideSyncSet) {
+                    outsideSyncSet = w;
+                }
+            }
+        }
+    }
+
+    @Override
+    public long acknowledgedOutsideSyncSet() {
+        return Math.min(outsideSyncSet, committed);
     }
 
     /** C was at most {@code at} (an insert position) when it was asked for at {@code sentNanos}. */

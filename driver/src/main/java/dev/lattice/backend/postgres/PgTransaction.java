@@ -6,6 +6,7 @@ import dev.lattice.backend.PrimaryTransaction;
 import dev.lattice.backend.SessionContext;
 import dev.lattice.routing.BatchWork;
 import dev.lattice.routing.NodeWork;
+import dev.lattice.sql.consistency.ConsistencyLevel;
 import dev.lattice.sql.analysis.StatementAnalysis;
 import dev.lattice.sql.analysis.StatementKind;
 import java.sql.Connection;
@@ -161,6 +162,9 @@ final class PgTransaction implements PrimaryTransaction {
             }
         }
         backend.committedAt(w);
+        if (session.level() != ConsistencyLevel.STRONG) {
+            backend.acknowledgedOutsideSyncSet(w); // before the session's acknowledgement
+        }
         session.committed(w);
     }
 

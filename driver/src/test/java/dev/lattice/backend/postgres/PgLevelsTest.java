@@ -203,6 +203,18 @@ class PgLevelsTest {
         }
     }
 
+    private static int inSyncSet(Connection c) {
+        int in = 0;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
+            while (rs.next()) {
+                in += Boolean.TRUE.equals(rs.getObject("IN_SYNC_SET")) ? 1 : 0;
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+        return in;
+    }
+
     private static int pausedStandbys(Connection c) {
         int paused = 0;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW REPLICAS")) {
@@ -361,6 +373,29 @@ class PgLevelsTest {
                 seen.add(read(eventual, t));
             }
             assertTrue(seen.contains(0), "EVENTUAL reads the paused standby: " + seen);
+        }
+    }
+
+    /**
+     * A write acknowledged at EVENTUAL waited for no standby; a STRONG read after it must still see
+     * it, so a standby of the synchronous set that has not replayed it does not serve the read.
+     */
+    @Test
+    void aStrongReadSeesAWriteAcknowledgedAtAWeakerLevelWhereEventualReadsStale() throws Exception {
+        try (Connection strong = connect("STRONG"); Connection eventual = connect("EVENTUAL")) {
+            String t = table(eventual);
+            Await.until("both standbys in the synchronous set", Duration.ofSeconds(10), () -> inSyncSet(strong) == 2);
+            admin("ALTER REPLICA replica1 PAUSE");
+            admin("ALTER REPLICA replica2 PAUSE");
+            Await.until("both standbys to show PAUSED", Duration.ofSeconds(10), () -> pausedStandbys(eventual) == 2);
+            write(eventual, t, 1);
+            assertEquals(0, read(eventual, t), "EVENTUAL reads a paused standby, which lacks the write");
+            try (Statement s = strong.createStatement()) {
+                s.execute("SET CONSISTENCY TIMEOUT 100");
+            }
+            for (int i = 0; i < 4; i++) {
+                assertEquals(1, read(strong, t), "STRONG read " + i + " after the write was acknowledged");
+            }
         }
     }
 
