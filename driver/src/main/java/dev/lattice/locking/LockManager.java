@@ -3,6 +3,7 @@ package dev.lattice.locking;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class LockManager {
 
     /** SQLState of a deadlock victim or a lock timeout: the transaction is rolled back. */
     public static final String ROLLED_BACK = "40001";
+    /** SQLState of a lock wait ended by a cancel. */
+    public static final String CANCELED = "57014";
 
     private final Map<LockTarget, Entry> entries = new HashMap<>();
     private final AtomicLong nextOwner = new AtomicLong();
@@ -36,6 +39,17 @@ public final class LockManager {
     private static final class Entry {
         final Map<LockOwner, LockMode> granted = new LinkedHashMap<>(4);
         final ArrayDeque<LockOwner> queue = new ArrayDeque<>(2);
+    }
+
+    /**
+     * Ends the owner's lock wait under way, from another thread (a CancelRequest, Statement.cancel,
+     * a client gone): it fails at once with 57014. Does nothing when the owner is not waiting.
+     */
+    public synchronized void cancelWait(LockOwner owner) {
+        if (owner.waitingFor != null) {
+            owner.cancelled = true;
+            notifyAll();
+        }
     }
 
     public LockOwner newOwner() {
@@ -67,6 +81,10 @@ public final class LockManager {
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (!grantable(entry, owner, wanted, current != null)) {
+                if (owner.cancelled) {
+                    throw new SQLTransientException("Canceling statement due to user request (it was waiting for "
+                            + wanted + " on " + target + " held by " + entry.granted.keySet() + ")", CANCELED);
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new SQLTransactionRollbackException("Lock timeout: " + owner + " waited more than "
@@ -83,6 +101,7 @@ public final class LockManager {
             grant(entry, owner, target, wanted);
         } finally {
             entry.queue.remove(owner);
+            owner.cancelled = false;
             owner.waitingFor = null;
             owner.waitingMode = null;
             if (entry.granted.isEmpty() && entry.queue.isEmpty()) {

@@ -13,6 +13,8 @@ public final class LockOwner {
     LockTarget waitingFor;
     LockMode waitingMode;
     boolean victim;
+    /** Set by a cancel while the owner waits: its wait ends with 57014. */
+    boolean cancelled;
 
     LockOwner(long id) {
         this.id = id;

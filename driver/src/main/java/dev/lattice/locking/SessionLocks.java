@@ -69,6 +69,11 @@ public final class SessionLocks {
         }
     }
 
+    /** From another thread: the session's lock wait under way, if any, fails at once with 57014. */
+    public void cancelWait() {
+        manager.cancelWait(owner);
+    }
+
     /** At COMMIT, ROLLBACK, the end of an autocommit statement, or close: strict 2PL releases everything here. */
     public void endTransaction() {
         if (phase == Phase.NONE && !owner.holdsLocks()) {

@@ -601,10 +601,12 @@ public final class Session implements SessionContext, AutoCloseable {
 
     /**
      * Cancels what the session is doing, from another thread: a read waiting for a replica to
-     * catch up fails at once with 57014. (The statement itself is cancelled by its caller.)
+     * catch up, or a statement waiting for a lock (SPEC §4), fails at once with 57014. (The statement
+     * itself is cancelled by its caller.)
      */
     public void cancel() {
         consistency.cancelWait();
+        locks.cancelWait();
         primary.cancel();
     }
 

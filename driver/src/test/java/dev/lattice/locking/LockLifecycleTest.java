@@ -89,6 +89,44 @@ class LockLifecycleTest {
         }
     }
 
+    /**
+     * Statement.cancel (and so a CancelRequest, or a client gone) ends a wait for a lock at once with
+     * 57014, not at the lock timeout with 40001; the connection stays usable and the lock is not taken.
+     */
+    @Test
+    void aCancelEndsALockWaitAtOnce() throws Exception {
+        try (TwoSessions s = new TwoSessions("cancel-wait", "SERIALIZABLE", TABLE);
+             Connection waiter = DriverManager.getConnection(s.url);
+             Statement w = waiter.createStatement()) {
+            update(s.t1, "UPDATE acct SET bal = 1 WHERE id = 1");
+            waiter.setAutoCommit(false);
+            Future<Object> waiting = s.inBackground(() -> w.executeUpdate("UPDATE acct SET bal = 9 WHERE id = 1"));
+            assertEquals(1, waitingLocks(s.url), "the waiter waits for the row lock");
+            w.cancel();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            SQLException cause = assertInstanceOf(SQLException.class, e.getCause());
+            assertEquals("57014", cause.getSQLState(), "ended by the cancel, not by the lock timeout: " + cause.getMessage());
+            assertEquals(0, waitingLocks(s.url), "no wait is left");
+            s.t1.commit();
+            update(waiter, "UPDATE acct SET bal = 9 WHERE id = 1");
+            waiter.commit();
+            assertEquals(9, query(s.t1, "SELECT bal FROM acct WHERE id = 1"), "the waiter's connection is usable");
+            s.t1.commit();
+        }
+    }
+
+    private static int waitingLocks(String url) throws SQLException {
+        int waiting = 0;
+        try (Connection admin = DriverManager.getConnection(url); Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SHOW LOCKS")) {
+            while (rs.next()) {
+                waiting += rs.getString("STATE").equals("WAITING") ? 1 : 0;
+            }
+        }
+        return waiting;
+    }
+
     @Test
     void showLocksListsHeldAndAwaitedLocks() throws Exception {
         try (TwoSessions s = new TwoSessions("show-locks", "SERIALIZABLE", TABLE)) {

@@ -323,6 +323,8 @@ final class H2Transaction implements PrimaryTransaction {
             if (LockManager.ROLLED_BACK.equals(e.getSQLState())) {
                 rollback();
                 session.rolledBack(e);
+            } else if (session.autoCommit()) {
+                rollback(); // the statement never ran: what it locked before (a cancelled wait, say) goes
             }
             throw e;
         }
