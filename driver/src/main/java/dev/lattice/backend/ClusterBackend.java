@@ -90,7 +90,7 @@ public interface ClusterBackend extends AutoCloseable {
     /** SHOW REPLICAS. */
     ResultSet showReplicas() throws SQLException;
 
-    /** ALTER REPLICA name SET DELAY ms. */
+    /** ALTER REPLICA name SET DELAY ms, ms between 0 and 2^31 - 1 (checked by the caller). */
     void setDelay(String replica, long millis) throws SQLException;
 
     /** ALTER REPLICA name PAUSE | RESUME. */

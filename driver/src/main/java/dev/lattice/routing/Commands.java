@@ -148,7 +148,7 @@ public final class Commands {
         if (command instanceof SqlAlterReplica alter) {
             String name = alter.getReplicaName();
             switch (alter.getAction()) {
-                case SET_DELAY -> session.cluster().backend().setDelay(name, alter.getDelayMs());
+                case SET_DELAY -> session.cluster().backend().setDelay(name, delay(alter.getDelayMs()));
                 case PAUSE -> session.cluster().backend().setPaused(name, true);
                 case RESUME -> session.cluster().backend().setPaused(name, false);
             }
@@ -185,5 +185,17 @@ public final class Commands {
 
     private static SQLException notYet(SqlNode command) {
         return new SQLFeatureNotSupportedException("Lattice does not run '" + command + "' yet", "0A000");
+    }
+
+    /**
+     * A replica delay in milliseconds, at most PostgreSQL's own bound for recovery_min_apply_delay
+     * (2^31 - 1 ms, about 24.8 days); a longer one would overflow where commit times are added to it.
+     */
+    private static long delay(long millis) throws SQLException {
+        if (millis < 0 || millis > Integer.MAX_VALUE) {
+            throw new SQLException("The delay of a replica must be between 0 and " + Integer.MAX_VALUE
+                    + " milliseconds: " + millis, "22023");
+        }
+        return millis;
     }
 }

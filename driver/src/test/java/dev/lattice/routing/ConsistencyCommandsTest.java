@@ -49,6 +49,8 @@ class ConsistencyCommandsTest {
             assertState(s, "SET consistency = 'quorum read 0'", "42601", "at least 1");
             assertState(s, "SET CONSISTENCY CAUSAL WRITE 0", "42601", "no quorum sizes");
             assertState(s, "SET CONSISTENCY TOKEN 'not-a-token'", "22023", "Malformed");
+            assertState(s, "ALTER REPLICA replica1 SET DELAY 9223372036854775807", "22023", "2147483647");
+            assertEquals(0, lc.cluster().h2().replica("replica1").applier().delayMillis(), "the refused delay is not set");
             assertEquals(before, show(s), "refused settings leave the session as it was");
         }
     }

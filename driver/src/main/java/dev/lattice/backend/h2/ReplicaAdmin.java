@@ -49,9 +49,6 @@ final class ReplicaAdmin {
     }
 
     static void setDelay(H2Backend cluster, String name, long millis) throws SQLException {
-        if (millis < 0) {
-            throw new SQLException("The delay of a replica must not be negative: " + millis, "22023");
-        }
         replica(cluster, name).applier().setDelayMillis(millis);
     }
 
