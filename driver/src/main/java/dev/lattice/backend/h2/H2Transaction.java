@@ -187,18 +187,18 @@ final class H2Transaction implements PrimaryTransaction {
      * victim of a deadlock it found among row locks (writers eliding Lattice's locks meet there).
      */
     private static boolean rolledBackByH2(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getErrorCode() == ErrorCode.DEADLOCK_1) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(e, ErrorCode.DEADLOCK_1, ErrorCode.DEADLOCK_1);
     }
 
     /** Whether H2 gave up a lock wait after the session's lock timeout (not one that was told not to wait). */
     private static boolean waitedOutLockTimeout(SQLException e) {
+        return causedBy(e, ErrorCode.LOCK_TIMEOUT_1, ErrorCode.LOCK_TIMEOUT_1);
+    }
+
+    /** Whether H2 reported either error code anywhere in the failure's chain of causes. */
+    private static boolean causedBy(SQLException e, int code, int orCode) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1) {
+            if (t instanceof SQLException s && (s.getErrorCode() == code || s.getErrorCode() == orCode)) {
                 return true;
             }
         }
@@ -239,13 +239,7 @@ final class H2Transaction implements PrimaryTransaction {
     }
 
     private static boolean lockTimeout(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && (s.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1
-                    || s.getErrorCode() == ErrorCode.DEADLOCK_1)) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(e, ErrorCode.LOCK_TIMEOUT_1, ErrorCode.DEADLOCK_1);
     }
 
     /** A statement past the writer gate: its 2PL locks, its run, its capture, its commit in autocommit. */
