@@ -63,13 +63,7 @@ class HostileClientTest {
     /** Sends a simple query and returns every message up to its ReadyForQuery. */
     private static List<RawClient.Message> roundTrip(RawClient c, byte[] message) throws Exception {
         c.send(message);
-        List<RawClient.Message> got = new ArrayList<>();
-        RawClient.Message m;
-        do {
-            m = c.read();
-            got.add(m);
-        } while (m.type() != 'Z');
-        return got;
+        return c.readUpToReady();
     }
 
     private static String errorState(List<RawClient.Message> messages) {

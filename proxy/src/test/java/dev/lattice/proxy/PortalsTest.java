@@ -32,16 +32,6 @@ class PortalsTest {
         proxy.close();
     }
 
-    private static List<RawClient.Message> upToReady(RawClient c) throws Exception {
-        List<RawClient.Message> got = new ArrayList<>();
-        RawClient.Message m;
-        do {
-            m = c.read();
-            got.add(m);
-        } while (m.type() != 'Z');
-        return got;
-    }
-
     private static boolean portalMissing(List<RawClient.Message> messages) {
         return messages.stream().anyMatch(m -> m.type() == 'E' && m.text().contains("C34000"));
     }
@@ -55,11 +45,11 @@ class PortalsTest {
             c.send(RawClient.bind("rows", ""));
             c.send(RawClient.execute("rows", 1));
             c.send(RawClient.sync());
-            List<RawClient.Message> first = upToReady(c);
+            List<RawClient.Message> first = c.readUpToReady();
             assertTrue(first.stream().anyMatch(m -> m.type() == 's'), "suspended after one row: " + first);
             c.send(RawClient.execute("rows", 1));
             c.send(RawClient.sync());
-            List<RawClient.Message> after = upToReady(c);
+            List<RawClient.Message> after = c.readUpToReady();
             assertTrue(portalMissing(after), "the portal ended with its transaction: " + after);
         }
     }
@@ -75,7 +65,7 @@ class PortalsTest {
             c.send(RawClient.execute("all", 0));
             c.send(RawClient.sync());
             List<String> tags = new ArrayList<>();
-            for (RawClient.Message m : upToReady(c)) {
+            for (RawClient.Message m : c.readUpToReady()) {
                 if (m.type() == 'C') {
                     tags.add(m.text().replace("\0", ""));
                 }
@@ -95,18 +85,18 @@ class PortalsTest {
             c.send(RawClient.bind("rows", ""));
             c.send(RawClient.execute("rows", 1));
             c.send(RawClient.sync());
-            upToReady(c);
+            c.readUpToReady();
             c.send(RawClient.execute("rows", 1));
             c.send(RawClient.sync());
-            List<RawClient.Message> within = upToReady(c);
+            List<RawClient.Message> within = c.readUpToReady();
             assertTrue(within.stream().anyMatch(m -> m.type() == 'D' && m.text().endsWith("2")),
                     "the second row, within the transaction: " + within);
             c.send(RawClient.query("commit"));
-            List<RawClient.Message> commit = upToReady(c);
+            List<RawClient.Message> commit = c.readUpToReady();
             assertEquals('I', (char) commit.get(commit.size() - 1).body()[0]);
             c.send(RawClient.execute("rows", 1));
             c.send(RawClient.sync());
-            assertTrue(portalMissing(upToReady(c)), "the portal ended at COMMIT");
+            assertTrue(portalMissing(c.readUpToReady()), "the portal ended at COMMIT");
         }
     }
 }

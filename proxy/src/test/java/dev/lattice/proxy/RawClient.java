@@ -173,6 +173,17 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Reads every message up to and including the next ReadyForQuery. */
+    List<Message> readUpToReady() throws IOException {
+        List<Message> got = new ArrayList<>();
+        Message m;
+        do {
+            m = read();
+            got.add(m);
+        } while (m.type() != 'Z');
+        return got;
+    }
+
     /** Reads every message until the server closes the connection; fails on a timeout. */
     List<Message> readToEnd() throws IOException {
         List<Message> all = new ArrayList<>();

@@ -598,21 +598,9 @@ public final class ClientSession implements AutoCloseable {
 
     /** At the pipeline's Sync (or a simple Query): its transaction commits, or rolls back after an error. */
     private void endPipelineTransaction(boolean failed) {
-        if (!pipelineTransaction) {
-            return;
-        }
-        pipelineTransaction = false;
-        boolean rollback = failed || failedTransaction;
-        failedTransaction = false;
-        try {
-            if (rollback) {
-                session.rollback();
-            } else {
-                session.commit();
-                reportToken();
-            }
-        } catch (SQLException e) {
-            error(e);
+        if (pipelineTransaction) {
+            pipelineTransaction = false;
+            endImplicitTransaction(failed || failedTransaction);
         }
     }
 
